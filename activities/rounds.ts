@@ -1,0 +1,276 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Prisma, PrismaClient } from '../infra/db';
+import { maskIdNumber } from '../domain/idNumber';
+import { renderNoticeHtml, type NoticeContent, type NoticeItem } from '../domain/notice';
+import type { NewHousehold, Transition } from '../domain/round';
+
+type Tx = Prisma.TransactionClient;
+
+export interface RoundActivityDeps {
+  prisma: PrismaClient;
+}
+
+const date = (iso: string | null | undefined) => (iso === undefined ? undefined : iso === null ? null : new Date(iso));
+
+export function createRoundActivities({ prisma }: RoundActivityDeps) {
+  /**
+   * Writes one step of a round in one transaction. The decision's (roundId, seq) is unique, so a retried
+   * or duplicated attempt finds its own decision and writes nothing: every step happens exactly once.
+   */
+  async function applyTransition(t: Transition): Promise<{ applied: boolean }> {
+    return prisma.$transaction(
+      async (tx) => {
+        const at = new Date(t.at);
+        if (t.create) await createRound(tx, t);
+        const done = await tx.decision.findUnique({
+          where: { roundId_seq: { roundId: t.roundId, seq: t.decision.seq } },
+          select: { id: true },
+        });
+        if (done) return { applied: false };
+
+        await tx.decision.create({
+          data: {
+            roundId: t.roundId,
+            seq: t.decision.seq,
+            stage: t.decision.stage,
+            kind: t.decision.kind,
+            officialId: t.decision.actor?.id,
+            officialName: t.decision.actor?.name,
+            at,
+            decision: t.decision.decision,
+            note: t.decision.note,
+            payload: (t.decision.payload ?? undefined) as Prisma.InputJsonValue | undefined,
+          },
+        });
+        if (t.newProposals?.length) {
+          await tx.proposal.createMany({
+            skipDuplicates: true,
+            data: t.newProposals.map((p) => ({
+              id: p.id,
+              roundId: t.roundId,
+              assessmentNo: p.assessmentNo,
+              action: p.action,
+              householdId: p.householdId,
+              newHousehold: p.household ? (p.household as unknown as Prisma.InputJsonValue) : undefined,
+              category: p.category,
+              cause: p.cause,
+              exitReason: p.exitReason,
+              votesFor: p.votesFor,
+              votesAgainst: p.votesAgainst,
+              note: p.note,
+            })),
+          });
+        }
+        for (const s of t.proposalStatus ?? []) {
+          if (s.ids.length === 0) continue;
+          await tx.proposal.updateMany({
+            where: { id: { in: s.ids }, roundId: t.roundId },
+            data: { status: s.status, statusReason: s.reason },
+          });
+        }
+        if (t.newObjection) {
+          const o = t.newObjection;
+          await tx.objection.create({
+            data: {
+              id: o.id,
+              roundId: t.roundId,
+              noticeVersion: o.noticeVersion,
+              proposalId: o.proposalId,
+              objectorName: o.objectorName,
+              objectorContact: o.objectorContact,
+              reason: o.reason,
+              filedById: t.decision.actor!.id,
+              filedAt: at,
+            },
+          });
+        }
+        if (t.resolveObjection) {
+          const r = t.resolveObjection;
+          await tx.objection.update({
+            where: { id: r.id },
+            data: {
+              status: r.status,
+              resolutionNote: r.note,
+              withdrewProposal: r.withdrewProposal,
+              resolvedById: t.decision.actor?.id,
+              resolvedAt: at,
+            },
+          });
+        }
+        if (t.applyRegistry) await applyToRegistry(tx, t, at);
+        if (t.notice) await publishNotice(tx, t, at);
+        if (t.round) {
+          const r = t.round;
+          await tx.round.update({
+            where: { id: t.roundId },
+            data: {
+              stage: r.stage,
+              status: r.status,
+              stageEnteredAt: r.stageEnteredAt ? new Date(r.stageEnteredAt) : undefined,
+              stageDeadline: date(r.stageDeadline),
+              publicityEndsAt: date(r.publicityEndsAt),
+              overdueSince: date(r.overdueSince),
+              ...(r.status && r.status !== 'OPEN' ? { openVillageCode: null, finishedAt: at } : {}),
+            },
+          });
+        }
+        return { applied: true };
+      },
+      { timeout: 30_000, maxWait: 10_000 },
+    );
+  }
+
+  async function createRound(tx: Tx, t: Transition) {
+    const input = t.create!;
+    const existing = await tx.round.findUnique({ where: { id: input.roundId }, select: { id: true } });
+    if (existing) return;
+    const open = await tx.round.findUnique({ where: { openVillageCode: input.villageCode }, select: { id: true } });
+    if (open) {
+      throw ApplicationFailure.create({
+        type: 'DuplicateOpenRound',
+        nonRetryable: true,
+        message: `Village ${input.villageCode} already has an open round ${open.id}.`,
+      });
+    }
+    await tx.round.create({
+      data: {
+        id: input.roundId,
+        villageCode: input.villageCode,
+        townshipCode: input.townshipCode,
+        roundNo: input.roundNo,
+        campaignId: input.campaignId,
+        stage: 'VILLAGE_ASSESSMENT',
+        status: 'OPEN',
+        openVillageCode: input.villageCode,
+        policy: input.policy as unknown as Prisma.InputJsonValue,
+        stageEnteredAt: new Date(t.at),
+        startedById: input.startedBy.id,
+        startedAt: new Date(t.at),
+      },
+    });
+  }
+
+  async function publishNotice(tx: Tx, t: Transition, at: Date) {
+    const n = t.notice!;
+    const round = await tx.round.findUniqueOrThrow({
+      where: { id: t.roundId },
+      include: { village: { include: { township: { include: { county: true } } } } },
+    });
+    const proposals = await tx.proposal.findMany({ where: { id: { in: n.proposalIds } } });
+    const householdIds = proposals.map((p) => p.householdId).filter((id): id is string => id !== null);
+    const households = new Map(
+      (await tx.household.findMany({ where: { id: { in: householdIds } } })).map((h) => [h.id, h]),
+    );
+    const order = new Map(n.proposalIds.map((id, i) => [id, i]));
+    proposals.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+    const items: NoticeItem[] = proposals.map((p, i) => {
+      const h = p.householdId ? households.get(p.householdId) : undefined;
+      const fresh = p.newHousehold as unknown as NewHousehold | null;
+      return {
+        no: i + 1,
+        proposalId: p.id,
+        action: p.action,
+        headName: h?.headName ?? fresh?.headName ?? '',
+        idNumberMasked: maskIdNumber(h?.idNumber ?? fresh?.idNumber ?? ''),
+        size: h?.size ?? fresh?.size ?? 0,
+        category: p.category ?? h?.category ?? undefined,
+        cause: p.cause ?? undefined,
+        exitReason: p.exitReason ?? undefined,
+      };
+    });
+    const content: NoticeContent = {
+      kind: n.kind,
+      version: n.version,
+      roundId: t.roundId,
+      countyName: round.village.township.county.name,
+      townshipName: round.village.township.name,
+      villageName: round.village.name,
+      villageCode: round.villageCode,
+      startsAt: n.startsAt,
+      endsAt: n.endsAt,
+      publishedAt: at.toISOString(),
+      items,
+    };
+    await tx.notice.create({
+      data: {
+        roundId: t.roundId,
+        version: n.version,
+        kind: n.kind,
+        content: content as unknown as Prisma.InputJsonValue,
+        html: renderNoticeHtml(content),
+        startsAt: new Date(n.startsAt),
+        endsAt: n.endsAt ? new Date(n.endsAt) : null,
+        publishedAt: at,
+      },
+    });
+  }
+
+  async function applyToRegistry(tx: Tx, t: Transition, at: Date) {
+    const ids = t.applyRegistry!.proposalIds;
+    if (ids.length === 0) return;
+    const round = await tx.round.findUniqueOrThrow({ where: { id: t.roundId }, select: { villageCode: true } });
+    const proposals = await tx.proposal.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } });
+    let nextNo = (await tx.household.count({ where: { villageCode: round.villageCode } })) + 1;
+    for (const p of proposals) {
+      let householdId = p.householdId;
+      const before = householdId ? await tx.household.findUniqueOrThrow({ where: { id: householdId } }) : null;
+      if (p.action === 'ENTER') {
+        const data = {
+          status: 'REGISTERED' as const,
+          category: p.category,
+          cause: p.cause,
+          registeredOn: at,
+          exitReason: null,
+          exitedOn: null,
+        };
+        if (before) {
+          await tx.household.update({ where: { id: before.id }, data });
+        } else {
+          const fresh = p.newHousehold as unknown as NewHousehold;
+          let registryNo = `${round.villageCode}-${String(nextNo++).padStart(4, '0')}`;
+          while (await tx.household.findUnique({ where: { registryNo }, select: { id: true } })) {
+            registryNo = `${round.villageCode}-${String(nextNo++).padStart(4, '0')}`;
+          }
+          const created = await tx.household.create({
+            data: {
+              ...data,
+              registryNo,
+              villageCode: round.villageCode,
+              headName: fresh.headName,
+              idNumber: fresh.idNumber,
+              size: fresh.size,
+            },
+          });
+          householdId = created.id;
+        }
+      } else if (p.action === 'EXIT') {
+        await tx.household.update({
+          where: { id: householdId! },
+          data: { status: 'EXITED', exitReason: p.exitReason, exitedOn: at },
+        });
+      } else {
+        await tx.household.update({ where: { id: householdId! }, data: { category: p.category } });
+      }
+      await tx.registryChange.create({
+        data: {
+          householdId: householdId!,
+          roundId: t.roundId,
+          proposalId: p.id,
+          source: 'ROUND',
+          action: p.action,
+          fromStatus: before?.status ?? null,
+          toStatus: p.action === 'EXIT' ? 'EXITED' : p.action === 'ENTER' ? 'REGISTERED' : before!.status,
+          fromCategory: before?.category ?? null,
+          toCategory: p.action === 'EXIT' ? (before?.category ?? null) : p.category,
+          cause: p.cause,
+          exitReason: p.exitReason,
+          decidedById: t.decision.actor?.id,
+          at,
+        },
+      });
+      if (!p.householdId) await tx.proposal.update({ where: { id: p.id }, data: { householdId } });
+    }
+  }
+
+  return { applyTransition };
+}

@@ -1,0 +1,68 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Role } from '../domain/enums';
+import type { Actor } from '../domain/round';
+import type { PrismaClient } from '../infra/db';
+import { hashToken } from '../infra/tokens';
+import { forbidden, sendProblem } from './problem';
+
+export interface Official extends Actor {
+  id: string;
+  name: string;
+  role: Role;
+  scopeCode: string;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    official?: Official;
+  }
+}
+
+/** The authenticated caller; routes behind `authenticate` always have one. */
+export function caller(req: Request): Official {
+  if (!req.official) throw new Error('route is missing the authenticate middleware');
+  return req.official;
+}
+
+export function requireRole(req: Request, roles: Role[], what: string): Official {
+  const o = caller(req);
+  if (!roles.includes(o.role)) throw forbidden(`${what} is for ${roles.join(', ')} officials; you are ${o.role}.`);
+  return o;
+}
+
+/**
+ * Bearer-token authentication against hashed tokens. Failed attempts are counted per client address in
+ * a fixed window; past the limit the address gets 429 until the window ends.
+ */
+export function authenticate(prisma: PrismaClient, limits = { failures: 20, windowMs: 60_000 }): RequestHandler {
+  const failures = new Map<string, { count: number; resetAt: number }>();
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const key = req.ip ?? 'unknown';
+    const now = Date.now();
+    const entry = failures.get(key);
+    if (entry && entry.resetAt <= now) failures.delete(key);
+    const current = failures.get(key);
+    if (current && current.count >= limits.failures) {
+      res.setHeader('Retry-After', String(Math.ceil((current.resetAt - now) / 1000)));
+      return sendProblem(res, 429, 'Too Many Requests', 'Too many failed authentication attempts; try again later.');
+    }
+    const fail = (detail: string) => {
+      const e = failures.get(key) ?? { count: 0, resetAt: now + limits.windowMs };
+      e.count++;
+      failures.set(key, e);
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      sendProblem(res, 401, 'Unauthorized', detail);
+    };
+    const header = req.headers.authorization;
+    const m = header ? /^Bearer\s+(\S{1,512})\s*$/i.exec(header) : null;
+    if (!m) return fail('Send Authorization: Bearer <token>.');
+    try {
+      const official = await prisma.official.findUnique({ where: { tokenHash: hashToken(m[1]!) } });
+      if (!official || official.revokedAt) return fail('The token is unknown or revoked.');
+      req.official = { id: official.id, name: official.name, role: official.role, scopeCode: official.scopeCode };
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}

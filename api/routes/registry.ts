@@ -1,0 +1,201 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { maskIdNumber, maskPhone } from '../../domain/idNumber';
+import type { PrismaClient } from '../../infra/db';
+import { caller } from '../auth';
+import { decodeCursor, page, ZPage } from '../pagination';
+import { notFound, parseOr400 } from '../problem';
+import { ZHouseholdFilter, ZTownshipCode } from '../schemas';
+import { inScope, requireScope, seesIdNumbers } from '../scope';
+import type { Official } from '../auth';
+
+export function householdView(
+  o: Official,
+  h: {
+    id: string;
+    registryNo: string;
+    villageCode: string;
+    headName: string;
+    idNumber: string;
+    phone: string | null;
+    size: number;
+    category: string | null;
+    status: string;
+    cause: string | null;
+    exitReason: string | null;
+    registeredOn: Date | null;
+    exitedOn: Date | null;
+  },
+) {
+  const full = seesIdNumbers(o, h.villageCode);
+  return {
+    id: h.id,
+    registryNo: h.registryNo,
+    villageCode: h.villageCode,
+    headName: h.headName,
+    idNumber: full ? h.idNumber : maskIdNumber(h.idNumber),
+    idNumberMasked: !full,
+    phone: h.phone ? (full ? h.phone : maskPhone(h.phone)) : null,
+    size: h.size,
+    category: h.category,
+    status: h.status,
+    cause: h.cause,
+    exitReason: h.exitReason,
+    registeredOn: h.registeredOn,
+    exitedOn: h.exitedOn,
+  };
+}
+
+export function registryRouter(prisma: PrismaClient): Router {
+  const r = Router();
+
+  r.get('/townships', async (req, res) => {
+    const o = caller(req);
+    const q = parseOr400(ZPage, req.query, 'query');
+    const after = decodeCursor(q.cursor);
+    // A village official sees its own township too: codes nest, so test both directions.
+    const scopes = [o.scopeCode.slice(0, 9), o.scopeCode];
+    const rows = await prisma.township.findMany({
+      where: {
+        OR: [{ code: { startsWith: o.scopeCode } }, { code: { in: scopes } }],
+        ...(after ? { code: { gt: after } } : {}),
+      },
+      orderBy: { code: 'asc' },
+      take: q.limit + 1,
+      include: { _count: { select: { villages: true } } },
+    });
+    const p = page(rows, q.limit, (t) => t.code);
+    res.json({
+      items: p.items.map((t) => ({
+        code: t.code,
+        name: t.name,
+        countyCode: t.countyCode,
+        plannedExitYear: t.plannedExitYear,
+        exitedYear: t.exitedYear,
+        villageCount: t._count.villages,
+      })),
+      nextCursor: p.nextCursor,
+    });
+  });
+
+  r.get('/villages', async (req, res) => {
+    const o = caller(req);
+    const q = parseOr400(ZPage.extend({ township: ZTownshipCode.optional() }), req.query, 'query');
+    const after = decodeCursor(q.cursor);
+    // A village official may name its own township; anyone else only townships inside their jurisdiction.
+    if (q.township && !inScope(o, q.township) && !o.scopeCode.startsWith(q.township)) {
+      requireScope(o, q.township, `Township ${q.township}`);
+    }
+    const rows = await prisma.village.findMany({
+      where: {
+        code: { startsWith: o.scopeCode, ...(after ? { gt: after } : {}) },
+        ...(q.township ? { townshipCode: q.township } : {}),
+      },
+      orderBy: { code: 'asc' },
+      take: q.limit + 1,
+    });
+    const p = page(rows, q.limit, (v) => v.code);
+    res.json({ items: p.items.map(villageView), nextCursor: p.nextCursor });
+  });
+
+  r.get('/villages/:code', async (req, res) => {
+    const o = caller(req);
+    const code = parseOr400(
+      z.string().regex(/^\d{12}$/, 'must be a 12-digit village code'),
+      req.params.code,
+      'village code',
+    );
+    const v = await prisma.village.findUnique({ where: { code }, include: { township: true } });
+    if (!v) throw notFound(`No village ${code}.`);
+    requireScope(o, code, `Village ${code}`);
+    const [byStatus, openRound, responsibility] = await Promise.all([
+      prisma.household.groupBy({ by: ['status'], where: { villageCode: code }, _count: true, _sum: { size: true } }),
+      prisma.round.findUnique({
+        where: { openVillageCode: code },
+        select: { id: true, stage: true, stageDeadline: true },
+      }),
+      prisma.responsibilityAssignment.findFirst({
+        where: { subject: 'VILLAGE', villageCode: code, toDate: null },
+        orderBy: { fromDate: 'desc' },
+      }),
+    ]);
+    res.json({
+      ...villageView(v),
+      townshipName: v.township.name,
+      households: Object.fromEntries(
+        byStatus.map((g) => [g.status, { households: g._count, people: g._sum.size ?? 0 }]),
+      ),
+      openRound,
+      responsibility: responsibility
+        ? { unit: responsibility.unit, personName: responsibility.personName, since: responsibility.fromDate }
+        : null,
+    });
+  });
+
+  r.get('/households', async (req, res) => {
+    const o = caller(req);
+    const q = parseOr400(ZPage.merge(ZHouseholdFilter), req.query, 'query');
+    const after = decodeCursor(q.cursor);
+    if (q.village) requireScope(o, q.village, `Village ${q.village}`);
+    const rows = await prisma.household.findMany({
+      where: {
+        villageCode: q.village ?? { startsWith: o.scopeCode },
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.category ? { category: q.category } : {}),
+        ...(after ? { registryNo: { gt: after } } : {}),
+      },
+      orderBy: { registryNo: 'asc' },
+      take: q.limit + 1,
+    });
+    const p = page(rows, q.limit, (h) => h.registryNo);
+    res.json({ items: p.items.map((h) => householdView(o, h)), nextCursor: p.nextCursor });
+  });
+
+  r.get('/households/:id', async (req, res) => {
+    const o = caller(req);
+    const id = parseOr400(z.string().uuid('must be a UUID'), req.params.id, 'household id');
+    const h = await prisma.household.findUnique({
+      where: { id },
+      include: { changes: { orderBy: { at: 'asc' } } },
+    });
+    if (!h) throw notFound(`No household ${id}.`);
+    requireScope(o, h.villageCode, `Household ${id}`);
+    res.json({
+      ...householdView(o, h),
+      changes: h.changes.map((c) => ({
+        at: c.at,
+        action: c.action,
+        roundId: c.roundId,
+        fromStatus: c.fromStatus,
+        toStatus: c.toStatus,
+        fromCategory: c.fromCategory,
+        toCategory: c.toCategory,
+        cause: c.cause,
+        exitReason: c.exitReason,
+        decidedById: c.decidedById,
+      })),
+    });
+  });
+
+  return r;
+}
+
+function villageView(v: {
+  code: string;
+  name: string;
+  townshipCode: string;
+  belt: number | null;
+  isPoor: boolean;
+  plannedExitYear: number | null;
+  exitedYear: number | null;
+}) {
+  return {
+    code: v.code,
+    name: v.name,
+    townshipCode: v.townshipCode,
+    belt: v.belt,
+    isPoor: v.isPoor,
+    plannedExitYear: v.plannedExitYear,
+    exitedYear: v.exitedYear,
+  };
+}

@@ -1,0 +1,384 @@
+import { randomUUID } from 'node:crypto';
+import { Router, type Request } from 'express';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { z } from 'zod';
+import { roundWorkflowId, townshipOf } from '../../domain/constants';
+import { maskIdNumber, maskPhone } from '../../domain/idNumber';
+import { DEFAULT_POLICY, type Actor, type ProposalInput, type RoundInput } from '../../domain/round';
+import type { PrismaClient } from '../../infra/db';
+import {
+  cancelRoundUpdate,
+  countyAnnouncementUpdate,
+  fileObjectionUpdate,
+  resolveObjectionUpdate,
+  roundOpenedUpdate,
+  roundWorkflow,
+  submitAssessmentUpdate,
+  townshipReviewUpdate,
+} from '../../workflows';
+import { CAMPAIGN_KEY, STAGE_KEY, TOWNSHIP_KEY, VILLAGE_KEY } from '../../workflows/search-attributes';
+import { caller, requireRole, type Official } from '../auth';
+import { decodeCursor, page, ZPage } from '../pagination';
+import { badRequest, conflict, notFound, parseOr400 } from '../problem';
+import {
+  ZAssessment,
+  ZCancel,
+  ZCountyAnnouncement,
+  ZObjection,
+  ZResolution,
+  ZRoundFilter,
+  ZStartRound,
+  ZTownshipReview,
+  ZUuid,
+  type TAssessment,
+} from '../schemas';
+import { inScope, requireScope, seesIdNumbers } from '../scope';
+import { toProblem } from '../temporal-errors';
+
+export interface RoundsDeps {
+  prisma: PrismaClient;
+  client: Client;
+  taskQueue: string;
+}
+
+const ZRoundId = z.string().regex(/^round-\d{12}-\d{1,6}$/, 'must be a round id such as round-620522100201-1');
+
+export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router {
+  const r = Router();
+
+  async function loadRound(req: Request) {
+    const o = caller(req);
+    const roundId = parseOr400(ZRoundId, req.params.roundId, 'round id');
+    const round = await prisma.round.findUnique({ where: { id: roundId } });
+    if (!round) throw notFound(`No round ${roundId}.`);
+    requireScope(o, round.villageCode, `Round ${roundId}`);
+    return { o, round };
+  }
+
+  async function openRound(req: Request, roles: Official['role'][], what: string) {
+    const { o, round } = await loadRound(req);
+    requireRole(req, roles, what);
+    if (round.status !== 'OPEN')
+      throw conflict(`Round ${round.id} is ${round.status.toLowerCase()}.`, { stage: round.stage });
+    return { o, round, handle: client.workflow.getHandle(round.id) };
+  }
+
+  /** Runs a workflow update and maps a refusal (validator) or a missing workflow to a problem response. */
+  async function decide<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toProblem(err);
+    }
+  }
+
+  r.post('/rounds', async (req, res) => {
+    const o = requireRole(req, ['TOWNSHIP', 'COUNTY', 'ADMIN'], 'Starting a round');
+    const body = parseOr400(ZStartRound, req.body);
+    const village = await prisma.village.findUnique({ where: { code: body.villageCode } });
+    if (!village) throw notFound(`No village ${body.villageCode}.`);
+    requireScope(o, village.code, `Village ${village.code}`);
+    const open = await prisma.round.findUnique({ where: { openVillageCode: village.code } });
+    if (open) throw conflict(`Village ${village.code} already has an open round: ${open.id}.`, { roundId: open.id });
+    const last = await prisma.round.aggregate({ where: { villageCode: village.code }, _max: { roundNo: true } });
+    const roundNo = (last._max.roundNo ?? 0) + 1;
+    const roundId = roundWorkflowId(village.code, roundNo);
+    const input: RoundInput = {
+      roundId,
+      villageCode: village.code,
+      townshipCode: village.townshipCode,
+      roundNo,
+      policy: { ...DEFAULT_POLICY, ...body.policy },
+      startedBy: actorOf(o),
+    };
+    let handle: WorkflowHandle<typeof roundWorkflow>;
+    try {
+      handle = await client.workflow.start(roundWorkflow, {
+        workflowId: roundId,
+        taskQueue,
+        args: [input],
+        // Two starts racing for the same village compute the same round number: one wins here.
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: VILLAGE_KEY, value: village.code },
+          { key: TOWNSHIP_KEY, value: village.townshipCode },
+          { key: STAGE_KEY, value: 'VILLAGE_ASSESSMENT' },
+          ...(input.campaignId ? [{ key: CAMPAIGN_KEY, value: input.campaignId }] : []),
+        ],
+        staticSummary: `${village.name} (${village.code}) identification round ${roundNo}`,
+        staticDetails: `Village ${village.code}, township ${village.townshipCode}; publicity ${input.policy.publicityPeriod}, stage deadline ${input.policy.stageDeadline}; started by ${o.name} (${o.role}).`,
+      });
+    } catch (err) {
+      const p = toProblem(err);
+      if (p !== err) throw conflict(`Village ${village.code} already has an open round: ${roundId}.`, { roundId });
+      throw err;
+    }
+    await handle.executeUpdate(roundOpenedUpdate);
+    res
+      .status(201)
+      .location(`/api/v1/rounds/${roundId}`)
+      .json({ roundId, workflowId: roundId, stage: 'VILLAGE_ASSESSMENT' });
+  });
+
+  r.get('/rounds', async (req, res) => {
+    const o = caller(req);
+    const q = parseOr400(ZPage.merge(ZRoundFilter), req.query, 'query');
+    const after = decodeCursor(q.cursor);
+    const place = q.village ?? q.township;
+    if (place && !inScope(o, place) && !(q.township && o.scopeCode.startsWith(q.township))) {
+      requireScope(o, place, place);
+    }
+    const rows = await prisma.round.findMany({
+      where: {
+        villageCode: { startsWith: o.scopeCode, ...(q.village ? { equals: q.village } : {}) },
+        ...(q.township ? { townshipCode: q.township } : {}),
+        ...(q.stage ? { stage: q.stage } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        ...(after ? { id: { gt: after } } : {}),
+      },
+      orderBy: { id: 'asc' },
+      take: q.limit + 1,
+      include: { village: { select: { name: true } } },
+    });
+    const p = page(rows, q.limit, (x) => x.id);
+    res.json({
+      items: p.items.map((x) => ({
+        roundId: x.id,
+        workflowId: x.id,
+        villageCode: x.villageCode,
+        villageName: x.village.name,
+        townshipCode: x.townshipCode,
+        roundNo: x.roundNo,
+        campaignId: x.campaignId,
+        stage: x.stage,
+        status: x.status,
+        deadline: x.stageDeadline,
+        publicityEndsAt: x.publicityEndsAt,
+        overdue: x.overdueSince !== null,
+        startedAt: x.startedAt,
+        finishedAt: x.finishedAt,
+      })),
+      nextCursor: p.nextCursor,
+    });
+  });
+
+  r.get('/rounds/:roundId', async (req, res) => {
+    const { o, round } = await loadRound(req);
+    res.json(await roundDetail(prisma, o, round.id));
+  });
+
+  r.get('/rounds/:roundId/notices/:version', async (req, res) => {
+    const { round } = await loadRound(req);
+    const version = parseOr400(z.coerce.number().int().min(1).max(100_000), req.params.version, 'notice version');
+    const notice = await prisma.notice.findUnique({ where: { roundId_version: { roundId: round.id, version } } });
+    if (!notice) throw notFound(`Round ${round.id} has no notice version ${version}.`);
+    res
+      .type('text/html; charset=utf-8')
+      .setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
+      .send(notice.html);
+  });
+
+  r.post('/rounds/:roundId/assessment', async (req, res) => {
+    const { o, round, handle } = await openRound(req, ['VILLAGE'], 'The village assessment');
+    const body = parseOr400(ZAssessment, req.body);
+    await checkProposals(prisma, round.villageCode, body);
+    const proposals: ProposalInput[] = body.proposals.map((p) => ({ ...p, id: randomUUID() }));
+    const result = await decide(() =>
+      handle.executeUpdate(submitAssessmentUpdate, { args: [{ actor: actorOf(o), meeting: body.meeting, proposals }] }),
+    );
+    res.json({
+      ...result,
+      proposals: proposals.map((p) => ({ id: p.id, action: p.action, householdId: p.householdId ?? null })),
+    });
+  });
+
+  r.post('/rounds/:roundId/objections', async (req, res) => {
+    const { o, handle } = await openRound(req, ['VILLAGE', 'TOWNSHIP', 'COUNTY'], 'Recording an objection');
+    const body = parseOr400(ZObjection, req.body);
+    const objectionId = randomUUID();
+    const result = await decide(() =>
+      handle.executeUpdate(fileObjectionUpdate, { args: [{ actor: actorOf(o), objectionId, ...body }] }),
+    );
+    res.status(201).json({ objectionId, roundId: result.roundId, stage: result.stage });
+  });
+
+  r.post('/rounds/:roundId/objections/:objectionId/resolution', async (req, res) => {
+    const { o, handle } = await openRound(req, ['TOWNSHIP'], 'Resolving an objection');
+    const objectionId = parseOr400(ZUuid, req.params.objectionId, 'objection id');
+    const body = parseOr400(ZResolution, req.body);
+    const result = await decide(() =>
+      handle.executeUpdate(resolveObjectionUpdate, { args: [{ actor: actorOf(o), objectionId, ...body }] }),
+    );
+    res.json(result);
+  });
+
+  r.post('/rounds/:roundId/township-review', async (req, res) => {
+    const { o, handle } = await openRound(req, ['TOWNSHIP'], 'The township review');
+    const body = parseOr400(ZTownshipReview, req.body);
+    const result = await decide(() =>
+      handle.executeUpdate(townshipReviewUpdate, { args: [{ actor: actorOf(o), ...body }] }),
+    );
+    res.json(result);
+  });
+
+  r.post('/rounds/:roundId/county-announcement', async (req, res) => {
+    const { o, handle } = await openRound(req, ['COUNTY'], 'The county announcement');
+    const body = parseOr400(ZCountyAnnouncement, req.body);
+    const result = await decide(() =>
+      handle.executeUpdate(countyAnnouncementUpdate, { args: [{ actor: actorOf(o), ...body }] }),
+    );
+    res.json(result);
+  });
+
+  r.post('/rounds/:roundId/cancel', async (req, res) => {
+    const { o, handle } = await openRound(req, ['COUNTY', 'ADMIN'], 'Cancelling a round');
+    const body = parseOr400(ZCancel, req.body);
+    const result = await decide(() =>
+      handle.executeUpdate(cancelRoundUpdate, { args: [{ actor: actorOf(o), ...body }] }),
+    );
+    res.json(result);
+  });
+
+  return r;
+}
+
+export function actorOf(o: Official): Actor {
+  return { id: o.id, name: o.name, role: o.role, scopeCode: o.scopeCode };
+}
+
+/** Checks that need the registry: refused with 400 before anything reaches the round. */
+async function checkProposals(prisma: PrismaClient, villageCode: string, body: TAssessment) {
+  const errors: { path: string; message: string }[] = [];
+  const ids = body.proposals.map((p) => p.householdId).filter((id): id is string => id !== undefined);
+  const newIds = body.proposals.map((p) => p.household?.idNumber).filter((v): v is string => v !== undefined);
+  const [households, known] = await Promise.all([
+    prisma.household.findMany({ where: { id: { in: ids } } }),
+    prisma.household.findMany({ where: { idNumber: { in: newIds } }, select: { idNumber: true } }),
+  ]);
+  const byId = new Map(households.map((h) => [h.id, h]));
+  const knownIds = new Set(known.map((k) => k.idNumber));
+  const seenHouseholds = new Set<string>();
+  const seenIdNumbers = new Set<string>();
+  body.proposals.forEach((p, i) => {
+    const at = (field: string, message: string) => errors.push({ path: `proposals.${i}.${field}`, message });
+    if (p.householdId) {
+      if (seenHouseholds.has(p.householdId)) at('householdId', 'the same household appears twice in the list');
+      seenHouseholds.add(p.householdId);
+      const h = byId.get(p.householdId);
+      if (!h) return at('householdId', 'no such household');
+      if (h.villageCode !== villageCode) return at('householdId', 'the household belongs to another village');
+      if (p.action === 'EXIT' && h.status !== 'REGISTERED')
+        at('action', `only a registered household can exit; it is ${h.status}`);
+      if (p.action === 'RECLASSIFY' && h.status !== 'REGISTERED')
+        at('action', `only a registered household can be reclassified; it is ${h.status}`);
+      if (p.action === 'RECLASSIFY' && h.category === p.category)
+        at('category', `the household is already ${h.category}`);
+      if (p.action === 'ENTER' && h.status === 'REGISTERED') at('action', 'the household is already registered');
+    }
+    if (p.household) {
+      const idn = p.household.idNumber;
+      if (seenIdNumbers.has(idn)) at('household.idNumber', 'the same household appears twice in the list');
+      seenIdNumbers.add(idn);
+      if (knownIds.has(idn))
+        at(
+          'household.idNumber',
+          'a household with this ID number is already in the registry: propose it by householdId',
+        );
+    }
+  });
+  if (errors.length)
+    throw badRequest(
+      `The proposals cannot be accepted: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+      errors,
+    );
+}
+
+export async function roundDetail(prisma: PrismaClient, o: Official, roundId: string) {
+  const round = await prisma.round.findUniqueOrThrow({
+    where: { id: roundId },
+    include: {
+      village: { select: { name: true } },
+      proposals: { orderBy: [{ assessmentNo: 'asc' }, { id: 'asc' }] },
+      notices: {
+        orderBy: { version: 'asc' },
+        select: { version: true, kind: true, startsAt: true, endsAt: true, publishedAt: true },
+      },
+      objections: { orderBy: { filedAt: 'asc' } },
+      decisions: { orderBy: { seq: 'asc' } },
+    },
+  });
+  const full = seesIdNumbers(o, round.villageCode);
+  const householdIds = round.proposals.map((p) => p.householdId).filter((id): id is string => id !== null);
+  const households = new Map(
+    (await prisma.household.findMany({ where: { id: { in: householdIds } } })).map((h) => [h.id, h]),
+  );
+  return {
+    roundId: round.id,
+    workflowId: round.id,
+    villageCode: round.villageCode,
+    villageName: round.village.name,
+    townshipCode: round.townshipCode ?? townshipOf(round.villageCode),
+    roundNo: round.roundNo,
+    campaignId: round.campaignId,
+    stage: round.stage,
+    status: round.status,
+    policy: round.policy,
+    stageEnteredAt: round.stageEnteredAt,
+    deadline: round.stageDeadline,
+    publicityEndsAt: round.publicityEndsAt,
+    overdueSince: round.overdueSince,
+    startedAt: round.startedAt,
+    finishedAt: round.finishedAt,
+    proposals: round.proposals.map((p) => {
+      const h = p.householdId ? households.get(p.householdId) : undefined;
+      const fresh = p.newHousehold as { headName: string; idNumber: string; size: number } | null;
+      const idNumber = h?.idNumber ?? fresh?.idNumber ?? '';
+      return {
+        id: p.id,
+        assessmentNo: p.assessmentNo,
+        action: p.action,
+        status: p.status,
+        statusReason: p.statusReason,
+        householdId: p.householdId,
+        headName: h?.headName ?? fresh?.headName ?? null,
+        idNumber: full ? idNumber : maskIdNumber(idNumber),
+        size: h?.size ?? fresh?.size ?? null,
+        category: p.category,
+        cause: p.cause,
+        exitReason: p.exitReason,
+        votesFor: p.votesFor,
+        votesAgainst: p.votesAgainst,
+        note: p.note,
+      };
+    }),
+    notices: round.notices.map((n) => ({ ...n, url: `/api/v1/rounds/${round.id}/notices/${n.version}` })),
+    objections: round.objections.map((x) => ({
+      id: x.id,
+      noticeVersion: x.noticeVersion,
+      proposalId: x.proposalId,
+      objector: {
+        name: x.objectorName,
+        contact: x.objectorContact ? (full ? x.objectorContact : maskPhone(x.objectorContact)) : null,
+      },
+      reason: x.reason,
+      status: x.status,
+      filedById: x.filedById,
+      filedAt: x.filedAt,
+      resolvedById: x.resolvedById,
+      resolvedAt: x.resolvedAt,
+      resolutionNote: x.resolutionNote,
+      withdrewProposal: x.withdrewProposal,
+    })),
+    decisions: round.decisions.map((d) => ({
+      seq: d.seq,
+      stage: d.stage,
+      kind: d.kind,
+      by: d.officialId ? { id: d.officialId, name: d.officialName } : null,
+      at: d.at,
+      decision: d.decision,
+      note: d.note,
+      details: d.payload,
+    })),
+  };
+}

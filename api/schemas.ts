@@ -1,0 +1,197 @@
+import { z } from 'zod';
+import { parseDuration } from '../domain/duration';
+import {
+  CATEGORIES,
+  CAUSES,
+  EXIT_REASONS,
+  HOUSEHOLD_STATUSES,
+  PROPOSAL_ACTIONS,
+  ROUND_STATUSES,
+  STAGES,
+} from '../domain/enums';
+import { idNumberProblem } from '../domain/idNumber';
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+const count = z.number().int().min(0).max(100_000);
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((v) => {
+    const d = new Date(v + 'T00:00:00Z');
+    return (
+      !Number.isNaN(d.getTime()) &&
+      d.toISOString().startsWith(v) &&
+      d.getUTCFullYear() >= 2000 &&
+      d.getUTCFullYear() <= 2100
+    );
+  }, 'must be a real date between 2000 and 2100');
+
+export const ZVillageCode = z.string().regex(/^\d{12}$/, 'must be a 12-digit village code');
+export const ZTownshipCode = z.string().regex(/^\d{9}$/, 'must be a 9-digit township code');
+export const ZUuid = z.string().uuid('must be a UUID');
+
+const duration = (min: number, max: number) =>
+  z
+    .string()
+    .max(40)
+    .refine(
+      (v) => {
+        const ms = parseDuration(v);
+        return ms !== null && ms >= min && ms <= max;
+      },
+      `must be a duration such as "7 days" or "2s", between ${min / 1000} s and ${max / 86_400_000} days`,
+    );
+
+export const ZPolicy = z
+  .object({
+    publicityPeriod: duration(1000, 90 * 86_400_000).optional(),
+    stageDeadline: duration(1000, 365 * 86_400_000).optional(),
+  })
+  .strict();
+
+export const ZStartRound = z.object({ villageCode: ZVillageCode, policy: ZPolicy.optional() }).strict();
+export type TStartRound = z.infer<typeof ZStartRound>;
+
+export const ZIdNumber = z
+  .string()
+  .trim()
+  .transform((v) => v.toUpperCase())
+  .superRefine((v, ctx) => {
+    const problem = idNumberProblem(v);
+    if (problem === 'FORMAT') ctx.addIssue({ code: 'custom', message: 'must be an 18-character ID number' });
+    else if (problem === 'BIRTH_DATE') ctx.addIssue({ code: 'custom', message: 'has an impossible birth date' });
+    else if (problem === 'CHECKSUM') ctx.addIssue({ code: 'custom', message: 'fails the ID number checksum' });
+  });
+
+export const ZProposal = z
+  .object({
+    action: z.enum(PROPOSAL_ACTIONS),
+    householdId: ZUuid.optional(),
+    household: z
+      .object({ headName: text(50), idNumber: ZIdNumber, size: z.number().int().min(1).max(30) })
+      .strict()
+      .optional(),
+    category: z.enum(CATEGORIES).optional(),
+    cause: z.enum(CAUSES).optional(),
+    exitReason: z.enum(EXIT_REASONS).optional(),
+    votesFor: count,
+    votesAgainst: count,
+    note: z.string().trim().max(1000).optional(),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if ((p.householdId === undefined) === (p.household === undefined)) {
+      issue('householdId', 'give exactly one of householdId (existing household) or household (new, ENTER only)');
+    }
+    if (p.household && p.action !== 'ENTER') issue('household', 'a new household can only ENTER');
+    if (p.action === 'ENTER') {
+      if (!p.category) issue('category', 'ENTER needs a category');
+      if (!p.cause) issue('cause', 'ENTER needs a cause');
+      if (p.exitReason) issue('exitReason', 'ENTER takes no exitReason');
+    }
+    if (p.action === 'EXIT') {
+      if (!p.exitReason) issue('exitReason', 'EXIT needs an exitReason');
+      if (p.category || p.cause) issue('category', 'EXIT takes no category or cause');
+    }
+    if (p.action === 'RECLASSIFY') {
+      if (!p.category) issue('category', 'RECLASSIFY needs the new category');
+      if (p.exitReason) issue('exitReason', 'RECLASSIFY takes no exitReason');
+    }
+    if (p.votesFor <= p.votesAgainst)
+      issue('votesFor', 'a proposal must be carried: votesFor must exceed votesAgainst');
+  });
+
+export const ZAssessment = z
+  .object({
+    meeting: z
+      .object({
+        heldOn: isoDate,
+        representativesPresent: count,
+        representativesTotal: z.number().int().min(1).max(100_000),
+      })
+      .strict()
+      .superRefine((m, ctx) => {
+        if (m.representativesPresent > m.representativesTotal) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['representativesPresent'],
+            message: 'cannot exceed representativesTotal',
+          });
+        } else if (m.representativesPresent * 3 < m.representativesTotal * 2) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['representativesPresent'],
+            message: 'quorum not reached: at least two thirds of the representatives must be present',
+          });
+        }
+      }),
+    proposals: z.array(ZProposal).min(1, 'at least one proposal').max(500),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    a.proposals.forEach((p, i) => {
+      if (p.votesFor + p.votesAgainst > a.meeting.representativesPresent) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['proposals', i, 'votesFor'],
+          message: 'more votes than representatives present',
+        });
+      }
+    });
+  });
+export type TAssessment = z.infer<typeof ZAssessment>;
+
+export const ZObjection = z
+  .object({
+    proposalId: ZUuid.optional(),
+    objector: z.object({ name: text(50), contact: z.string().trim().max(100).optional() }).strict(),
+    reason: text(2000),
+  })
+  .strict();
+export type TObjection = z.infer<typeof ZObjection>;
+
+export const ZResolution = z
+  .object({ decision: z.enum(['UPHELD', 'DISMISSED']), note: text(2000), withdrawProposal: z.boolean().optional() })
+  .strict();
+export type TResolution = z.infer<typeof ZResolution>;
+
+export const ZTownshipReview = z
+  .object({
+    decision: z.enum(['APPROVE', 'RETURN']),
+    rejected: z
+      .array(z.object({ proposalId: ZUuid, reason: text(1000) }).strict())
+      .max(500)
+      .optional(),
+    verification: z
+      .array(z.object({ proposalId: ZUuid, visitedOn: isoDate, finding: text(2000) }).strict())
+      .max(500)
+      .optional(),
+    note: text(2000),
+  })
+  .strict();
+export type TTownshipReview = z.infer<typeof ZTownshipReview>;
+
+export const ZCountyAnnouncement = z
+  .object({
+    decision: z.enum(['ANNOUNCE', 'RETURN']),
+    returnTo: z.enum(['TOWNSHIP_REVIEW', 'VILLAGE_ASSESSMENT']).optional(),
+    note: text(2000),
+  })
+  .strict();
+export type TCountyAnnouncement = z.infer<typeof ZCountyAnnouncement>;
+
+export const ZCancel = z.object({ reason: text(2000) }).strict();
+
+export const ZRoundFilter = z.object({
+  village: ZVillageCode.optional(),
+  township: ZTownshipCode.optional(),
+  stage: z.enum(STAGES).optional(),
+  status: z.enum(ROUND_STATUSES).optional(),
+});
+
+export const ZHouseholdFilter = z.object({
+  village: ZVillageCode.optional(),
+  status: z.enum(HOUSEHOLD_STATUSES).optional(),
+  category: z.enum(CATEGORIES).optional(),
+});

@@ -1,0 +1,124 @@
+// Printable notices (公示 / 公告) in Chinese. Content is frozen at publication; the HTML is rendered from it
+// once and stored, so what is served later is exactly what was published.
+import {
+  ACTION_LABELS,
+  CATEGORY_LABELS,
+  CAUSE_LABELS,
+  EXIT_REASON_LABELS,
+  type Category,
+  type Cause,
+  type ExitReason,
+  type NoticeKind,
+  type ProposalAction,
+} from './enums';
+
+export interface NoticeItem {
+  no: number;
+  proposalId: string;
+  action: ProposalAction;
+  headName: string;
+  /** Always masked: a notice is posted publicly. */
+  idNumberMasked: string;
+  size: number;
+  category?: Category;
+  cause?: Cause;
+  exitReason?: ExitReason;
+}
+
+export interface NoticeContent {
+  kind: NoticeKind;
+  version: number;
+  roundId: string;
+  countyName: string;
+  townshipName: string;
+  villageName: string;
+  villageCode: string;
+  startsAt: string;
+  endsAt: string | null;
+  publishedAt: string;
+  items: NoticeItem[];
+}
+
+const TITLES: Record<NoticeKind, string> = {
+  FIRST_PUBLICITY: '贫困户识别第一次公示',
+  SECOND_PUBLICITY: '贫困户识别第二次公示',
+  ANNOUNCEMENT: '贫困户识别结果公告',
+};
+
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** 2026年11月29日 08:00 (Beijing time, which notices are posted in). */
+export function formatChineseTime(iso: string): string {
+  const d = new Date(Date.parse(iso) + 8 * 3_600_000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+}
+
+export function renderNoticeHtml(c: NoticeContent): string {
+  const e = escapeHtml;
+  const title = `${c.countyName}${c.townshipName}${c.villageName}${TITLES[c.kind]}`;
+  const rows = c.items
+    .map((i) => {
+      const reason =
+        i.action === 'EXIT'
+          ? i.exitReason
+            ? EXIT_REASON_LABELS[i.exitReason]
+            : ''
+          : i.cause
+            ? CAUSE_LABELS[i.cause]
+            : '';
+      return (
+        `<tr><td>${e(i.no)}</td><td>${e(ACTION_LABELS[i.action])}</td><td>${e(i.headName)}</td>` +
+        `<td>${e(i.idNumberMasked)}</td><td>${e(i.size)}</td>` +
+        `<td>${e(i.category ? CATEGORY_LABELS[i.category] : '')}</td><td>${e(reason)}</td></tr>`
+      );
+    })
+    .join('\n');
+  const period =
+    c.kind === 'ANNOUNCEMENT'
+      ? `<p>公告日期：${e(formatChineseTime(c.startsAt))}</p>`
+      : `<p>公示期：${e(formatChineseTime(c.startsAt))} 至 ${e(formatChineseTime(c.endsAt ?? c.startsAt))}</p>` +
+        `<p>公示期内，任何单位和个人如有异议，请于 ${e(formatChineseTime(c.endsAt ?? c.startsAt))} 前` +
+        `向${e(c.villageName)}村民委员会或${e(c.townshipName)}人民政府实名反映（书面或当面），` +
+        `由乡镇人民政府核实处理。</p>`;
+  const closing =
+    c.kind === 'ANNOUNCEMENT'
+      ? '<p>以上名单经村民评议、两次公示和乡镇审核，现予公告，并据此调整建档立卡信息。</p>'
+      : '<p>以上名单经村民代表会议民主评议产生，现予公示。</p>';
+  return `<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>${e(title)}</title>
+<style>
+body { font-family: "SimSun", "Songti SC", serif; margin: 2em; }
+h1 { text-align: center; font-size: 1.5em; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #000; padding: 4px 8px; text-align: center; }
+.meta { color: #444; font-size: 0.9em; }
+@media print { .meta { display: none; } }
+</style>
+</head>
+<body>
+<h1>${e(title)}</h1>
+${closing}
+<table>
+<thead><tr><th>序号</th><th>类型</th><th>户主姓名</th><th>身份证号</th><th>人口</th><th>户类别</th><th>原因</th></tr></thead>
+<tbody>
+${rows || '<tr><td colspan="7">（无）</td></tr>'}
+</tbody>
+</table>
+${period}
+<p style="text-align:right">${e(c.villageName)}村民委员会<br>${e(formatChineseTime(c.publishedAt))}</p>
+<p class="meta">第 ${e(c.version)} 版 · ${e(c.roundId)}</p>
+</body>
+</html>
+`;
+}

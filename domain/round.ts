@@ -1,0 +1,207 @@
+// Types and pure rules of the identification round, shared by the workflow (validators), activities and API.
+import type { Category, Cause, ExitReason, NoticeKind, ProposalAction, ProposalStatus, Role, Stage } from './enums';
+
+/** Who acted. Every decision carries one, so the trail says who decided. */
+export interface Actor {
+  id: string;
+  name: string;
+  role: Role;
+  scopeCode: string;
+}
+
+export interface RoundPolicy {
+  /** Temporal duration string, e.g. "7 days" or "2s". */
+  publicityPeriod: string;
+  /** Time an official has to act on a stage before a reminder is recorded. */
+  stageDeadline: string;
+}
+
+export const DEFAULT_POLICY: RoundPolicy = { publicityPeriod: '7 days', stageDeadline: '14 days' };
+
+export interface RoundInput {
+  roundId: string;
+  villageCode: string;
+  townshipCode: string;
+  roundNo: number;
+  campaignId?: string;
+  policy: RoundPolicy;
+  startedBy: Actor;
+}
+
+export interface NewHousehold {
+  headName: string;
+  idNumber: string;
+  size: number;
+}
+
+export interface ProposalInput {
+  id: string;
+  action: ProposalAction;
+  householdId?: string;
+  household?: NewHousehold;
+  category?: Category;
+  cause?: Cause;
+  exitReason?: ExitReason;
+  votesFor: number;
+  votesAgainst: number;
+  note?: string;
+}
+
+export interface Meeting {
+  heldOn: string;
+  representativesPresent: number;
+  representativesTotal: number;
+}
+
+export interface AssessmentUpdate {
+  actor: Actor;
+  meeting: Meeting;
+  proposals: ProposalInput[];
+}
+
+export interface ObjectionUpdate {
+  actor: Actor;
+  objectionId: string;
+  proposalId?: string;
+  objector: { name: string; contact?: string };
+  reason: string;
+}
+
+export interface ResolutionUpdate {
+  actor: Actor;
+  objectionId: string;
+  decision: 'UPHELD' | 'DISMISSED';
+  note: string;
+  withdrawProposal?: boolean;
+}
+
+export interface TownshipReviewUpdate {
+  actor: Actor;
+  decision: 'APPROVE' | 'RETURN';
+  rejected?: { proposalId: string; reason: string }[];
+  verification?: { proposalId: string; visitedOn: string; finding: string }[];
+  note: string;
+}
+
+export interface CountyAnnouncementUpdate {
+  actor: Actor;
+  decision: 'ANNOUNCE' | 'RETURN';
+  returnTo?: 'TOWNSHIP_REVIEW' | 'VILLAGE_ASSESSMENT';
+  note: string;
+}
+
+export interface CancelUpdate {
+  actor: Actor;
+  reason: string;
+}
+
+/** What an accepted decision answers. */
+export interface DecisionResult {
+  roundId: string;
+  stage: Stage;
+  seq: number;
+  noticeVersion?: number;
+}
+
+export interface ProposalState {
+  id: string;
+  action: ProposalAction;
+  householdId?: string;
+  status: ProposalStatus;
+  assessmentNo: number;
+}
+
+export interface ObjectionState {
+  id: string;
+  proposalId?: string;
+  status: 'OPEN' | 'RESOLVING' | 'UPHELD' | 'DISMISSED';
+  noticeVersion: number;
+}
+
+/** The workflow's view of itself, answered by the state query. */
+export interface RoundState {
+  roundId: string;
+  villageCode: string;
+  townshipCode: string;
+  stage: Stage;
+  status: 'OPEN' | 'COMPLETED' | 'CANCELLED';
+  assessmentNo: number;
+  seq: number;
+  noticeVersion: number;
+  stageEnteredAt: string;
+  stageDeadline: string;
+  publicityEndsAt?: string;
+  reminded: boolean;
+  proposals: ProposalState[];
+  objections: ObjectionState[];
+  lastReturn?: { from: Stage; to: Stage; reason: string; at: string };
+}
+
+// ---- Persistence contract: one transactional write per workflow step -------------------------------
+
+export interface DecisionRecord {
+  seq: number;
+  stage: Stage;
+  kind: string;
+  actor?: Actor;
+  decision?: string;
+  note?: string;
+  payload?: unknown;
+}
+
+export interface ProposalRecord extends ProposalInput {
+  assessmentNo: number;
+}
+
+/**
+ * Everything one step of a round writes, applied in one database transaction. The decision's
+ * (roundId, seq) is the idempotency key: a retried activity finds it and writes nothing twice.
+ */
+export interface Transition {
+  roundId: string;
+  at: string;
+  decision: DecisionRecord;
+  create?: RoundInput;
+  round?: {
+    stage?: Stage;
+    status?: 'OPEN' | 'COMPLETED' | 'CANCELLED';
+    stageEnteredAt?: string;
+    stageDeadline?: string | null;
+    publicityEndsAt?: string | null;
+    overdueSince?: string | null;
+  };
+  newProposals?: ProposalRecord[];
+  proposalStatus?: { ids: string[]; status: ProposalStatus; reason?: string }[];
+  notice?: { version: number; kind: NoticeKind; startsAt: string; endsAt: string | null; proposalIds: string[] };
+  newObjection?: {
+    id: string;
+    noticeVersion: number;
+    proposalId?: string;
+    objectorName: string;
+    objectorContact?: string;
+    reason: string;
+  };
+  resolveObjection?: { id: string; status: 'UPHELD' | 'DISMISSED'; note: string; withdrewProposal: boolean };
+  applyRegistry?: { proposalIds: string[] };
+}
+
+// ---- Pure rules ---------------------------------------------------------------------------------
+
+/** The villagers' representatives meeting is quorate with at least two thirds present. */
+export function isQuorate(meeting: Pick<Meeting, 'representativesPresent' | 'representativesTotal'>): boolean {
+  return meeting.representativesTotal > 0 && meeting.representativesPresent * 3 >= meeting.representativesTotal * 2;
+}
+
+export const PUBLICITY_STAGES: readonly Stage[] = ['FIRST_PUBLICITY', 'SECOND_PUBLICITY'];
+
+/** Which role decides at a stage (publicities are decided by the clock and the objections). */
+export const STAGE_DECIDER: Partial<Record<Stage, Role>> = {
+  VILLAGE_ASSESSMENT: 'VILLAGE',
+  TOWNSHIP_REVIEW: 'TOWNSHIP',
+  COUNTY_ANNOUNCEMENT: 'COUNTY',
+};
+
+/** Is `code` (village, township or county) inside the jurisdiction `scope`? Codes nest by prefix. */
+export function codeInScope(scope: string, code: string): boolean {
+  return code.startsWith(scope);
+}

@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { TASK_QUEUE } from '../domain/constants';
+
+// One place that reads the environment. Booleans are parsed as words, never with Boolean('false').
+const zBool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const zPort = z.coerce.number().int().min(1).max(65535);
+const zUrl = (schemes: string[]) =>
+  z
+    .string()
+    .min(1)
+    .refine((v) => schemes.some((s) => v.startsWith(s + '://')), {
+      message: `must start with ${schemes.join(' or ')}://`,
+    });
+
+export const ZEnv = z.object({
+  DATABASE_URL: zUrl(['postgresql', 'postgres']).optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  EMBEDDED_PG_PORT: zPort.default(54329),
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_PORT: zPort.default(7233),
+  TEMPORAL_UI_PORT: zPort.default(8233),
+  TEMPORAL_CLI: z.string().min(1).optional(),
+  TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: zPort.default(3000),
+  API_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'a size such as 100kb')
+    .default('100kb'),
+  SEED: zBool.default(true),
+  WORKER_HEALTH_PORT: zPort.optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+export type TEnv = z.infer<typeof ZEnv>;
+
+export interface Config extends TEnv {
+  dataDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Treat empty strings as unset: `FOO= npm start` should mean the default.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = ZEnv.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(
+      `Invalid configuration:\n${lines.join('\n')}\nFix the variable(s) above (see README, Configuration).`,
+    );
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };
+}
+
+/** Prints a ConfigError (or any start-up error) as one clear message, without a stack trace, and exits. */
+export function exitWithStartupError(err: unknown): never {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`\njingzhun: cannot start.\n${message}\n`);
+  process.exit(1);
+}

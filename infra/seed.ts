@@ -1,0 +1,118 @@
+// Writes the demo county (infra/seed-data.ts) and the demo officials. Idempotent: rows that already exist
+// are left untouched, so re-seeding never reverts registry changes made by announced rounds.
+// Logs nothing: households carry ID numbers and phones.
+
+import type { Role } from '../domain/enums';
+import { Prisma, type PrismaClient } from './db';
+import { buildDemoCounty, type DemoCounty } from './seed-data';
+import { hashToken } from './tokens';
+
+export interface DemoOfficial {
+  role: Role;
+  scopeCode: string;
+  name: string;
+  /** The bearer token itself: fixed demo strings, documented for newcomers. */
+  token: string;
+}
+
+export interface SeedResult {
+  /** Sizes of the demo county as seeded (rows that were already present count too). */
+  townships: number;
+  villages: number;
+  households: number;
+  officials: DemoOfficial[];
+}
+
+const CHUNK = 1000;
+// Serialises concurrent seeds (e.g. API and worker starting together): assignments have no unique key.
+const SEED_LOCK_KEY = 620522_0001;
+
+function chunks<T>(rows: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += CHUNK) out.push(rows.slice(i, i + CHUNK));
+  return out;
+}
+
+export function demoOfficials(data: Pick<DemoCounty, 'county' | 'townships' | 'villages'>): DemoOfficial[] {
+  const township = data.townships[0];
+  const village = data.villages.find((v) => v.townshipCode === township?.code);
+  if (!township || !village) throw new Error('demo county has no township or village');
+  return [
+    { role: 'ADMIN', scopeCode: data.county.code, name: '县扶贫办 系统管理员', token: 'demo-admin' },
+    { role: 'COUNTY', scopeCode: data.county.code, name: '县扶贫办 王主任', token: 'demo-county' },
+    { role: 'TOWNSHIP', scopeCode: township.code, name: `${township.name}人民政府 李镇长`, token: 'demo-township' },
+    { role: 'VILLAGE', scopeCode: village.code, name: `${village.name}村委会 张主任`, token: 'demo-village' },
+  ];
+}
+
+async function insertResponsibilities(tx: Prisma.TransactionClient, data: DemoCounty): Promise<void> {
+  // Any assignment, current or past, means the subject has been taken care of: leave it alone.
+  const villageCodes = data.responsibilities.flatMap((r) => (r.villageCode ? [r.villageCode] : []));
+  const householdIds = data.responsibilities.flatMap((r) => (r.householdId ? [r.householdId] : []));
+  const assignedVillages = new Set<string>();
+  for (const codes of chunks(villageCodes)) {
+    const rows = await tx.responsibilityAssignment.findMany({
+      where: { subject: 'VILLAGE', villageCode: { in: codes } },
+      select: { villageCode: true },
+      distinct: ['villageCode'],
+    });
+    for (const r of rows) if (r.villageCode) assignedVillages.add(r.villageCode);
+  }
+  const assignedHouseholds = new Set<string>();
+  const existingHouseholds = new Set<string>();
+  for (const ids of chunks(householdIds)) {
+    // A seed household skipped for a clashing ID number does not exist: give it no dangling assignment.
+    const present = await tx.household.findMany({ where: { id: { in: ids } }, select: { id: true } });
+    for (const h of present) existingHouseholds.add(h.id);
+    const rows = await tx.responsibilityAssignment.findMany({
+      where: { subject: 'HOUSEHOLD', householdId: { in: ids } },
+      select: { householdId: true },
+      distinct: ['householdId'],
+    });
+    for (const r of rows) if (r.householdId) assignedHouseholds.add(r.householdId);
+  }
+  const missing = data.responsibilities.filter((r) =>
+    r.subject === 'VILLAGE'
+      ? !assignedVillages.has(r.villageCode as string)
+      : existingHouseholds.has(r.householdId as string) && !assignedHouseholds.has(r.householdId as string),
+  );
+  for (const rows of chunks(missing)) await tx.responsibilityAssignment.createMany({ data: rows });
+}
+
+export async function seedDemoCounty(
+  prisma: PrismaClient,
+  options: { demoOfficials?: boolean } = {},
+): Promise<SeedResult> {
+  const data = buildDemoCounty();
+  await prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK_KEY}::bigint)`;
+      await tx.county.upsert({ where: { code: data.county.code }, create: data.county, update: {} });
+      await tx.township.createMany({ data: data.townships, skipDuplicates: true });
+      await tx.village.createMany({ data: data.villages, skipDuplicates: true });
+      for (const rows of chunks(data.households)) {
+        await tx.household.createMany({ data: rows, skipDuplicates: true });
+      }
+      await insertResponsibilities(tx, data);
+    },
+    { maxWait: 30_000, timeout: 120_000 },
+  );
+
+  const officials = options.demoOfficials === false ? [] : demoOfficials(data);
+  for (const o of officials) {
+    const tokenHash = hashToken(o.token);
+    // Keep the documented role and scope; a deliberate revocation (revokedAt) stays as it is.
+    await prisma.official.upsert({
+      where: { tokenHash },
+      create: { name: o.name, role: o.role, scopeCode: o.scopeCode, tokenHash },
+      update: { name: o.name, role: o.role, scopeCode: o.scopeCode },
+    });
+  }
+
+  return {
+    townships: data.townships.length,
+    villages: data.villages.length,
+    households: data.households.length,
+    officials,
+  };
+}

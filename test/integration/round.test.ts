@@ -1,0 +1,142 @@
+import { createOfficial } from '../../infra/officials';
+import { api, eventually } from '../support/http';
+import { startStack, type Stack } from '../support/stack';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const fast = { publicityPeriod: '2s', stageDeadline: '1 hour' };
+const meeting = { heldOn: '2026-11-20', representativesPresent: 30, representativesTotal: 40 };
+
+/** Officials for a fresh village of township 620522101 (each test uses its own village). */
+async function officialsFor(villageCode: string) {
+  const p = stack.db.prisma;
+  const township = villageCode.slice(0, 9);
+  const [village, town, county] = await Promise.all([
+    createOfficial(p, { role: 'VILLAGE', scopeCode: villageCode, name: '村支书' }),
+    createOfficial(p, { role: 'TOWNSHIP', scopeCode: township, name: '乡镇干部' }),
+    createOfficial(p, { role: 'COUNTY', scopeCode: '620522', name: '县扶贫办' }),
+  ]);
+  return {
+    village: api(stack.baseUrl, village.token),
+    township: api(stack.baseUrl, town.token),
+    county: api(stack.baseUrl, county.token),
+  };
+}
+
+async function villages(n: number, offset = 0) {
+  const rows = await stack.db.prisma.village.findMany({ orderBy: { code: 'asc' }, skip: offset, take: n });
+  return rows.map((r) => r.code);
+}
+
+async function householdsOf(villageCode: string) {
+  return stack.db.prisma.household.findMany({ where: { villageCode }, orderBy: { registryNo: 'asc' } });
+}
+
+async function waitForStage(client: ReturnType<typeof api>, roundId: string, stage: string) {
+  return eventually(
+    async () => {
+      const r = await client.get(`/rounds/${roundId}`);
+      return r.body.stage === stage ? r.body : undefined;
+    },
+    30_000,
+    `${roundId} to reach ${stage}`,
+  );
+}
+
+test('happy path: five stages through the HTTP API, registry changed exactly once', async () => {
+  const [code] = await villages(1, 20);
+  const o = await officialsFor(code!);
+  const hh = await householdsOf(code!);
+  const registered = hh.filter((h) => h.status === 'REGISTERED');
+  const exitCandidate = registered[0]!;
+  const reclass = registered.find((h) => h.category !== 'CONSOLIDATION' && h.id !== exitCandidate.id)!;
+
+  const started = await o.township.post('/rounds', { villageCode: code, policy: fast });
+  expect(started.status).toBe(201);
+  expect(started.body).toMatchObject({ stage: 'VILLAGE_ASSESSMENT', workflowId: `round-${code}-1` });
+  const roundId: string = started.body.roundId;
+
+  const assessed = await o.village.post(`/rounds/${roundId}/assessment`, {
+    meeting,
+    proposals: [
+      {
+        action: 'ENTER',
+        household: { headName: '张新户', idNumber: '620522198001010014', size: 4 },
+        category: 'TARGETED',
+        cause: 'ILLNESS',
+        votesFor: 25,
+        votesAgainst: 2,
+      },
+      { action: 'EXIT', householdId: exitCandidate.id, exitReason: 'REACHED_STANDARD', votesFor: 28, votesAgainst: 0 },
+      { action: 'RECLASSIFY', householdId: reclass.id, category: 'CONSOLIDATION', votesFor: 20, votesAgainst: 5 },
+    ],
+  });
+  expect(assessed.status).toBe(200);
+  expect(assessed.body.stage).toBe('FIRST_PUBLICITY');
+  expect(assessed.body.noticeVersion).toBe(1);
+
+  const notice = await o.county.get(`/rounds/${roundId}/notices/1`);
+  expect(notice.status).toBe(200);
+  expect(notice.headers.get('content-type')).toMatch(/text\/html/);
+  expect(notice.text).toContain('第一次公示');
+  expect(notice.text).toContain('6205**********0014');
+  expect(notice.text).not.toContain('620522198001010014');
+
+  await waitForStage(o.township, roundId, 'TOWNSHIP_REVIEW');
+  const reviewed = await o.township.post(`/rounds/${roundId}/township-review`, {
+    decision: 'APPROVE',
+    note: '入户核查属实',
+  });
+  expect(reviewed.status).toBe(200);
+  expect(reviewed.body).toMatchObject({ stage: 'SECOND_PUBLICITY', noticeVersion: 2 });
+
+  await waitForStage(o.county, roundId, 'COUNTY_ANNOUNCEMENT');
+  const before = await stack.db.prisma.registryChange.count();
+  const announced = await o.county.post(`/rounds/${roundId}/county-announcement`, {
+    decision: 'ANNOUNCE',
+    note: '同意公告',
+  });
+  expect(announced.status).toBe(200);
+  expect(announced.body).toMatchObject({ stage: 'COMPLETED', noticeVersion: 3 });
+
+  // A second announcement is refused and changes nothing.
+  const again = await o.county.post(`/rounds/${roundId}/county-announcement`, { decision: 'ANNOUNCE', note: '再次' });
+  expect(again.status).toBe(409);
+  expect(await stack.db.prisma.registryChange.count()).toBe(before + 3);
+
+  const after = await householdsOf(code!);
+  expect(after).toHaveLength(hh.length + 1);
+  const entered = after.find((h) => h.idNumber === '620522198001010014')!;
+  expect(entered).toMatchObject({ status: 'REGISTERED', category: 'TARGETED', cause: 'ILLNESS' });
+  expect(after.find((h) => h.id === exitCandidate.id)).toMatchObject({
+    status: 'EXITED',
+    exitReason: 'REACHED_STANDARD',
+  });
+  expect(after.find((h) => h.id === reclass.id)).toMatchObject({ category: 'CONSOLIDATION', status: 'REGISTERED' });
+
+  const detail = await o.county.get(`/rounds/${roundId}`);
+  expect(detail.body).toMatchObject({ stage: 'COMPLETED', status: 'COMPLETED' });
+  expect(detail.body.notices.map((n: { version: number }) => n.version)).toEqual([1, 2, 3]);
+  expect(detail.body.proposals.every((p: { status: string }) => p.status === 'APPLIED')).toBe(true);
+  const kinds = detail.body.decisions.map((d: { kind: string }) => d.kind);
+  expect(kinds).toEqual([
+    'ROUND_STARTED',
+    'ASSESSMENT_SUBMITTED',
+    'PUBLICITY_ENDED',
+    'TOWNSHIP_REVIEW',
+    'PUBLICITY_ENDED',
+    'COUNTY_ANNOUNCEMENT',
+  ]);
+  for (const d of detail.body.decisions.filter((x: { kind: string }) => x.kind !== 'PUBLICITY_ENDED')) {
+    expect(d.by?.id).toBeTruthy();
+    expect(d.at).toBeTruthy();
+  }
+  const result = await stack.env.client.workflow.getHandle(roundId).result();
+  expect(result.status).toBe('COMPLETED');
+});

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { createPrisma, type PrismaClient } from '../../infra/db';
+import { applyMigrations } from '../../infra/migrate';
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  prisma: PrismaClient;
+  drop(): Promise<void>;
+}
+
+export function adminUrl(): string {
+  return process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = '/' + name;
+  return u.toString();
+}
+
+/** A fresh database with every committed migration applied; one per test file. */
+export async function createTestDatabase(prefix = 'jz_test'): Promise<TestDatabase> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: adminUrl() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = withDatabase(adminUrl(), name);
+  await applyMigrations(url);
+  const prisma = createPrisma(url);
+  return {
+    url,
+    name,
+    prisma,
+    async drop() {
+      await prisma.$disconnect();
+      const c = new Client({ connectionString: adminUrl() });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}

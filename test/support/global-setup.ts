@@ -1,0 +1,32 @@
+// Finds a PostgreSQL server for the tests (TEST_DATABASE_URL, else the local server on 5432, else an
+// embedded one under .data/test-postgres) and the Temporal CLI; each test file then makes its own database.
+import path from 'node:path';
+import { Client } from 'pg';
+import { startEmbeddedPostgres } from '../../infra/postgres';
+import { ensureTemporalCli } from '../../infra/temporal-cli';
+
+async function reachable(url: string): Promise<boolean> {
+  const c = new Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await c.connect();
+    await c.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+export default async function globalSetup() {
+  process.env.TEMPORAL_CLI_PATH = ensureTemporalCli();
+  if (process.env.TEST_DATABASE_URL) return;
+  const local = 'postgresql://postgres@127.0.0.1:5432/postgres';
+  if (await reachable(local)) {
+    process.env.TEST_DATABASE_URL = local;
+    return;
+  }
+  const db = await startEmbeddedPostgres(path.resolve(__dirname, '../../.data/test'), 54330);
+  process.env.TEST_DATABASE_URL = db.url;
+  (globalThis as { __embeddedPg?: { stop(): Promise<void> } }).__embeddedPg = db;
+}
