@@ -41,11 +41,12 @@ export function maskIdNumber(value: string): string {
   return value.slice(0, 4) + '*'.repeat(value.length - 8) + value.slice(-4);
 }
 
-/** 138****5678 */
+/** 138****5678 for mobiles; shorter numbers (landlines) keep only their last two digits. */
 export function maskPhone(value: string): string {
   const digits = value.replace(/\D/g, '');
-  if (digits.length < 7) return '*'.repeat(digits.length);
-  return digits.slice(0, 3) + '*'.repeat(digits.length - 7) + digits.slice(-4);
+  if (digits.length >= 11) return digits.slice(0, 3) + '*'.repeat(digits.length - 7) + digits.slice(-4);
+  if (digits.length <= 4) return '*'.repeat(digits.length);
+  return '*'.repeat(digits.length - 2) + digits.slice(-2);
 }
 
 /** Builds a valid ID number; used by the seed and by tests. */

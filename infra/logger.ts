@@ -3,8 +3,9 @@
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-const ID_NUMBER = /(?<![0-9])\d{17}[\dXx](?![0-9])/g;
-const PHONE = /(?<![0-9])1[3-9]\d{9}(?![0-9])/g;
+// Bounded by non-alphanumerics so that hex runs inside UUIDs are left alone.
+const ID_NUMBER = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
+const PHONE = /(?<![0-9A-Za-z+])(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?![0-9A-Za-z])/g;
 
 export function redact(text: string): string {
   return text.replace(ID_NUMBER, '[id-number]').replace(PHONE, '[phone]');
