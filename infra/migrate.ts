@@ -81,3 +81,39 @@ export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR)
     await client.end();
   }
 }
+
+/** The native schema engine, when this machine has one (it cannot always be downloaded). */
+export function schemaEngineBinary(): string | undefined {
+  const fromEnv = process.env.PRISMA_SCHEMA_ENGINE_BINARY;
+  if (fromEnv && fromEnv !== '/bin/false' && isExecutable(fromEnv)) return fromEnv;
+  const dir = path.resolve(__dirname, '..', 'node_modules', '@prisma', 'engines');
+  const found = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.startsWith('schema-engine')) : undefined;
+  return found && isExecutable(path.join(dir, found)) ? path.join(dir, found) : undefined;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `prisma migrate deploy` where the schema engine is available, otherwise the applier above; both keep
+ * `_prisma_migrations` the same way, so a database can move between them.
+ */
+export async function migrateDatabase(databaseUrl: string): Promise<{ tool: 'prisma' | 'applier'; applied: string[] }> {
+  const engine = schemaEngineBinary();
+  if (engine) {
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync(process.execPath, [require.resolve('prisma/build/index.js'), 'migrate', 'deploy'], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, PRISMA_SCHEMA_ENGINE_BINARY: engine },
+      cwd: path.resolve(__dirname, '..'),
+      encoding: 'utf8',
+    });
+    return { tool: 'prisma', applied: [...out.matchAll(/^\s*└─ (\S+)/gm)].map((m) => m[1]!) };
+  }
+  return { tool: 'applier', applied: await applyMigrations(databaseUrl) };
+}

@@ -1,0 +1,122 @@
+// `npm start`: the whole stack on embedded defaults — PostgreSQL (embedded unless DATABASE_URL), migrations,
+// the demo seed, a Temporal dev server with its Web UI (unless TEMPORAL_ADDRESS), a worker and the API.
+// Ctrl-C stops everything; state lives under DATA_DIR, so a restart resumes every round and timer.
+import type { Server } from 'node:http';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { createApp } from '../api/app';
+import { connectClient, connectWorker, openDatabase, type Database } from '../infra/bootstrap';
+import { exitWithStartupError, loadConfig } from '../infra/config';
+import { createLogger } from '../infra/logger';
+import { redactUrl } from '../infra/postgres';
+import { seedDemoCounty } from '../infra/seed';
+import { ensureTemporalCli } from '../infra/temporal-cli';
+import { assertPortFree, startDevServer, type DevServer } from '../infra/temporal-server';
+import { createWorker } from '../infra/worker';
+
+async function main() {
+  const config = loadConfig();
+  Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+  const logger = createLogger(config.LOG_LEVEL);
+  const say = (line: string) => process.stdout.write(line + '\n');
+  const stops: Array<() => Promise<unknown>> = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('\nStopping...');
+    for (const stop of stops.reverse())
+      await stop().catch((err: Error) => logger.warn('stop failed', { error: err.message }));
+    say('Stopped.');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    // Fail fast, before starting anything, when a port we need is taken.
+    await assertPortFree(config.API_PORT, 'API_PORT', config.API_HOST);
+    let temporalCli: string | undefined;
+    if (!config.TEMPORAL_ADDRESS) temporalCli = ensureTemporalCli(say);
+
+    say(
+      config.DATABASE_URL
+        ? `Database: ${redactUrl(config.DATABASE_URL)}`
+        : `Database: embedded PostgreSQL under ${config.dataDir}/postgres`,
+    );
+    const db: Database = await openDatabase(config);
+    stops.push(() => db.stop());
+    const seeded = config.SEED ? await seedDemoCounty(db.prisma) : undefined;
+
+    let address = config.TEMPORAL_ADDRESS;
+    let dev: DevServer | undefined;
+    if (!address) {
+      say(`Temporal: starting the dev server (state in ${config.dataDir}/temporal.db)...`);
+      dev = await startDevServer({
+        cli: temporalCli!,
+        dataDir: config.dataDir,
+        port: config.TEMPORAL_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
+        namespace: config.TEMPORAL_NAMESPACE,
+      });
+      stops.push(() => dev!.stop());
+      address = dev.address;
+    }
+
+    const workerConnection = await connectWorker(address);
+    stops.push(() => workerConnection.close());
+    const worker = await createWorker({
+      connection: workerConnection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TASK_QUEUE,
+      prisma: db.prisma,
+    });
+    const running = worker.run();
+    stops.push(async () => {
+      // The SDK also reacts to SIGINT/SIGTERM by draining; shut down only if it has not begun.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    });
+    running.catch((err: Error) => {
+      logger.error('worker stopped', { error: err.message });
+      void stopAll(1);
+    });
+
+    const client = await connectClient(address, config.TEMPORAL_NAMESPACE);
+    stops.push(() => client.connection.close());
+    const app = createApp({
+      prisma: db.prisma,
+      client,
+      taskQueue: config.TASK_QUEUE,
+      logger,
+      bodyLimit: config.API_BODY_LIMIT,
+    });
+    const server: Server = await new Promise((resolve, reject) => {
+      const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s)).once('error', reject);
+    });
+    stops.push(() => new Promise((r) => server.close(r)));
+
+    const apiUrl = `http://${config.API_HOST === '0.0.0.0' ? '127.0.0.1' : config.API_HOST}:${config.API_PORT}/api/v1`;
+    say('');
+    say('Jingzhun is running.');
+    say(`  API:          ${apiUrl}   (health: ${apiUrl}/health)`);
+    say(
+      `  Temporal:     ${address}${dev ? `   Web UI: ${dev.uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows` : ''}`,
+    );
+    say(`  Task queue:   ${config.TASK_QUEUE}`);
+    if (seeded) {
+      say(
+        `  Demo county:  秦安县 620522 — ${seeded.townships} townships, ${seeded.villages} villages, ${seeded.households} households`,
+      );
+      say('  Act as a demo official with its bearer token:');
+      for (const o of seeded.officials)
+        say(`    ${o.role.padEnd(8)} ${o.scopeCode.padEnd(12)} Authorization: Bearer ${o.token}`);
+      say(`  e.g. curl -H 'Authorization: Bearer demo-county' ${apiUrl}/me`);
+    }
+    say('  Stop with Ctrl-C.');
+  } catch (err) {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    exitWithStartupError(err);
+  }
+}
+
+void main();

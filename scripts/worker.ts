@@ -1,0 +1,36 @@
+// A Temporal worker for the rounds task queue (run as many as you like against one Temporal cluster).
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { connectWorker } from '../infra/bootstrap';
+import { ConfigError, exitWithStartupError, loadConfig } from '../infra/config';
+import { createPrisma } from '../infra/db';
+import { checkDatabase } from '../infra/postgres';
+import { createWorker } from '../infra/worker';
+import { workerHealthServer } from '../infra/bootstrap';
+
+async function main() {
+  const config = loadConfig();
+  if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) {
+    throw new ConfigError(
+      'A standalone worker needs DATABASE_URL and TEMPORAL_ADDRESS. Fix: set both (or use `npm start`).',
+    );
+  }
+  Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+  await checkDatabase(config.DATABASE_URL);
+  const prisma = createPrisma(config.DATABASE_URL);
+  const connection = await connectWorker(config.TEMPORAL_ADDRESS);
+  const worker = await createWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TASK_QUEUE,
+    prisma,
+  });
+  const health = config.WORKER_HEALTH_PORT ? workerHealthServer(worker, config.WORKER_HEALTH_PORT) : undefined;
+  process.stdout.write(`Worker polling ${config.TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}\n`);
+  // The SDK drains on SIGINT/SIGTERM; run() resolves once in-flight tasks are done.
+  await worker.run();
+  health?.close();
+  await connection.close();
+  await prisma.$disconnect();
+}
+
+main().catch(exitWithStartupError);

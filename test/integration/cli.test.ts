@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { hashToken } from '../../infra/tokens';
+import { api } from '../support/http';
+import { startStack, type Stack } from '../support/stack';
+
+const run = promisify(execFile);
+const root = path.resolve(__dirname, '../..');
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+function cli(...args: string[]) {
+  return run(process.execPath, [require.resolve('tsx/cli'), 'scripts/cli.ts', ...args], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: stack.db.url },
+  });
+}
+
+test('official create prints the token once, stores only its hash, and the API accepts it until revoked', async () => {
+  const { stdout } = await cli(
+    'official',
+    'create',
+    '--role',
+    'TOWNSHIP',
+    '--scope',
+    '620522101',
+    '--name',
+    '测试乡干部',
+    '--json',
+  );
+  const created = JSON.parse(stdout);
+  expect(created).toMatchObject({ role: 'TOWNSHIP', scopeCode: '620522101', name: '测试乡干部' });
+  expect(created.token).toMatch(/^jz_/);
+
+  const row = await stack.db.prisma.official.findUniqueOrThrow({ where: { id: created.id } });
+  expect(row.tokenHash).toBe(hashToken(created.token));
+  expect(JSON.stringify(row)).not.toContain(created.token);
+
+  const me = await api(stack.baseUrl, created.token).get('/me');
+  expect(me.status).toBe(200);
+  expect(me.body).toMatchObject({ id: created.id, role: 'TOWNSHIP', scopeCode: '620522101' });
+
+  const listed = JSON.parse((await cli('official', 'list', '--json')).stdout);
+  expect(listed.find((o: { id: string }) => o.id === created.id)).toMatchObject({ revokedAt: null });
+  expect(JSON.stringify(listed)).not.toContain(created.token);
+
+  await cli('official', 'revoke', created.id);
+  expect((await api(stack.baseUrl, created.token).get('/me')).status).toBe(401);
+});
+
+test('official create refuses a scope that does not fit the role or does not exist', async () => {
+  await expect(
+    cli('official', 'create', '--role', 'VILLAGE', '--scope', '620522', '--name', 'x'),
+  ).rejects.toMatchObject({
+    code: 2,
+    stderr: expect.stringContaining('needs a village code'),
+  });
+  await expect(cli('official', 'create', '--role', 'COUNTY', '--scope', '999999', '--name', 'x')).rejects.toMatchObject(
+    {
+      code: 2,
+      stderr: expect.stringContaining('No county with code 999999'),
+    },
+  );
+  await expect(cli('official', 'create', '--role', 'MAYOR', '--scope', '620522', '--name', 'x')).rejects.toMatchObject({
+    code: 2,
+  });
+});
