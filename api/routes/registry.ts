@@ -105,9 +105,10 @@ export function registryRouter(prisma: PrismaClient): Router {
       req.params.code,
       'village code',
     );
+    // Jurisdiction first, so that outsiders cannot probe which codes exist.
+    requireScope(o, code, `Village ${code}`);
     const v = await prisma.village.findUnique({ where: { code }, include: { township: true } });
     if (!v) throw notFound(`No village ${code}.`);
-    requireScope(o, code, `Village ${code}`);
     const [byStatus, openRound, responsibility] = await Promise.all([
       prisma.household.groupBy({ by: ['status'], where: { villageCode: code }, _count: true, _sum: { size: true } }),
       prisma.round.findUnique({

@@ -49,9 +49,10 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
   async function loadRound(req: Request) {
     const o = caller(req);
     const roundId = parseOr400(ZRoundId, req.params.roundId, 'round id');
+    // The id names the village (round-<village>-<no>): check jurisdiction before revealing whether it exists.
+    requireScope(o, roundId.split('-')[1]!, `Round ${roundId}`);
     const round = await prisma.round.findUnique({ where: { id: roundId } });
     if (!round) throw notFound(`No round ${roundId}.`);
-    requireScope(o, round.villageCode, `Round ${roundId}`);
     return { o, round };
   }
 
