@@ -95,6 +95,13 @@ export interface CancelUpdate {
   reason: string;
 }
 
+/** A supervision finding escalated to the round (see the sweep workflow). */
+export interface SupervisionFindingSignal {
+  findingId: string;
+  kind: string;
+  detail?: Record<string, unknown>;
+}
+
 /** What an accepted decision answers. */
 export interface DecisionResult {
   roundId: string;
@@ -134,6 +141,8 @@ export interface RoundState {
   reminded: boolean;
   proposals: ProposalState[];
   objections: ObjectionState[];
+  /** Supervision findings already recorded in the trail. */
+  findings: string[];
   lastReturn?: { from: Stage; to: Stage; reason: string; at: string };
 }
 

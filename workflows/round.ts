@@ -5,7 +5,9 @@ import {
   allHandlersFinished,
   condition,
   defineQuery,
+  defineSignal,
   defineUpdate,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -25,6 +27,7 @@ import {
   type DecisionResult,
   type ObjectionUpdate,
   type ResolutionUpdate,
+  type SupervisionFindingSignal,
   type RoundInput,
   type RoundState,
   type TownshipReviewUpdate,
@@ -43,6 +46,8 @@ export const countyAnnouncementUpdate = defineUpdate<DecisionResult, [CountyAnno
 /** Answers once the round is recorded in the database, so the API can return a round that GET finds. */
 export const roundOpenedUpdate = defineUpdate<DecisionResult, []>('roundOpened');
 export const cancelRoundUpdate = defineUpdate<DecisionResult, [CancelUpdate]>('cancelRound');
+export const cancelRoundSignal = defineSignal<[CancelUpdate]>('cancelRoundSignal');
+export const supervisionFindingSignal = defineSignal<[SupervisionFindingSignal]>('supervisionFinding');
 export const roundStateQuery = defineQuery<RoundState>('roundState');
 
 // Persistence must never be lost: retry without limit (a database outage only delays the round).
@@ -75,6 +80,7 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundState> {
     reminded: false,
     proposals: [],
     objections: [],
+    findings: [],
   };
   /** A stage decision is being recorded: a second one is refused rather than queued. */
   let busy = false;
@@ -551,34 +557,42 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundState> {
     },
   );
 
+  /** Cancels the round; shared by the cancel update (an official) and the cancel signal (a campaign). */
+  async function cancel(actor: Actor, reason: string): Promise<DecisionResult> {
+    return serial(async () => {
+      if (state.status !== 'OPEN') return result(state.seq);
+      const at = Date.now();
+      const seq = ++state.seq;
+      const open = openObjections().map((o) => o.id);
+      await persist(
+        {
+          decision: {
+            seq,
+            stage: state.stage,
+            kind: 'ROUND_CANCELLED',
+            actor,
+            note: reason,
+            payload: { openObjections: open },
+          },
+          round: { status: 'CANCELLED', stageDeadline: null, publicityEndsAt: null, overdueSince: null },
+        },
+        at,
+      );
+      state.status = 'CANCELLED';
+      // Added after histories were recorded: patched() keeps those replaying.
+      if (patched('cancelled-stage-attribute')) upsertSearchAttributes([{ key: STAGE_KEY, value: 'CANCELLED' }]);
+      describe();
+      epoch++;
+      return result(seq);
+    });
+  }
+
   setHandler(
     cancelRoundUpdate,
     async ({ actor, reason }) => {
       busy = true;
       try {
-        return await serial(async () => {
-          const at = Date.now();
-          const seq = ++state.seq;
-          const open = openObjections().map((o) => o.id);
-          await persist(
-            {
-              decision: {
-                seq,
-                stage: state.stage,
-                kind: 'ROUND_CANCELLED',
-                actor,
-                note: reason,
-                payload: { openObjections: open },
-              },
-              round: { status: 'CANCELLED', stageDeadline: null, publicityEndsAt: null, overdueSince: null },
-            },
-            at,
-          );
-          state.status = 'CANCELLED';
-          describe();
-          epoch++;
-          return result(seq);
-        });
+        return await cancel(actor, reason);
       } finally {
         busy = false;
       }
@@ -591,6 +605,25 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundState> {
       },
     },
   );
+
+  // A campaign cancels its rounds without waiting for an answer; a closed round ignores it.
+  setHandler(cancelRoundSignal, ({ actor, reason }) => {
+    if (state.status === 'OPEN') void cancel(actor, reason);
+  });
+
+  // The supervision sweep escalates a finding to the round: it joins the round's trail (once per finding).
+  setHandler(supervisionFindingSignal, ({ findingId, kind, detail }) => {
+    if (state.status !== 'OPEN' || state.findings.includes(findingId)) return;
+    state.findings.push(findingId);
+    void serial(async () => {
+      const at = Date.now();
+      const seq = ++state.seq;
+      await persist(
+        { decision: { seq, stage: state.stage, kind: 'SUPERVISION_FINDING', payload: { findingId, kind, detail } } },
+        at,
+      );
+    });
+  });
 
   // ---- the procedure ------------------------------------------------------------------------------
 
