@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { PrismaClient } from './db';
@@ -7,6 +8,8 @@ export interface WorkerDeps {
   namespace: string;
   taskQueue: string;
   prisma: PrismaClient;
+  /** A client on the same cluster and namespace, for activities that signal or start workflows. */
+  client: Client;
   /** Pre-built bundle (tests build it once per file); otherwise the worker bundles workflows/ itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -16,7 +19,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
-    activities: createActivities({ prisma: deps.prisma }),
+    activities: createActivities({ prisma: deps.prisma, client: deps.client }),
     ...(deps.workflowBundle
       ? { workflowBundle: deps.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),

@@ -70,6 +70,8 @@ async function main() {
       address = dev.address;
     }
 
+    const client = await connectClient(address, config.TEMPORAL_NAMESPACE);
+    stops.push(() => client.connection.close());
     const workerConnection = await connectWorker(address);
     stops.push(() => workerConnection.close());
     const worker = await createWorker({
@@ -77,6 +79,7 @@ async function main() {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TASK_QUEUE,
       prisma: db.prisma,
+      client,
     });
     const running = worker.run();
     stops.push(async () => {
@@ -89,8 +92,6 @@ async function main() {
       process.kill(process.pid, 'SIGTERM');
     });
 
-    const client = await connectClient(address, config.TEMPORAL_NAMESPACE);
-    stops.push(() => client.connection.close());
     const app = createApp({
       prisma: db.prisma,
       client,

@@ -1,6 +1,6 @@
 // A Temporal worker for the rounds task queue (run as many as you like against one Temporal cluster).
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { connectWorker } from '../infra/bootstrap';
+import { connectClient, connectWorker } from '../infra/bootstrap';
 import { ConfigError, exitWithStartupError, loadConfig } from '../infra/config';
 import { createPrisma } from '../infra/db';
 import { checkDatabase } from '../infra/postgres';
@@ -30,6 +30,7 @@ async function main() {
   await worker.run();
   health?.close();
   await connection.close();
+  await client.connection.close();
   await prisma.$disconnect();
 }
 

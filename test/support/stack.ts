@@ -70,6 +70,7 @@ export async function startStack(options: { seed?: boolean } = {}): Promise<Stac
     namespace: env.namespace ?? 'default',
     taskQueue,
     prisma: db.prisma,
+    client: env.client,
     workflowBundle: workflowCode,
   });
   const running = worker.run();
