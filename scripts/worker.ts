@@ -18,11 +18,13 @@ async function main() {
   await checkDatabase(config.DATABASE_URL);
   const prisma = createPrisma(config.DATABASE_URL);
   const connection = await connectWorker(config.TEMPORAL_ADDRESS);
+  const client = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TASK_QUEUE,
     prisma,
+    client,
   });
   const health = config.WORKER_HEALTH_PORT ? workerHealthServer(worker, config.WORKER_HEALTH_PORT) : undefined;
   process.stdout.write(`Worker polling ${config.TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}\n`);
