@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../infra/db';
+import { createCampaignActivities } from './campaigns';
 import { createRoundActivities } from './rounds';
+import { createSupervisionActivities } from './supervision';
 
 export interface ActivityDeps {
   prisma: PrismaClient;
@@ -12,5 +14,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createRoundActivities(deps),
+    ...createCampaignActivities(deps),
+    ...createSupervisionActivities(deps),
   };
 }

@@ -3,11 +3,18 @@ import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../infra/db';
 import type { Logger } from '../infra/logger';
-import { authenticate, caller } from './auth';
+import { authenticate, caller, type AuthLimits } from './auth';
+import { rejectUnstorableText, requireUtf8 } from './body-guard';
+import { idempotency } from './idempotency';
 import { errorHandler, notFoundHandler } from './problem';
+import { campaignsRouter } from './routes/campaigns';
 import { registryRouter } from './routes/registry';
 import { roundsRouter } from './routes/rounds';
 import { tasksRouter } from './routes/tasks';
+import { exitPlanRouter } from './routes/exit-plan';
+import { responsibilityRouter } from './routes/responsibility';
+import { supervisionRouter } from './routes/supervision';
+import type { SupervisionSettings } from '../infra/schedule';
 
 export interface AppDeps {
   prisma: PrismaClient;
@@ -15,6 +22,12 @@ export interface AppDeps {
   taskQueue: string;
   logger: Logger;
   bodyLimit?: string;
+  /** Failed authentications allowed per client address and window (tests use a small limit). */
+  authLimits?: AuthLimits;
+  /** An Idempotency-Key claim older than this without an answer is taken over by a retry. */
+  idempotencyAbandonAfterMs?: number;
+  /** Sweep thresholds and the exit rule (infra/schedule.ts supervisionSettings); defaults when absent. */
+  supervision?: SupervisionSettings;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -25,8 +38,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(helmet());
   // No CORS headers at all: browsers on other origins are refused by default.
   app.use(
-    express.json({ limit: deps.bodyLimit ?? '100kb', strict: true, type: ['application/json', 'application/*+json'] }),
+    express.json({
+      limit: deps.bodyLimit ?? '100kb',
+      strict: true,
+      type: ['application/json', 'application/*+json'],
+      verify: requireUtf8,
+    }),
   );
+  app.use(rejectUnstorableText);
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
@@ -56,13 +75,18 @@ export function createApp(deps: AppDeps): Express {
     const up = db.status === 'up' && temporal.status === 'up';
     res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'degraded', database: db, temporal });
   });
-  v1.use(authenticate(prisma));
+  v1.use(authenticate(prisma, deps.authLimits));
+  v1.use(idempotency({ prisma, logger, abandonAfterMs: deps.idempotencyAbandonAfterMs }));
   v1.get('/me', (req, res) => {
     res.json(caller(req));
   });
   v1.use(registryRouter(prisma));
   v1.use(roundsRouter({ prisma, client, taskQueue: deps.taskQueue }));
   v1.use(tasksRouter(prisma));
+  v1.use(campaignsRouter({ prisma, client, taskQueue: deps.taskQueue }));
+  v1.use(responsibilityRouter(prisma));
+  v1.use(supervisionRouter({ prisma, client, taskQueue: deps.taskQueue, policy: deps.supervision?.policy }));
+  v1.use(exitPlanRouter({ prisma, exitPoorShareThreshold: deps.supervision?.exitPoorShareThreshold }));
 
   app.use('/api/v1', v1);
   app.use(notFoundHandler);

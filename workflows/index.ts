@@ -1,1 +1,3 @@
 export * from './round';
+export * from './campaign';
+export * from './sweep';
