@@ -140,3 +140,71 @@ test('happy path: five stages through the HTTP API, registry changed exactly onc
   const result = await stack.env.client.workflow.getHandle(roundId).result();
   expect(result.status).toBe('COMPLETED');
 });
+
+test('a stage past its deadline records a reminder, visible in the round and in /tasks', async () => {
+  const [code] = await villages(1, 21);
+  const o = await officialsFor(code!);
+  const started = await o.township.post('/rounds', {
+    villageCode: code,
+    policy: { publicityPeriod: '1 hour', stageDeadline: '1s' },
+  });
+  expect(started.status).toBe(201);
+  const roundId: string = started.body.roundId;
+  const overdue = await eventually(
+    async () => {
+      const r = await o.county.get(`/rounds/${roundId}`);
+      return r.body.overdueSince ? r.body : undefined;
+    },
+    30_000,
+    'the deadline reminder',
+  );
+  const reminder = overdue.decisions.find((d: { kind: string }) => d.kind === 'DEADLINE_REMINDER');
+  expect(reminder).toMatchObject({ stage: 'VILLAGE_ASSESSMENT', details: { waitingOn: 'VILLAGE' } });
+
+  const villageTasks = await o.village.get('/tasks');
+  expect(villageTasks.body.items).toContainEqual(expect.objectContaining({ kind: 'DECIDE', roundId, overdue: true }));
+  const townshipTasks = await o.township.get('/tasks');
+  expect(townshipTasks.body.items).toContainEqual(expect.objectContaining({ kind: 'OVERDUE', roundId, overdue: true }));
+
+  // Acting clears it: the next stage starts with a fresh deadline.
+  const hh = (await householdsOf(code!)).find((h) => h.status === 'REGISTERED')!;
+  const assessed = await o.village.post(`/rounds/${roundId}/assessment`, {
+    meeting,
+    proposals: [{ action: 'EXIT', householdId: hh.id, exitReason: 'REACHED_STANDARD', votesFor: 20, votesAgainst: 1 }],
+  });
+  expect(assessed.status).toBe(200);
+  const after = await o.county.get(`/rounds/${roundId}`);
+  expect(after.body).toMatchObject({ stage: 'FIRST_PUBLICITY', overdueSince: null });
+});
+
+test('administrators find rounds by township and current stage through search attributes', async () => {
+  const [code] = await villages(1, 22);
+  const o = await officialsFor(code!);
+  const started = await o.township.post('/rounds', { villageCode: code, policy: fast });
+  const roundId: string = started.body.roundId;
+  const township = code!.slice(0, 9);
+  const find = async (stage: string) => {
+    const ids: string[] = [];
+    for await (const wf of stack.env.client.workflow.list({
+      query: `JzTownship = "${township}" AND JzStage = "${stage}" AND JzVillage = "${code}"`,
+    })) {
+      ids.push(wf.workflowId);
+    }
+    return ids;
+  };
+  await eventually(
+    async () => (await find('VILLAGE_ASSESSMENT')).includes(roundId),
+    30_000,
+    'listed at VILLAGE_ASSESSMENT',
+  );
+  const hh = (await householdsOf(code!)).find((h) => h.status === 'REGISTERED')!;
+  await o.village.post(`/rounds/${roundId}/assessment`, {
+    meeting,
+    proposals: [{ action: 'EXIT', householdId: hh.id, exitReason: 'REACHED_STANDARD', votesFor: 20, votesAgainst: 1 }],
+  });
+  await waitForStage(o.township, roundId, 'TOWNSHIP_REVIEW');
+  await eventually(async () => (await find('TOWNSHIP_REVIEW')).includes(roundId), 30_000, 'listed at TOWNSHIP_REVIEW');
+  expect(await find('VILLAGE_ASSESSMENT')).not.toContain(roundId);
+  const description = await stack.env.client.workflow.getHandle(roundId).describe();
+  expect(await description.staticSummary()).toContain(code!);
+});
