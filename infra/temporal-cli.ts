@@ -46,7 +46,7 @@ export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string | 
 export function ensureTemporalCli(log: (line: string) => void = (l) => process.stderr.write(l + '\n')): string {
   const found = findTemporalCli();
   if (found) return found;
-  const go = onPath('go') ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  const go = onPath('go');
   if (!go) {
     throw new ConfigError(
       'No Temporal CLI found and no Go toolchain to build it.\n' +
