@@ -2,7 +2,8 @@
 // away: a handover closes the current one (toDate) and opens the next, so the history stays complete.
 import type { PrismaClient } from '../infra/db';
 
-export type ResponsibilitySubject = { subject: 'VILLAGE'; villageCode: string } | { subject: 'HOUSEHOLD'; householdId: string };
+export type ResponsibilitySubject =
+  { subject: 'VILLAGE'; villageCode: string } | { subject: 'HOUSEHOLD'; householdId: string };
 
 export interface AssignmentInput {
   unit: string;

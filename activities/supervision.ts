@@ -1,5 +1,6 @@
 // The supervision sweep's writes: one set-based statement per kind of finding records what is late or missing,
 // another closes what has cleared; newly opened findings about a round are then sent to that round's trail.
+import { ApplicationFailure } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { durationMs } from '../domain/duration';
 import {
@@ -102,9 +103,18 @@ export function candidateSql(input: SweepKindInput): Prisma.Sql {
       return Prisma.sql`
         SELECT r.id AS "subjectKey", r."townshipCode", r."villageCode", r.id AS "roundId",
                NULL::uuid AS "householdId", 'TOWNSHIP' AS "escalatedToRole", r."townshipCode" AS "escalatedToScope",
-               jsonb_build_object('stage', r.stage, 'lastChangeAt', ${iso(Prisma.sql`r."updatedAt"`)}) AS detail
+               jsonb_build_object('stage', r.stage, 'stageEnteredAt', ${iso(Prisma.sql`r."stageEnteredAt"`)}) AS detail
         FROM "Round" r
-        WHERE r.status = 'OPEN' AND r."updatedAt" < ${cutoff}::timestamp(3)`;
+        -- Progress is a stage change: reminders and escalations touch the row but move nothing.
+        WHERE r.status = 'OPEN' AND r."stageEnteredAt" < ${cutoff}::timestamp(3)`;
+    }
+    default: {
+      const unknown: never = input.kind;
+      throw ApplicationFailure.create({
+        type: 'UnknownFindingKind',
+        nonRetryable: true,
+        message: `Unknown kind of finding: ${String(unknown)}`,
+      });
     }
   }
 }
@@ -188,4 +198,3 @@ export function createSupervisionActivities({ prisma, client }: SupervisionActiv
 
   return { sweepFindings, escalateFindingsToRounds };
 }
-

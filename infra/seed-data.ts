@@ -17,6 +17,8 @@ export interface SeedTownship {
   name: string;
   countyCode: string;
   plannedExitYear: number;
+  /** Every township left poverty as planned. */
+  exitedYear: number;
 }
 
 export interface SeedVillage {
@@ -26,6 +28,10 @@ export interface SeedVillage {
   belt: number;
   isPoor: boolean;
   plannedExitYear: number;
+  /** As planned, except the few VILLAGES_BEHIND_PLAN (null: not yet out of poverty). */
+  exitedYear: number | null;
+  /** Registered residents (户籍人口), 600 to 3,000. */
+  population: number;
 }
 
 export interface SeedHousehold {
@@ -67,6 +73,9 @@ export const DEMO_COUNTY_NAME = '秦安县';
 
 /** Registered households deliberately left without a responsible person, for supervision to find. */
 export const UNASSIGNED_HOUSEHOLD_COUNT = 3;
+
+/** Villages still poor after their planned exit year (2 planned for 2017, 3 for 2018), for supervision to find. */
+export const VILLAGES_BEHIND_PLAN: Readonly<Record<number, number>> = { 2017: 2, 2018: 3 };
 
 /** Villages out of poverty per year (DOMAIN.md timetable: 14, +31, +59, 164 by end 2017, the rest after). */
 export const VILLAGE_EXIT_PLAN: ReadonlyArray<readonly [year: number, villages: number]> = [
@@ -232,6 +241,7 @@ function buildTownships(): SeedTownship[] {
     name: t.name,
     countyCode: DEMO_COUNTY_CODE,
     plannedExitYear: t.exitYear,
+    exitedYear: t.exitYear,
   }));
 }
 
@@ -269,6 +279,8 @@ function buildVillages(townships: SeedTownship[]): { villages: SeedVillage[]; cl
         belt: (TOWNSHIPS[ti] as (typeof TOWNSHIPS)[number]).belt,
         isPoor: true,
         plannedExitYear: 0, // assigned below
+        exitedYear: null,
+        population: 0,
       });
     }
   });
@@ -280,6 +292,19 @@ function buildVillages(townships: SeedTownship[]): { villages: SeedVillage[]; cl
   keyed.sort((a, b) => a.year - b.year || a.key - b.key);
   const years = VILLAGE_EXIT_PLAN.flatMap(([year, n]) => Array<number>(n).fill(year));
   keyed.forEach(({ v }, i) => (v.plannedExitYear = years[i] as number));
+
+  // Separate streams, so that adding these left every earlier choice as it was.
+  const behindRng = rngFor('villages-behind-plan');
+  const behind = new Set<string>();
+  for (const [year, count] of Object.entries(VILLAGES_BEHIND_PLAN)) {
+    const cohort = villages.filter((v) => v.plannedExitYear === Number(year));
+    for (const v of shuffled(behindRng, cohort).slice(0, count)) behind.add(v.code);
+  }
+  const populationRng = rngFor('village-population');
+  for (const v of villages) {
+    v.exitedYear = behind.has(v.code) ? null : v.plannedExitYear;
+    v.population = int(populationRng, 600, 3000);
+  }
   return { villages, clans };
 }
 

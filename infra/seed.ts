@@ -79,6 +79,28 @@ async function insertResponsibilities(tx: Prisma.TransactionClient, data: DemoCo
   for (const rows of chunks(missing)) await tx.responsibilityAssignment.createMany({ data: rows });
 }
 
+/**
+ * Databases seeded before villages had a population and exits were recorded get them now: only where the column
+ * is still null, so nothing entered since is overwritten.
+ */
+async function fillVillageFacts(tx: Prisma.TransactionClient, data: DemoCounty): Promise<void> {
+  const codes = data.villages.map((v) => v.code);
+  await tx.$executeRaw`
+    UPDATE "Village" v SET population = x.population
+    FROM unnest(${codes}::text[], ${data.villages.map((v) => v.population)}::int[]) AS x(code, population)
+    WHERE v.code = x.code AND v.population IS NULL`;
+  const exited = data.villages.filter((v) => v.exitedYear !== null);
+  await tx.$executeRaw`
+    UPDATE "Village" v SET "exitedYear" = x.year
+    FROM unnest(${exited.map((v) => v.code)}::text[], ${exited.map((v) => v.exitedYear)}::int[]) AS x(code, year)
+    WHERE v.code = x.code AND v."exitedYear" IS NULL`;
+  await tx.$executeRaw`
+    UPDATE "Township" t SET "exitedYear" = x.year
+    FROM unnest(${data.townships.map((t) => t.code)}::text[], ${data.townships.map((t) => t.exitedYear)}::int[])
+      AS x(code, year)
+    WHERE t.code = x.code AND t."exitedYear" IS NULL`;
+}
+
 export async function seedDemoCounty(
   prisma: PrismaClient,
   options: { demoOfficials?: boolean } = {},
@@ -90,6 +112,7 @@ export async function seedDemoCounty(
       await tx.county.upsert({ where: { code: data.county.code }, create: data.county, update: {} });
       await tx.township.createMany({ data: data.townships, skipDuplicates: true });
       await tx.village.createMany({ data: data.villages, skipDuplicates: true });
+      await fillVillageFacts(tx, data);
       for (const rows of chunks(data.households)) {
         await tx.household.createMany({ data: rows, skipDuplicates: true });
       }

@@ -1,9 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Stage } from '../../domain/enums';
+import { FINDING_ACTIONS, FINDING_LABELS, type FindingKind } from '../../domain/supervision';
 import type { PrismaClient } from '../../infra/db';
 import { caller } from '../auth';
 import { parseOr400 } from '../problem';
+import { codesWithin } from '../scope';
+import { findingScope } from './supervision';
 
 const WAITS_ON: Partial<Record<string, Stage>> = {
   VILLAGE: 'VILLAGE_ASSESSMENT',
@@ -12,13 +15,26 @@ const WAITS_ON: Partial<Record<string, Stage>> = {
 };
 
 interface Task {
-  kind: 'DECIDE' | 'RESOLVE_OBJECTION' | 'OVERDUE';
-  roundId: string;
-  villageCode: string;
-  stage: Stage;
+  kind: 'DECIDE' | 'RESOLVE_OBJECTION' | 'OVERDUE' | 'FINDING';
+  /** Null for a finding that concerns no round (e.g. a household without a responsible person). */
+  roundId: string | null;
+  villageCode: string | null;
+  stage: Stage | null;
+  /** A finding is due from the moment it was opened. */
   deadline: Date | null;
   overdue: boolean;
   objectionId?: string;
+  finding?: {
+    id: string;
+    kind: string;
+    label: string;
+    subjectKey: string;
+    householdId: string | null;
+    townshipCode: string | null;
+    openedAt: Date;
+    ageSeconds: number;
+    escalatedTo: { role: string | null; scopeCode: string | null };
+  };
   action: string;
 }
 
@@ -32,9 +48,9 @@ export function tasksRouter(prisma: PrismaClient): Router {
       req.query,
       'query',
     );
-    const inScope = { startsWith: o.scopeCode };
+    const inScope = codesWithin(o.scopeCode);
     const stage = WAITS_ON[o.role];
-    const [waiting, objections, overdue] = await Promise.all([
+    const [waiting, objections, overdue, findings] = await Promise.all([
       stage
         ? prisma.round.findMany({
             where: { status: 'OPEN', stage, villageCode: inScope },
@@ -58,6 +74,17 @@ export function tasksRouter(prisma: PrismaClient): Router {
             orderBy: { stageDeadline: 'asc' },
             take: q.limit,
           }),
+      // Supervision findings escalated to the caller; the county and administrators see every finding below them.
+      prisma.supervisionFinding.findMany({
+        where: {
+          status: 'OPEN',
+          ...(o.role === 'COUNTY' || o.role === 'ADMIN'
+            ? findingScope(o)
+            : { escalatedToRole: o.role, escalatedToScope: inScope }),
+        },
+        orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
+        take: q.limit,
+      }),
     ]);
     const tasks: Task[] = [];
     const seen = new Set<string>();
@@ -98,8 +125,34 @@ export function tasksRouter(prisma: PrismaClient): Router {
         action: `follow up: ${x.stage} is past its deadline`,
       });
     }
+    const now = Date.now();
+    for (const f of findings) {
+      const kind = f.kind as FindingKind;
+      const stage = (f.detail as { stage?: Stage } | null)?.stage ?? null;
+      tasks.push({
+        kind: 'FINDING',
+        roundId: f.roundId,
+        villageCode: f.villageCode,
+        stage,
+        deadline: f.openedAt,
+        overdue: true,
+        finding: {
+          id: f.id,
+          kind,
+          label: FINDING_LABELS[kind] ?? f.kind,
+          subjectKey: f.subjectKey,
+          householdId: f.householdId,
+          townshipCode: f.townshipCode,
+          openedAt: f.openedAt,
+          ageSeconds: Math.max(0, Math.floor((now - f.openedAt.getTime()) / 1000)),
+          escalatedTo: { role: f.escalatedToRole, scopeCode: f.escalatedToScope },
+        },
+        action: FINDING_ACTIONS[kind] ?? 'follow up the supervision finding',
+      });
+    }
     const t = (d: Date | null) => (d ? d.getTime() : Number.MAX_SAFE_INTEGER);
-    tasks.sort((a, b) => t(a.deadline) - t(b.deadline) || a.roundId.localeCompare(b.roundId));
+    const key = (x: Task) => x.roundId ?? x.finding?.id ?? '';
+    tasks.sort((a, b) => t(a.deadline) - t(b.deadline) || key(a).localeCompare(key(b)));
     res.json({ items: tasks.slice(0, q.limit) });
   });
   return r;

@@ -1,0 +1,201 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import {
+  chinaYear,
+  chinaYearBounds,
+  DEFAULT_EXIT_POOR_SHARE_THRESHOLD,
+  mayExit,
+  poorShare,
+} from '../../domain/supervision';
+import type { PrismaClient } from '../../infra/db';
+import { caller, type Official } from '../auth';
+import { forbidden, parseOr400 } from '../problem';
+import { ZTownshipCode } from '../schemas';
+
+export const ZYear = z.coerce.number().int().min(2000).max(2100);
+export const ZExitPlanQuery = z.object({ year: ZYear.optional(), township: ZTownshipCode.optional() });
+export const ZAssessmentQuery = z.object({ year: ZYear.optional() });
+
+export interface ExitPlanDeps {
+  prisma: PrismaClient;
+  /** A poor village may exit as a whole when its poor share is below this (config EXIT_POOR_SHARE_THRESHOLD). */
+  exitPoorShareThreshold?: number;
+}
+
+/**
+ * Township figures are not personal: a village official sees those of its own township, everyone else those of
+ * the townships in their jurisdiction. Returns the township-code prefix to filter on.
+ */
+function townshipScope(o: Official): string {
+  return o.scopeCode.length > 9 ? o.scopeCode.slice(0, 9) : o.scopeCode;
+}
+
+const n = (v: bigint | number | null | undefined) => Number(v ?? 0);
+
+/** GET /exit-plan (脱贫时序: planned against actual) and GET /assessment/townships (the township scorecard). */
+export function exitPlanRouter({ prisma, exitPoorShareThreshold }: ExitPlanDeps): Router {
+  const r = Router();
+  const threshold = exitPoorShareThreshold ?? DEFAULT_EXIT_POOR_SHARE_THRESHOLD;
+
+  r.get('/exit-plan', async (req, res) => {
+    const o = caller(req);
+    const q = parseOr400(ZExitPlanQuery, req.query, 'query');
+    const year = q.year ?? chinaYear(Date.now());
+    const scope = townshipScope(o);
+    if (q.township && !q.township.startsWith(scope)) {
+      throw forbidden(`Township ${q.township} is outside your jurisdiction (${o.scopeCode}).`);
+    }
+    const like = (q.township ?? scope) + '%';
+    const [townships, villageCounts] = await Promise.all([
+      prisma.township.findMany({ where: { code: { startsWith: q.township ?? scope } }, orderBy: { code: 'asc' } }),
+      prisma.$queryRaw<{ townshipCode: string; planned: bigint; exited: bigint; behind: bigint }[]>`
+        SELECT "townshipCode",
+               count(*) FILTER (WHERE "plannedExitYear" <= ${year}::int) AS planned,
+               count(*) FILTER (WHERE "exitedYear" <= ${year}::int) AS exited,
+               count(*) FILTER (WHERE "plannedExitYear" <= ${year}::int
+                                  AND ("exitedYear" IS NULL OR "exitedYear" > ${year}::int)) AS behind
+        FROM "Village" WHERE "isPoor" AND "townshipCode" LIKE ${like}
+        GROUP BY "townshipCode"`,
+    ]);
+    const byTownship = new Map(villageCounts.map((c) => [c.townshipCode, c]));
+    const townshipItems = townships.map((t) => {
+      const c = byTownship.get(t.code);
+      return {
+        code: t.code,
+        name: t.name,
+        plannedExitYear: t.plannedExitYear,
+        exitedYear: t.exitedYear,
+        villages: { planned: n(c?.planned), exited: n(c?.exited), behind: n(c?.behind) },
+      };
+    });
+    const sum = (f: (t: (typeof townshipItems)[number]) => number) => townshipItems.reduce((s, t) => s + f(t), 0);
+    const totals = {
+      scopeCode: q.township ?? scope,
+      townships: {
+        planned: townshipItems.filter((t) => t.plannedExitYear !== null && t.plannedExitYear <= year).length,
+        exited: townshipItems.filter((t) => t.exitedYear !== null && t.exitedYear <= year).length,
+      },
+      villages: {
+        planned: sum((t) => t.villages.planned),
+        exited: sum((t) => t.villages.exited),
+        behind: sum((t) => t.villages.behind),
+      },
+    };
+
+    let villages;
+    if (q.township) {
+      // Per village, whether it may exit as a whole: the poor population (people in REGISTERED households)
+      // against the village's population. A village official sees only its own village here.
+      const rows = await prisma.$queryRaw<
+        {
+          code: string;
+          name: string;
+          plannedExitYear: number | null;
+          exitedYear: number | null;
+          population: number | null;
+          poorPopulation: bigint;
+        }[]
+      >`
+        SELECT v.code, v.name, v."plannedExitYear", v."exitedYear", v.population,
+               COALESCE(h.poor, 0) AS "poorPopulation"
+        FROM "Village" v
+        LEFT JOIN (
+          SELECT "villageCode", sum(size) AS poor FROM "Household"
+          WHERE status = 'REGISTERED' AND "villageCode" LIKE ${q.township + '%'}
+          GROUP BY "villageCode"
+        ) h ON h."villageCode" = v.code
+        WHERE v."isPoor" AND v."townshipCode" = ${q.township} AND v.code LIKE ${o.scopeCode + '%'}
+        ORDER BY v.code`;
+      villages = rows.map((v) => {
+        const poor = n(v.poorPopulation);
+        const share = poorShare(poor, v.population);
+        return {
+          code: v.code,
+          name: v.name,
+          plannedExitYear: v.plannedExitYear,
+          exitedYear: v.exitedYear,
+          behind: v.plannedExitYear !== null && v.plannedExitYear <= year && (v.exitedYear ?? Infinity) > year,
+          population: v.population,
+          poorPopulation: poor,
+          poorShare: share === null ? null : Math.round(share * 10_000) / 10_000,
+          mayExit: mayExit(share, threshold),
+        };
+      });
+    }
+    res.json({ year, threshold, totals, townships: townshipItems, ...(villages ? { villages } : {}) });
+  });
+
+  r.get('/assessment/townships', async (req, res) => {
+    const o = caller(req);
+    const q = parseOr400(ZAssessmentQuery, req.query, 'query');
+    const now = new Date();
+    const year = q.year ?? chinaYear(now);
+    const { start, end } = chinaYearBounds(year);
+    const scope = townshipScope(o);
+    const like = scope + '%';
+    const [townships, rounds, findings, exits] = await Promise.all([
+      prisma.township.findMany({ where: { code: { startsWith: scope } }, orderBy: { code: 'asc' } }),
+      // A round counts in the year it started; "overdue now" counts every open round past its stage deadline.
+      prisma.$queryRaw<
+        { townshipCode: string; total: bigint; completed: bigint; onTime: bigint; overdueNow: bigint }[]
+      >`
+        SELECT r."townshipCode",
+               count(*) FILTER (WHERE y.inYear) AS total,
+               count(*) FILTER (WHERE y.inYear AND r.status = 'COMPLETED') AS completed,
+               count(*) FILTER (WHERE y.inYear AND r.status = 'COMPLETED' AND NOT EXISTS (
+                 SELECT 1 FROM "Decision" d WHERE d."roundId" = r.id AND d.kind = 'DEADLINE_REMINDER')) AS "onTime",
+               count(*) FILTER (WHERE r.status = 'OPEN' AND r."stageDeadline" < ${now}::timestamp(3)) AS "overdueNow"
+        FROM "Round" r
+        CROSS JOIN LATERAL (SELECT r."startedAt" >= ${start}::timestamp(3)
+                                   AND r."startedAt" < ${end}::timestamp(3) AS inYear) y
+        WHERE r."townshipCode" LIKE ${like} AND (y.inYear OR r.status = 'OPEN')
+        GROUP BY r."townshipCode"`,
+      prisma.supervisionFinding.groupBy({
+        by: ['townshipCode', 'kind'],
+        where: { status: 'OPEN', townshipCode: { startsWith: scope } },
+        _count: { _all: true },
+      }),
+      prisma.$queryRaw<{ townshipCode: string; planned: bigint; exited: bigint }[]>`
+        SELECT "townshipCode",
+               count(*) FILTER (WHERE "plannedExitYear" = ${year}::int) AS planned,
+               count(*) FILTER (WHERE "exitedYear" = ${year}::int) AS exited
+        FROM "Village" WHERE "isPoor" AND "townshipCode" LIKE ${like}
+        GROUP BY "townshipCode"`,
+    ]);
+    const roundsBy = new Map(rounds.map((x) => [x.townshipCode, x]));
+    const exitsBy = new Map(exits.map((x) => [x.townshipCode, x]));
+    const findingsBy = new Map<string, Record<string, number>>();
+    for (const f of findings) {
+      if (!f.townshipCode) continue;
+      const m = findingsBy.get(f.townshipCode) ?? {};
+      m[f.kind] = f._count._all;
+      findingsBy.set(f.townshipCode, m);
+    }
+    res.json({
+      year,
+      items: townships.map((t) => {
+        const x = roundsBy.get(t.code);
+        const e = exitsBy.get(t.code);
+        const open = findingsBy.get(t.code) ?? {};
+        return {
+          code: t.code,
+          name: t.name,
+          rounds: {
+            total: n(x?.total),
+            completed: n(x?.completed),
+            completedOnTime: n(x?.onTime),
+            overdueNow: n(x?.overdueNow),
+          },
+          openFindings: { total: Object.values(open).reduce((s, c) => s + c, 0), byKind: open },
+          exits: {
+            planned: n(e?.planned),
+            exited: n(e?.exited),
+            township: { plannedExitYear: t.plannedExitYear, exitedYear: t.exitedYear },
+          },
+        };
+      }),
+    });
+  });
+
+  return r;
+}

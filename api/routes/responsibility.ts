@@ -1,0 +1,103 @@
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import {
+  assignResponsibility,
+  responsibilityOf,
+  type Assignment,
+  type ResponsibilitySubject,
+} from '../../activities/responsibility';
+import { maskPhone } from '../../domain/idNumber';
+import type { PrismaClient } from '../../infra/db';
+import { caller, requireRole, type Official } from '../auth';
+import { notFound, parseOr400 } from '../problem';
+import { ZUuid, ZVillageCode } from '../schemas';
+import { requireScope, seesIdNumbers } from '../scope';
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+
+export const ZAssignResponsibility = z
+  .object({
+    unit: text(100),
+    personName: text(50),
+    personPhone: z
+      .string()
+      .trim()
+      .regex(/^\+?\d[\d -]{4,19}$/, 'must be a phone number')
+      .optional(),
+    note: z.string().trim().max(1000).optional(),
+  })
+  .strict();
+export type TAssignResponsibility = z.infer<typeof ZAssignResponsibility>;
+
+/** Who may assign: the township over the subject, the county, an administrator. */
+const ASSIGNERS: Official['role'][] = ['TOWNSHIP', 'COUNTY', 'ADMIN'];
+
+function assignmentView(o: Official, villageCode: string, a: Assignment) {
+  const full = seesIdNumbers(o, villageCode);
+  return {
+    id: a.id,
+    unit: a.unit,
+    personName: a.personName,
+    personPhone: a.personPhone ? (full ? a.personPhone : maskPhone(a.personPhone)) : null,
+    from: a.fromDate,
+    to: a.toDate,
+    note: a.note,
+    assignedById: a.assignedById,
+  };
+}
+
+/** GET and PUT /villages/:code/responsibility and /households/:id/responsibility. */
+export function responsibilityRouter(prisma: PrismaClient): Router {
+  const r = Router();
+  type Resolved = { subject: ResponsibilitySubject; villageCode: string };
+
+  async function village(o: Official, raw: unknown) {
+    const code = parseOr400(ZVillageCode, raw, 'village code');
+    // Jurisdiction first, so that outsiders cannot probe which codes exist.
+    requireScope(o, code, `Village ${code}`);
+    const v = await prisma.village.findUnique({ where: { code }, select: { code: true } });
+    if (!v) throw notFound(`No village ${code}.`);
+    return { subject: { subject: 'VILLAGE', villageCode: code }, villageCode: code } satisfies Resolved;
+  }
+
+  async function household(o: Official, raw: unknown) {
+    const id = parseOr400(ZUuid, raw, 'household id');
+    const h = await prisma.household.findUnique({ where: { id }, select: { id: true, villageCode: true } });
+    if (!h) throw notFound(`No household ${id}.`);
+    requireScope(o, h.villageCode, `Household ${id}`);
+    return { subject: { subject: 'HOUSEHOLD', householdId: id }, villageCode: h.villageCode } satisfies Resolved;
+  }
+
+  function read(resolve: (o: Official, raw: unknown) => Promise<Resolved>, param: string): RequestHandler {
+    return async (req, res) => {
+      const o = caller(req);
+      const { subject, villageCode } = await resolve(o, req.params[param]);
+      const { current, history } = await responsibilityOf(prisma, subject);
+      res.json({
+        current: current ? assignmentView(o, villageCode, current) : null,
+        history: history.map((a) => assignmentView(o, villageCode, a)),
+      });
+    };
+  }
+
+  function assign(resolve: (o: Official, raw: unknown) => Promise<Resolved>, param: string): RequestHandler {
+    return async (req, res) => {
+      const o = requireRole(req, ASSIGNERS, 'Assigning a responsible unit and person');
+      const { subject, villageCode } = await resolve(o, req.params[param]);
+      const body = parseOr400(ZAssignResponsibility, req.body);
+      const result = await assignResponsibility(prisma, subject, { ...body, assignedById: o.id });
+      res.json({
+        current: assignmentView(o, villageCode, result.current),
+        history: result.history.map((a) => assignmentView(o, villageCode, a)),
+        changed: result.changed,
+      });
+    };
+  }
+
+  r.get('/villages/:code/responsibility', read(village, 'code'));
+  r.put('/villages/:code/responsibility', assign(village, 'code'));
+  r.get('/households/:id/responsibility', read(household, 'id'));
+  r.put('/households/:id/responsibility', assign(household, 'id'));
+
+  return r;
+}

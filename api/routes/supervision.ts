@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { z } from 'zod';
+import { parseDuration } from '../../domain/duration';
+import {
+  DEFAULT_SUPERVISION_POLICY,
+  FINDING_KINDS,
+  FINDING_LABELS,
+  FINDING_STATUSES,
+  type FindingKind,
+  type SupervisionPolicy,
+} from '../../domain/supervision';
+import type { Prisma, PrismaClient } from '../../infra/db';
+import { supervisionSweepWorkflow } from '../../workflows/sweep';
+import { caller, requireRole, type Official } from '../auth';
+import { derivedUuid } from '../derived-ids';
+import { decodeCursor, page, ZPage } from '../pagination';
+import { badRequest, parseOr400 } from '../problem';
+import { ZTownshipCode } from '../schemas';
+import { inScope, requireScope } from '../scope';
+
+const duration = z
+  .string()
+  .max(40)
+  .refine((v) => {
+    const ms = parseDuration(v);
+    return ms !== null && ms >= 1000 && ms <= 365 * 86_400_000;
+  }, 'must be a duration such as "7 days" or "2s", between 1 s and 365 days');
+
+export const ZSupervisionPolicy = z
+  .object({ objectionStaleAfter: duration.optional(), roundStuckAfter: duration.optional() })
+  .strict();
+
+export const ZSweepRequest = z.object({ policy: ZSupervisionPolicy.optional() }).strict();
+export type TSweepRequest = z.infer<typeof ZSweepRequest>;
+
+export const ZFindingFilter = ZPage.extend({
+  status: z.enum(FINDING_STATUSES).optional(),
+  township: ZTownshipCode.optional(),
+  kind: z.enum(FINDING_KINDS).optional(),
+});
+
+export interface SupervisionDeps {
+  prisma: PrismaClient;
+  client: Client;
+  taskQueue: string;
+  /** Thresholds of a sweep run from the API when the request names none (the schedule's, from config). */
+  policy?: SupervisionPolicy;
+}
+
+/** Findings an official may see: those about a village in their jurisdiction (or a township, for township-wide ones). */
+export function findingScope(o: Official): Prisma.SupervisionFindingWhereInput {
+  return {
+    OR: [
+      { villageCode: { startsWith: o.scopeCode } },
+      { villageCode: null, townshipCode: { startsWith: o.scopeCode } },
+    ],
+  };
+}
+
+export function findingView(f: {
+  id: string;
+  kind: string;
+  subjectKey: string;
+  status: string;
+  townshipCode: string | null;
+  villageCode: string | null;
+  roundId: string | null;
+  householdId: string | null;
+  escalatedToRole: string | null;
+  escalatedToScope: string | null;
+  detail: unknown;
+  openedAt: Date;
+  lastSeenAt: Date;
+  closedAt: Date | null;
+}) {
+  return {
+    id: f.id,
+    kind: f.kind,
+    label: FINDING_LABELS[f.kind as FindingKind] ?? f.kind,
+    subjectKey: f.subjectKey,
+    status: f.status,
+    townshipCode: f.townshipCode,
+    villageCode: f.villageCode,
+    roundId: f.roundId,
+    householdId: f.householdId,
+    escalatedTo: f.escalatedToRole ? { role: f.escalatedToRole, scopeCode: f.escalatedToScope } : null,
+    detail: f.detail,
+    openedAt: f.openedAt,
+    lastSeenAt: f.lastSeenAt,
+    closedAt: f.closedAt,
+  };
+}
+
+/** GET /supervision/findings and POST /supervision/sweeps. */
+export function supervisionRouter({ prisma, client, taskQueue, policy }: SupervisionDeps): Router {
+  const r = Router();
+
+  r.get('/supervision/findings', async (req, res) => {
+    const o = caller(req);
+    const q = parseOr400(ZFindingFilter, req.query, 'query');
+    // A village official may name its own township; anyone else only townships inside their jurisdiction.
+    if (q.township && !inScope(o, q.township) && !o.scopeCode.startsWith(q.township)) {
+      requireScope(o, q.township, `Township ${q.township}`);
+    }
+    const after = decodeCursor(q.cursor);
+    let cursor: Prisma.SupervisionFindingWhereInput | undefined;
+    if (after) {
+      const m = /^(\d{1,15}):([0-9a-f-]{36})$/.exec(after);
+      if (!m) throw badRequest('Invalid cursor.');
+      const openedAt = new Date(Number(m[1]));
+      cursor = { OR: [{ openedAt: { gt: openedAt } }, { openedAt, id: { gt: m[2]! } }] };
+    }
+    const rows = await prisma.supervisionFinding.findMany({
+      where: {
+        AND: [
+          findingScope(o),
+          ...(cursor ? [cursor] : []),
+          {
+            ...(q.status ? { status: q.status } : {}),
+            ...(q.kind ? { kind: q.kind } : {}),
+            ...(q.township ? { townshipCode: q.township } : {}),
+          },
+        ],
+      },
+      orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
+      take: q.limit + 1,
+    });
+    const p = page(rows, q.limit, (f) => `${f.openedAt.getTime()}:${f.id}`);
+    res.json({ items: p.items.map(findingView), nextCursor: p.nextCursor });
+  });
+
+  r.post('/supervision/sweeps', async (req, res) => {
+    const o = requireRole(req, ['COUNTY', 'ADMIN'], 'Running a supervision sweep');
+    const body = parseOr400(ZSweepRequest, req.body ?? {});
+    // Under an Idempotency-Key a retry finds the sweep its first attempt started, instead of starting another.
+    const idem = req.idempotency;
+    const workflowId = `sweep-manual-${idem ? derivedUuid(o.id, idem.key, idem.hash, 'sweep') : randomUUID()}`;
+    let handle: WorkflowHandle<typeof supervisionSweepWorkflow>;
+    try {
+      handle = await client.workflow.start(supervisionSweepWorkflow, {
+        taskQueue,
+        workflowId,
+        args: [{ policy: { ...DEFAULT_SUPERVISION_POLICY, ...policy, ...body.policy } }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        staticSummary: `Supervision sweep (督查) run by ${o.name} (${o.role})`,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      handle = client.workflow.getHandle(workflowId);
+    }
+    res.status(201).json(await handle.result());
+  });
+
+  return r;
+}

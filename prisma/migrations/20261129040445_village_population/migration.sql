@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Village" ADD COLUMN     "population" INTEGER;
