@@ -30,11 +30,19 @@ export function requireRole(req: Request, roles: Role[], what: string): Official
   return o;
 }
 
+export interface AuthLimits {
+  /** Failed attempts allowed per client address within one window. */
+  failures: number;
+  windowMs: number;
+}
+
+export const DEFAULT_AUTH_LIMITS: AuthLimits = { failures: 20, windowMs: 60_000 };
+
 /**
  * Bearer-token authentication against hashed tokens. Failed attempts are counted per client address in
  * a fixed window; past the limit the address gets 429 until the window ends.
  */
-export function authenticate(prisma: PrismaClient, limits = { failures: 20, windowMs: 60_000 }): RequestHandler {
+export function authenticate(prisma: PrismaClient, limits: AuthLimits = DEFAULT_AUTH_LIMITS): RequestHandler {
   const failures = new Map<string, { count: number; resetAt: number }>();
   return async (req: Request, res: Response, next: NextFunction) => {
     const key = req.ip ?? 'unknown';

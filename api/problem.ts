@@ -63,6 +63,8 @@ export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
       return sendProblem(res, 413, 'Payload Too Large', 'The request body is larger than the limit.');
     if (e.type === 'entity.parse.failed')
       return sendProblem(res, 400, 'Bad Request', 'The request body is not valid JSON.');
+    if (e.type === 'encoding.invalid')
+      return sendProblem(res, 400, 'Bad Request', 'The request body is not valid UTF-8.');
     if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
       return sendProblem(res, 415, 'Unsupported Media Type', 'Send JSON encoded as UTF-8.');
     }

@@ -29,6 +29,7 @@ const isoDate = z
 export const ZVillageCode = z.string().regex(/^\d{12}$/, 'must be a 12-digit village code');
 export const ZTownshipCode = z.string().regex(/^\d{9}$/, 'must be a 9-digit township code');
 export const ZUuid = z.string().uuid('must be a UUID');
+export const ZIdempotencyKey = z.string().regex(/^[\x20-\x7E]{1,200}$/, 'must be 1 to 200 printable ASCII characters');
 
 const duration = (min: number, max: number) =>
   z

@@ -4,9 +4,9 @@ import { maskIdNumber, maskPhone } from '../../domain/idNumber';
 import type { PrismaClient } from '../../infra/db';
 import { caller } from '../auth';
 import { decodeCursor, page, ZPage } from '../pagination';
-import { notFound, parseOr400 } from '../problem';
+import { badRequest, notFound, parseOr400 } from '../problem';
 import { ZHouseholdFilter, ZTownshipCode } from '../schemas';
-import { inScope, requireScope, seesIdNumbers } from '../scope';
+import { codesWithin, inScope, requireScope, seesIdNumbers } from '../scope';
 import type { Official } from '../auth';
 
 export function householdView(
@@ -88,7 +88,7 @@ export function registryRouter(prisma: PrismaClient): Router {
     }
     const rows = await prisma.village.findMany({
       where: {
-        code: { startsWith: o.scopeCode, ...(after ? { gt: after } : {}) },
+        code: { ...codesWithin(o.scopeCode), ...(after ? { gt: after } : {}) },
         ...(q.township ? { townshipCode: q.township } : {}),
       },
       orderBy: { code: 'asc' },
@@ -136,19 +136,34 @@ export function registryRouter(prisma: PrismaClient): Router {
   r.get('/households', async (req, res) => {
     const o = caller(req);
     const q = parseOr400(ZPage.merge(ZHouseholdFilter), req.query, 'query');
-    const after = decodeCursor(q.cursor);
+    const after = householdCursor(decodeCursor(q.cursor));
     if (q.village) requireScope(o, q.village, `Village ${q.village}`);
+    // Village by village, then by registry number: the (villageCode, registryNo) index serves this order for a
+    // village, a township or the county alike, where ordering by registry number alone made PostgreSQL walk the
+    // whole registry for a township late in the order (docs/BENCHMARKS.md, bench:reads).
     const rows = await prisma.household.findMany({
       where: {
-        villageCode: q.village ?? { startsWith: o.scopeCode },
+        villageCode: q.village ?? codesWithin(o.scopeCode),
         ...(q.status ? { status: q.status } : {}),
         ...(q.category ? { category: q.category } : {}),
-        ...(after ? { registryNo: { gt: after } } : {}),
+        ...(after
+          ? {
+              AND: [
+                { villageCode: { gte: after.villageCode } },
+                {
+                  OR: [
+                    { villageCode: { gt: after.villageCode } },
+                    { villageCode: after.villageCode, registryNo: { gt: after.registryNo } },
+                  ],
+                },
+              ],
+            }
+          : {}),
       },
-      orderBy: { registryNo: 'asc' },
+      orderBy: [{ villageCode: 'asc' }, { registryNo: 'asc' }],
       take: q.limit + 1,
     });
-    const p = page(rows, q.limit, (h) => h.registryNo);
+    const p = page(rows, q.limit, (h) => `${h.villageCode}:${h.registryNo}`);
     res.json({ items: p.items.map((h) => householdView(o, h)), nextCursor: p.nextCursor });
   });
 
@@ -179,6 +194,14 @@ export function registryRouter(prisma: PrismaClient): Router {
   });
 
   return r;
+}
+
+/** A households cursor is `<village code>:<registry number>` of the last item of the page before. */
+function householdCursor(value: string | undefined): { villageCode: string; registryNo: string } | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d{12}):(.+)$/.exec(value);
+  if (!m) throw badRequest('Invalid cursor.');
+  return { villageCode: m[1]!, registryNo: m[2]! };
 }
 
 function villageView(v: {

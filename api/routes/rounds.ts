@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { roundWorkflowId, townshipOf } from '../../domain/constants';
 import { maskIdNumber, maskPhone } from '../../domain/idNumber';
@@ -18,6 +18,7 @@ import {
 } from '../../workflows';
 import { CAMPAIGN_KEY, STAGE_KEY, TOWNSHIP_KEY, VILLAGE_KEY } from '../../workflows/search-attributes';
 import { caller, requireRole, type Official } from '../auth';
+import { derivedUuid } from '../derived-ids';
 import { decodeCursor, page, ZPage } from '../pagination';
 import { badRequest, conflict, notFound, parseOr400 } from '../problem';
 import {
@@ -32,7 +33,7 @@ import {
   ZUuid,
   type TAssessment,
 } from '../schemas';
-import { inScope, requireScope, seesIdNumbers } from '../scope';
+import { codesWithin, inScope, requireScope, seesIdNumbers } from '../scope';
 import { toProblem } from '../temporal-errors';
 
 export interface RoundsDeps {
@@ -59,9 +60,11 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
   async function openRound(req: Request, roles: Official['role'][], what: string) {
     const { o, round } = await loadRound(req);
     requireRole(req, roles, what);
-    if (round.status !== 'OPEN')
+    // A retry under an Idempotency-Key goes on to the workflow even when its first attempt closed the round:
+    // the update id is the same, so Temporal answers the first outcome; the workflow refuses anything else.
+    if (round.status !== 'OPEN' && !req.idempotency)
       throw conflict(`Round ${round.id} is ${round.status.toLowerCase()}.`, { stage: round.stage });
-    return { o, round, handle: client.workflow.getHandle(round.id) };
+    return { o, round, handle: client.workflow.getHandle(round.id), ...idsFor(req) };
   }
 
   /** Runs a workflow update and maps a refusal (validator) or a missing workflow to a problem response. */
@@ -79,9 +82,34 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
     const village = await prisma.village.findUnique({ where: { code: body.villageCode } });
     if (!village) throw notFound(`No village ${body.villageCode}.`);
     requireScope(o, village.code, `Village ${village.code}`);
-    const open = await prisma.round.findUnique({ where: { openVillageCode: village.code } });
-    if (open) throw conflict(`Village ${village.code} already has an open round: ${open.id}.`, { roundId: open.id });
+    // With an Idempotency-Key the workflow carries a token of it, so a retry recognises the round it started.
+    const token = req.idempotency ? idsFor(req).derive('round') : undefined;
+    /** Whether a first attempt of this very request started the round (the API died before answering). */
+    const startedByThisRequest = async (id: string) =>
+      token !== undefined &&
+      (await client.workflow
+        .getHandle(id)
+        .describe()
+        .then(
+          (d) => d.memo?.[IDEMPOTENCY_MEMO] === token,
+          () => false,
+        ));
+    /** 201 once the round is recorded in the database, so that GET finds it. */
+    const answerCreated = async (id: string) => {
+      await client.workflow.getHandle(id).executeUpdate(roundOpenedUpdate, { updateId: idsFor(req).updateId });
+      res
+        .status(201)
+        .location(`/api/v1/rounds/${id}`)
+        .json({ roundId: id, workflowId: id, stage: 'VILLAGE_ASSESSMENT' });
+    };
+    // Read the highest round number before looking for an open round: a round opened by a concurrent start
+    // after the first read is then seen by the second, so no request computes the number after the winner's.
     const last = await prisma.round.aggregate({ where: { villageCode: village.code }, _max: { roundNo: true } });
+    const open = await prisma.round.findUnique({ where: { openVillageCode: village.code } });
+    if (open) {
+      if (await startedByThisRequest(open.id)) return answerCreated(open.id);
+      throw conflict(`Village ${village.code} already has an open round: ${open.id}.`, { roundId: open.id });
+    }
     const roundNo = (last._max.roundNo ?? 0) + 1;
     const roundId = roundWorkflowId(village.code, roundNo);
     const input: RoundInput = {
@@ -92,9 +120,8 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
       policy: { ...DEFAULT_POLICY, ...body.policy },
       startedBy: actorOf(o),
     };
-    let handle: WorkflowHandle<typeof roundWorkflow>;
     try {
-      handle = await client.workflow.start(roundWorkflow, {
+      await client.workflow.start(roundWorkflow, {
         workflowId: roundId,
         taskQueue,
         args: [input],
@@ -107,19 +134,26 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
           { key: STAGE_KEY, value: 'VILLAGE_ASSESSMENT' },
           ...(input.campaignId ? [{ key: CAMPAIGN_KEY, value: input.campaignId }] : []),
         ],
+        ...(token ? { memo: { [IDEMPOTENCY_MEMO]: token } } : {}),
         staticSummary: `${village.name} (${village.code}) identification round ${roundNo}`,
         staticDetails: `Village ${village.code}, township ${village.townshipCode}; publicity ${input.policy.publicityPeriod}, stage deadline ${input.policy.stageDeadline}; started by ${o.name} (${o.role}).`,
       });
     } catch (err) {
       const p = toProblem(err);
-      if (p !== err) throw conflict(`Village ${village.code} already has an open round: ${roundId}.`, { roundId });
+      if (p === err) throw err;
+      if (await startedByThisRequest(roundId)) return answerCreated(roundId);
+      throw conflict(`Village ${village.code} already has an open round: ${roundId}.`, { roundId });
+    }
+    try {
+      await answerCreated(roundId);
+    } catch (err) {
+      // The round could not be recorded because another one is open (started some other way): name that one.
+      const other = await prisma.round.findUnique({ where: { openVillageCode: village.code } });
+      if (other && other.id !== roundId) {
+        throw conflict(`Village ${village.code} already has an open round: ${other.id}.`, { roundId: other.id });
+      }
       throw err;
     }
-    await handle.executeUpdate(roundOpenedUpdate);
-    res
-      .status(201)
-      .location(`/api/v1/rounds/${roundId}`)
-      .json({ roundId, workflowId: roundId, stage: 'VILLAGE_ASSESSMENT' });
   });
 
   r.get('/rounds', async (req, res) => {
@@ -132,7 +166,7 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
     }
     const rows = await prisma.round.findMany({
       where: {
-        villageCode: { startsWith: o.scopeCode, ...(q.village ? { equals: q.village } : {}) },
+        villageCode: { ...codesWithin(o.scopeCode), ...(q.village ? { equals: q.village } : {}) },
         ...(q.township ? { townshipCode: q.township } : {}),
         ...(q.stage ? { stage: q.stage } : {}),
         ...(q.status ? { status: q.status } : {}),
@@ -181,12 +215,15 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
   });
 
   r.post('/rounds/:roundId/assessment', async (req, res) => {
-    const { o, round, handle } = await openRound(req, ['VILLAGE'], 'The village assessment');
+    const { o, round, handle, updateId, derive } = await openRound(req, ['VILLAGE'], 'The village assessment');
     const body = parseOr400(ZAssessment, req.body);
     await checkProposals(prisma, round.villageCode, body);
-    const proposals: ProposalInput[] = body.proposals.map((p) => ({ ...p, id: randomUUID() }));
+    const proposals: ProposalInput[] = body.proposals.map((p, i) => ({ ...p, id: derive(`proposal-${i}`) }));
     const result = await decide(() =>
-      handle.executeUpdate(submitAssessmentUpdate, { args: [{ actor: actorOf(o), meeting: body.meeting, proposals }] }),
+      handle.executeUpdate(submitAssessmentUpdate, {
+        args: [{ actor: actorOf(o), meeting: body.meeting, proposals }],
+        updateId,
+      }),
     );
     res.json({
       ...result,
@@ -195,53 +232,72 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
   });
 
   r.post('/rounds/:roundId/objections', async (req, res) => {
-    const { o, handle } = await openRound(req, ['VILLAGE', 'TOWNSHIP', 'COUNTY'], 'Recording an objection');
+    const { o, handle, updateId, derive } = await openRound(
+      req,
+      ['VILLAGE', 'TOWNSHIP', 'COUNTY'],
+      'Recording an objection',
+    );
     const body = parseOr400(ZObjection, req.body);
-    const objectionId = randomUUID();
+    const objectionId = derive('objection');
     const result = await decide(() =>
-      handle.executeUpdate(fileObjectionUpdate, { args: [{ actor: actorOf(o), objectionId, ...body }] }),
+      handle.executeUpdate(fileObjectionUpdate, { args: [{ actor: actorOf(o), objectionId, ...body }], updateId }),
     );
     res.status(201).json({ objectionId, roundId: result.roundId, stage: result.stage });
   });
 
   r.post('/rounds/:roundId/objections/:objectionId/resolution', async (req, res) => {
-    const { o, handle } = await openRound(req, ['TOWNSHIP'], 'Resolving an objection');
+    const { o, handle, updateId } = await openRound(req, ['TOWNSHIP'], 'Resolving an objection');
     const objectionId = parseOr400(ZUuid, req.params.objectionId, 'objection id');
     const body = parseOr400(ZResolution, req.body);
     const result = await decide(() =>
-      handle.executeUpdate(resolveObjectionUpdate, { args: [{ actor: actorOf(o), objectionId, ...body }] }),
+      handle.executeUpdate(resolveObjectionUpdate, { args: [{ actor: actorOf(o), objectionId, ...body }], updateId }),
     );
     res.json(result);
   });
 
   r.post('/rounds/:roundId/township-review', async (req, res) => {
-    const { o, handle } = await openRound(req, ['TOWNSHIP'], 'The township review');
+    const { o, handle, updateId } = await openRound(req, ['TOWNSHIP'], 'The township review');
     const body = parseOr400(ZTownshipReview, req.body);
     const result = await decide(() =>
-      handle.executeUpdate(townshipReviewUpdate, { args: [{ actor: actorOf(o), ...body }] }),
+      handle.executeUpdate(townshipReviewUpdate, { args: [{ actor: actorOf(o), ...body }], updateId }),
     );
     res.json(result);
   });
 
   r.post('/rounds/:roundId/county-announcement', async (req, res) => {
-    const { o, handle } = await openRound(req, ['COUNTY'], 'The county announcement');
+    const { o, handle, updateId } = await openRound(req, ['COUNTY'], 'The county announcement');
     const body = parseOr400(ZCountyAnnouncement, req.body);
     const result = await decide(() =>
-      handle.executeUpdate(countyAnnouncementUpdate, { args: [{ actor: actorOf(o), ...body }] }),
+      handle.executeUpdate(countyAnnouncementUpdate, { args: [{ actor: actorOf(o), ...body }], updateId }),
     );
     res.json(result);
   });
 
   r.post('/rounds/:roundId/cancel', async (req, res) => {
-    const { o, handle } = await openRound(req, ['COUNTY', 'ADMIN'], 'Cancelling a round');
+    const { o, handle, updateId } = await openRound(req, ['COUNTY', 'ADMIN'], 'Cancelling a round');
     const body = parseOr400(ZCancel, req.body);
     const result = await decide(() =>
-      handle.executeUpdate(cancelRoundUpdate, { args: [{ actor: actorOf(o), ...body }] }),
+      handle.executeUpdate(cancelRoundUpdate, { args: [{ actor: actorOf(o), ...body }], updateId }),
     );
     res.json(result);
   });
 
   return r;
+}
+
+/** Memo field of a round workflow started under an Idempotency-Key: a token derived from the key. */
+const IDEMPOTENCY_MEMO = 'idempotencyToken';
+
+/**
+ * Ids a request hands to Temporal. Under an Idempotency-Key they derive from (official, key, request), so a
+ * retry after a crash re-uses them: Temporal answers an update id it has seen with the first outcome, and
+ * objection and proposal ids come out the same. Without a key: a fresh UUID each time, Temporal's own update id.
+ */
+function idsFor(req: Request) {
+  const o = caller(req);
+  const idem = req.idempotency;
+  const derive = (purpose: string) => (idem ? derivedUuid(o.id, idem.key, idem.hash, purpose) : randomUUID());
+  return { updateId: idem ? derive('update') : undefined, derive };
 }
 
 export function actorOf(o: Official): Actor {
