@@ -214,3 +214,10 @@ export const STAGE_DECIDER: Partial<Record<Stage, Role>> = {
 export function codeInScope(scope: string, code: string): boolean {
   return code.startsWith(scope);
 }
+
+/** True when any string inside `value` holds a NUL character, which PostgreSQL text columns refuse. */
+export function containsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 64 || value === null || typeof value !== 'object') return false;
+  return Object.values(value as Record<string, unknown>).some((v) => containsNul(v, depth + 1));
+}

@@ -18,6 +18,7 @@ import { durationMs } from '../domain/duration';
 import { STAGE_LABELS, type Stage } from '../domain/enums';
 import {
   codeInScope,
+  containsNul,
   isQuorate,
   PUBLICITY_STAGES,
   type Actor,
@@ -52,7 +53,9 @@ export const roundStateQuery = defineQuery<RoundState>('roundState');
 
 // Persistence must never be lost: retry without limit (a database outage only delays the round).
 const { applyTransition } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '1 minute',
+  // Longer than the transaction's own limits (10 s to start, 30 s to run), short enough that a crashed
+  // worker's step is retried elsewhere quickly.
+  startToCloseTimeout: '45 seconds',
   retry: {
     initialInterval: '1s',
     backoffCoefficient: 2,
@@ -104,6 +107,8 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundState> {
     await applyTransition({ roundId: input.roundId, at: iso(at), ...t });
   }
 
+  const stageAfterPublicity = (stage: Stage): Stage =>
+    stage === 'FIRST_PUBLICITY' ? 'TOWNSHIP_REVIEW' : 'COUNTY_ANNOUNCEMENT';
   const current = () => state.proposals.filter((p) => p.status === 'PROPOSED');
   const openObjections = () => state.objections.filter((o) => o.status === 'OPEN' || o.status === 'RESOLVING');
   const isPublicity = () => PUBLICITY_STAGES.includes(state.stage);
@@ -157,13 +162,25 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundState> {
 
   // ---- validators: pure checks on the workflow's own state (they cannot do I/O) -------------------
 
+  /** Every validator first refuses text PostgreSQL cannot store (NUL), which would stall the write forever. */
+  function checked<Args extends unknown[]>(validate: (...args: Args) => void): (...args: Args) => void {
+    return (...args) => {
+      if (containsNul(args)) refuse(RoundError.INVALID, 'Text must not contain NUL (U+0000) characters.');
+      validate(...args);
+    };
+  }
+
   function requireOpen() {
     if (state.status !== 'OPEN') refuse(RoundError.CLOSED, `The round is ${state.status.toLowerCase()}.`);
   }
 
   function requireStage(stage: Stage) {
     requireOpen();
-    if (state.stage !== stage) {
+    // A publicity whose end is being written is as good as over: its transaction commits the next stage, which
+    // the API shows at once, a moment before this workflow hears back (longer while a worker or Temporal
+    // recovers). A decision for that stage is accepted; serial() applies it after the end is recorded.
+    const arriving = closing ? stageAfterPublicity(state.stage) : undefined;
+    if (state.stage !== stage && arriving !== stage) {
       refuse(
         RoundError.WRONG_STAGE,
         `The round is at ${state.stage} (${STAGE_LABELS[state.stage]}); this decision belongs to ${stage} (${STAGE_LABELS[stage]}).`,
@@ -246,13 +263,13 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundState> {
       }
     },
     {
-      validator: ({ actor, meeting, proposals }) => {
+      validator: checked<[AssessmentUpdate]>(({ actor, meeting, proposals }) => {
         requireStage('VILLAGE_ASSESSMENT');
         requireRole(actor, ['VILLAGE'], 'The village assessment');
         if (!isQuorate(meeting))
           refuse(RoundError.INVALID, 'The meeting was not quorate (fewer than two thirds present).');
         if (proposals.length === 0) refuse(RoundError.INVALID, 'An assessment needs at least one proposal.');
-      },
+      }),
     },
   );
 
@@ -295,7 +312,7 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundState> {
       }
     },
     {
-      validator: ({ actor, objectionId, proposalId }) => {
+      validator: checked<[ObjectionUpdate]>(({ actor, objectionId, proposalId }) => {
         requireOpen();
         if (!isPublicity() || closing) {
           refuse(
@@ -313,7 +330,7 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundState> {
         if (state.objections.some((o) => o.id === objectionId))
           refuse(RoundError.INVALID, 'This objection is already recorded.');
         if (proposalId !== undefined) requireOnList(proposalId);
-      },
+      }),
     },
   );
 
@@ -377,7 +394,7 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundState> {
       }
     },
     {
-      validator: ({ actor, objectionId, withdrawProposal, decision }) => {
+      validator: checked<[ResolutionUpdate]>(({ actor, objectionId, withdrawProposal, decision }) => {
         requireOpen();
         requireRole(actor, ['TOWNSHIP'], 'Resolving an objection');
         const objection = state.objections.find((o) => o.id === objectionId);
@@ -390,7 +407,7 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundState> {
           refuse(RoundError.INVALID, 'This objection names no proposal, so there is none to withdraw.');
         }
         if (withdrawProposal && objection.proposalId !== undefined) requireOnList(objection.proposalId);
-      },
+      }),
     },
   );
 
@@ -466,7 +483,7 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundState> {
       }
     },
     {
-      validator: ({ actor, decision, rejected = [], verification = [] }) => {
+      validator: checked<[TownshipReviewUpdate]>(({ actor, decision, rejected = [], verification = [] }) => {
         requireStage('TOWNSHIP_REVIEW');
         requireRole(actor, ['TOWNSHIP'], 'The township review');
         if (decision === 'RETURN' && rejected.length > 0)
@@ -478,7 +495,7 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundState> {
           seen.add(r.proposalId);
         }
         for (const v of verification) requireOnList(v.proposalId);
-      },
+      }),
     },
   );
 
@@ -548,12 +565,12 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundState> {
       }
     },
     {
-      validator: ({ actor, decision, returnTo }) => {
+      validator: checked<[CountyAnnouncementUpdate]>(({ actor, decision, returnTo }) => {
         requireStage('COUNTY_ANNOUNCEMENT');
         requireRole(actor, ['COUNTY'], 'The county announcement');
         if (decision === 'ANNOUNCE' && returnTo !== undefined)
           refuse(RoundError.INVALID, 'returnTo belongs to a RETURN.');
-      },
+      }),
     },
   );
 
@@ -598,11 +615,11 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundState> {
       }
     },
     {
-      validator: ({ actor }) => {
+      validator: checked<[CancelUpdate]>(({ actor }) => {
         requireOpen();
         if (busy) refuse(RoundError.BUSY, 'Another decision on this round is being recorded.');
         requireRole(actor, ['COUNTY', 'ADMIN'], 'Cancelling a round');
-      },
+      }),
     },
   );
 
@@ -666,8 +683,7 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundState> {
         await serial(async () => {
           const at = Date.now();
           const seq = ++state.seq;
-          const next: Stage = state.stage === 'FIRST_PUBLICITY' ? 'TOWNSHIP_REVIEW' : 'COUNTY_ANNOUNCEMENT';
-          const patch = stagePatch(next, at);
+          const patch = stagePatch(stageAfterPublicity(state.stage), at);
           await persist(
             {
               decision: {

@@ -1,4 +1,11 @@
-import { codeInScope, DEFAULT_POLICY, isQuorate, PUBLICITY_STAGES, STAGE_DECIDER } from '../../domain/round';
+import {
+  codeInScope,
+  containsNul,
+  DEFAULT_POLICY,
+  isQuorate,
+  PUBLICITY_STAGES,
+  STAGE_DECIDER,
+} from '../../domain/round';
 import { parseDuration } from '../../domain/duration';
 
 const meeting = (representativesPresent: number, representativesTotal: number) => ({
@@ -84,5 +91,13 @@ describe('round constants', () => {
       TOWNSHIP_REVIEW: 'TOWNSHIP',
       COUNTY_ANNOUNCEMENT: 'COUNTY',
     });
+  });
+});
+
+describe('containsNul', () => {
+  it('finds a NUL anywhere inside nested update arguments', () => {
+    expect(containsNul([{ actor: { name: 'a' }, proposals: [{ note: 'x\u0000y' }] }])).toBe(true);
+    expect(containsNul([{ actor: { name: 'a' }, proposals: [{ note: '正常' }], votes: 3 }])).toBe(false);
+    expect(containsNul(null)).toBe(false);
   });
 });

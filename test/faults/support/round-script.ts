@@ -1,0 +1,146 @@
+// The round every fault test drives through the HTTP API: start, a village assessment of four proposals,
+// the first publicity, a township review that rejects one, the second publicity and the county announcement.
+// A test injects its fault by wrapping a step's request (`during`) or by acting after a step (`after`).
+import { makeIdNumber } from '../../../domain/idNumber';
+import type { PrismaClient } from '../../../infra/db';
+import { createOfficial } from '../../../infra/officials';
+import { api, eventually, type Reply } from '../../support/http';
+
+export type Step = 'start' | 'assessment' | 'townshipReview' | 'countyAnnouncement';
+
+export interface Faults {
+  /** Sends the step's request through `send`; inject the fault while it is in flight and return its reply. */
+  during?: Partial<Record<Step, (send: () => Promise<Reply>) => Promise<Reply>>>;
+  /** Runs once the step has answered, before the script goes on. */
+  after?: Partial<Record<Step, (roundId: string) => Promise<void>>>;
+}
+
+export interface RoundContext {
+  prisma: PrismaClient;
+  villageCode: string;
+  /** The API currently running (a test may replace it). */
+  baseUrl: () => string;
+  publicityPeriod: string;
+}
+
+export const MEETING = { heldOn: '2026-11-20', representativesPresent: 30, representativesTotal: 40 };
+
+/** Generous: a step may wait for an activity's start-to-close timeout (1 minute) and a retry. */
+export const STAGE_TIMEOUT_MS = 180_000;
+
+export type Officials = Record<'village' | 'township' | 'county', () => ReturnType<typeof api>>;
+
+/** A village, a township and a county official for the village; each call talks to the current API. */
+export async function officialsFor(ctx: Pick<RoundContext, 'prisma' | 'villageCode' | 'baseUrl'>): Promise<Officials> {
+  const make = (role: 'VILLAGE' | 'TOWNSHIP' | 'COUNTY', scopeCode: string, name: string) =>
+    createOfficial(ctx.prisma, { role, scopeCode, name });
+  const [village, township, county] = await Promise.all([
+    make('VILLAGE', ctx.villageCode, '村支书'),
+    make('TOWNSHIP', ctx.villageCode.slice(0, 9), '乡镇干部'),
+    make('COUNTY', ctx.villageCode.slice(0, 6), '县扶贫办'),
+  ]);
+  return {
+    village: () => api(ctx.baseUrl(), village.token),
+    township: () => api(ctx.baseUrl(), township.token),
+    county: () => api(ctx.baseUrl(), county.token),
+  };
+}
+
+/** The assessment: a new household enters, one exits, one is reclassified, one exit the township will reject. */
+export async function assessmentFor(prisma: PrismaClient, villageCode: string) {
+  const registered = await prisma.household.findMany({
+    where: { villageCode, status: 'REGISTERED' },
+    orderBy: { registryNo: 'asc' },
+  });
+  const [exit, rejectedExit] = registered;
+  const reclass = registered.find(
+    (h) => h.category !== 'CONSOLIDATION' && h.id !== exit?.id && h.id !== rejectedExit?.id,
+  );
+  if (!exit || !rejectedExit || !reclass) throw new Error(`village ${villageCode} has too few registered households`);
+  const n = Number(villageCode.slice(-4));
+  return {
+    meeting: MEETING,
+    proposals: [
+      {
+        action: 'ENTER',
+        // From a division outside the demo county, so never in the seeded registry.
+        household: { headName: '张新户', idNumber: makeIdNumber('620523', { y: 1980, m: 1, d: 1 }, n), size: 4 },
+        category: 'TARGETED',
+        cause: 'ILLNESS',
+        votesFor: 25,
+        votesAgainst: 2,
+      },
+      { action: 'EXIT', householdId: exit.id, exitReason: 'REACHED_STANDARD', votesFor: 28, votesAgainst: 0 },
+      { action: 'RECLASSIFY', householdId: reclass.id, category: 'CONSOLIDATION', votesFor: 20, votesAgainst: 5 },
+      { action: 'EXIT', householdId: rejectedExit.id, exitReason: 'REACHED_STANDARD', votesFor: 21, votesAgainst: 3 },
+    ],
+    rejectedHouseholdId: rejectedExit.id,
+  };
+}
+
+export async function waitForStage(
+  client: () => ReturnType<typeof api>,
+  roundId: string,
+  stage: string,
+  timeoutMs = STAGE_TIMEOUT_MS,
+) {
+  return eventually(
+    async () => {
+      const r = await client()
+        .get(`/rounds/${roundId}`)
+        .catch(() => undefined);
+      return r?.body?.stage === stage ? r.body : undefined;
+    },
+    timeoutMs,
+    `${roundId} to reach ${stage}`,
+  );
+}
+
+function expectStatus(reply: Reply, status: number, what: string) {
+  if (reply.status !== status) {
+    throw new Error(`${what}: expected HTTP ${status}, got ${reply.status}: ${reply.text}`);
+  }
+}
+
+/** Drives one round from start to COMPLETED; returns the round id. */
+export async function runRound(ctx: RoundContext, faults: Faults = {}): Promise<string> {
+  const o = await officialsFor(ctx);
+  const during = async (step: Step, send: () => Promise<Reply>) => (faults.during?.[step] ?? ((s) => s()))(send);
+
+  const started = await during('start', () =>
+    o.township().post('/rounds', {
+      villageCode: ctx.villageCode,
+      policy: { publicityPeriod: ctx.publicityPeriod, stageDeadline: '1 hour' },
+    }),
+  );
+  expectStatus(started, 201, 'start');
+  const roundId: string = started.body.roundId;
+  await faults.after?.start?.(roundId);
+
+  const { rejectedHouseholdId, ...assessment } = await assessmentFor(ctx.prisma, ctx.villageCode);
+  const assessed = await during('assessment', () => o.village().post(`/rounds/${roundId}/assessment`, assessment));
+  expectStatus(assessed, 200, 'assessment');
+  await faults.after?.assessment?.(roundId);
+
+  const review = await waitForStage(o.township, roundId, 'TOWNSHIP_REVIEW');
+  const rejected = review.proposals.find((p: { householdId: string }) => p.householdId === rejectedHouseholdId);
+  const reviewed = await during('townshipReview', () =>
+    o.township().post(`/rounds/${roundId}/township-review`, {
+      decision: 'APPROVE',
+      note: '入户核查属实',
+      rejected: [{ proposalId: rejected.id, reason: '收入未达标' }],
+    }),
+  );
+  expectStatus(reviewed, 200, 'township review');
+  await faults.after?.townshipReview?.(roundId);
+
+  await waitForStage(o.county, roundId, 'COUNTY_ANNOUNCEMENT');
+  const announced = await during('countyAnnouncement', () =>
+    o.county().post(`/rounds/${roundId}/county-announcement`, { decision: 'ANNOUNCE', note: '同意公告' }),
+  );
+  expectStatus(announced, 200, 'county announcement');
+  await faults.after?.countyAnnouncement?.(roundId);
+
+  await waitForStage(o.county, roundId, 'COMPLETED');
+  return roundId;
+}
