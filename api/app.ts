@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../infra/db';
 import type { Logger } from '../infra/logger';
 import { authenticate, caller, type AuthLimits } from './auth';
-import { rejectUnstorableText, requireUtf8 } from './body-guard';
+import { guardBody, requireUtf8 } from './body-guard';
 import { idempotency } from './idempotency';
 import { errorHandler, notFoundHandler } from './problem';
 import { campaignsRouter } from './routes/campaigns';
@@ -45,7 +45,7 @@ export function createApp(deps: AppDeps): Express {
       verify: requireUtf8,
     }),
   );
-  app.use(rejectUnstorableText);
+  app.use(guardBody);
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {

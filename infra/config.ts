@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { TASK_QUEUE } from '../domain/constants';
+import { parseDuration } from '../domain/duration';
 
 // One place that reads the environment. Booleans are parsed as words, never with Boolean('false').
 const zBool = z
@@ -14,6 +15,16 @@ const zUrl = (schemes: string[]) =>
     .refine((v) => schemes.some((s) => v.startsWith(s + '://')), {
       message: `must start with ${schemes.join(' or ')}://`,
     });
+
+const zDuration = z.string().refine((v) => (parseDuration(v) ?? 0) > 0, 'a duration such as "7 days" or "36h"');
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const ZEnv = z.object({
   DATABASE_URL: zUrl(['postgresql', 'postgres']).optional(),
@@ -33,7 +44,22 @@ export const ZEnv = z.object({
     .default('100kb'),
   SEED: zBool.default(true),
   WORKER_HEALTH_PORT: zPort.optional(),
+  // Open rounds kept in the worker's memory; past it an idle round is evicted and replays its history on its next
+  // decision. The SDK's default follows the heap size (about 2,000 on a 4 GB heap); see docs/BENCHMARKS.md.
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // Supervision: when the daily sweep runs, its thresholds, and the poor share under which a village may exit.
+  SUPERVISION_CRON: z
+    .string()
+    .regex(/^(@\w+|\S+(\s+\S+){4,6})$/, 'a cron expression such as "0 8 * * *"')
+    .default('0 8 * * *'),
+  SUPERVISION_TIMEZONE: z
+    .string()
+    .refine(isTimeZone, 'an IANA time zone such as Asia/Shanghai')
+    .default('Asia/Shanghai'),
+  SUPERVISION_OBJECTION_STALE_AFTER: zDuration.default('7 days'),
+  SUPERVISION_ROUND_STUCK_AFTER: zDuration.default('14 days'),
+  EXIT_POOR_SHARE_THRESHOLD: z.coerce.number().gt(0).lt(1).default(0.03),
 });
 export type TEnv = z.infer<typeof ZEnv>;
 

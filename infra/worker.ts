@@ -1,7 +1,17 @@
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import type { Config } from './config';
 import type { PrismaClient } from './db';
+
+/** Worker options that deployments tune (docs/BENCHMARKS.md shows what each one changes). */
+export type WorkerTuning = Pick<WorkerOptions, 'maxCachedWorkflows'>;
+
+export function workerTuning(config: Pick<Config, 'WORKER_MAX_CACHED_WORKFLOWS'>): WorkerTuning {
+  return config.WORKER_MAX_CACHED_WORKFLOWS === undefined
+    ? {}
+    : { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS };
+}
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -12,6 +22,7 @@ export interface WorkerDeps {
   client: Client;
   /** Pre-built bundle (tests build it once per file); otherwise the worker bundles workflows/ itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  tuning?: WorkerTuning;
 }
 
 export async function createWorker(deps: WorkerDeps): Promise<Worker> {
@@ -20,6 +31,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     activities: createActivities({ prisma: deps.prisma, client: deps.client }),
+    ...deps.tuning,
     ...(deps.workflowBundle
       ? { workflowBundle: deps.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),

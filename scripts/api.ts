@@ -6,6 +6,7 @@ import { createPrisma } from '../infra/db';
 import { createLogger } from '../infra/logger';
 import { checkDatabase } from '../infra/postgres';
 import { assertPortFree } from '../infra/temporal-server';
+import { supervisionSettings } from '../infra/schedule';
 
 async function main() {
   const config = loadConfig();
@@ -19,7 +20,14 @@ async function main() {
   const prisma = createPrisma(config.DATABASE_URL);
   const client = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   const logger = createLogger(config.LOG_LEVEL);
-  const app = createApp({ prisma, client, taskQueue: config.TASK_QUEUE, logger, bodyLimit: config.API_BODY_LIMIT });
+  const app = createApp({
+    prisma,
+    client,
+    taskQueue: config.TASK_QUEUE,
+    logger,
+    bodyLimit: config.API_BODY_LIMIT,
+    supervision: supervisionSettings(config),
+  });
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
     process.stdout.write(`API listening on http://${config.API_HOST}:${config.API_PORT}/api/v1\n`);
   });

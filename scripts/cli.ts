@@ -1,17 +1,20 @@
 // npm run cli -- official create --role <VILLAGE|TOWNSHIP|COUNTY|ADMIN> --scope <code> --name <name> [--json]
 // npm run cli -- official list [--json]
 // npm run cli -- official revoke <id>
+// npm run cli -- import households <file.csv> [--all-or-nothing] [--report <file>] [--json]
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ROLES } from '../domain/enums';
 import { attachDatabase } from '../infra/bootstrap';
 import { ConfigError, loadConfig } from '../infra/config';
+import { IMPORT_USAGE, ImportError, runImportCommand } from '../infra/import';
 import { createOfficial, listOfficials, OfficialError, revokeOfficial } from '../infra/officials';
 
 const USAGE = `Usage:
   npm run cli -- official create --role <${ROLES.join('|')}> --scope <division code> --name <name> [--json]
   npm run cli -- official list [--json]
-  npm run cli -- official revoke <id> [--json]`;
+  npm run cli -- official revoke <id> [--json]
+  npm run cli -- import households <file.csv> [--all-or-nothing] [--report <file>] [--json]  (--help: columns)`;
 
 class UsageError extends Error {}
 
@@ -24,10 +27,21 @@ async function main(argv: string[]): Promise<number> {
       scope: { type: 'string' },
       name: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'all-or-nothing': { type: 'boolean', default: false },
+      report: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const [noun, verb, arg] = positionals;
+  if (noun === 'import') {
+    if (values.help) {
+      process.stdout.write(IMPORT_USAGE + '\n');
+      return 0;
+    }
+    if (verb !== 'households' || !arg || positionals.length > 3) throw new UsageError(IMPORT_USAGE);
+    const options = { allOrNothing: values['all-or-nothing'], report: values.report, json: values.json };
+    return runImportCommand(arg, options, () => attachDatabase(loadConfig()));
+  }
   if (values.help || noun !== 'official' || !verb) throw new UsageError(USAGE);
   const out = (human: string, data: unknown) =>
     process.stdout.write((values.json ? JSON.stringify(data) : human) + '\n');
@@ -78,7 +92,11 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    const known = err instanceof UsageError || err instanceof OfficialError || err instanceof ConfigError;
+    const known =
+      err instanceof UsageError ||
+      err instanceof OfficialError ||
+      err instanceof ConfigError ||
+      err instanceof ImportError;
     const e = err as { code?: string; message?: string };
     process.stderr.write(
       `${known || e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? e.message : `Error: ${e.message}`}\n`,

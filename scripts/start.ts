@@ -12,7 +12,8 @@ import { redactUrl } from '../infra/postgres';
 import { seedDemoCounty } from '../infra/seed';
 import { ensureTemporalCli } from '../infra/temporal-cli';
 import { assertPortFree, startDevServer, type DevServer } from '../infra/temporal-server';
-import { createWorker } from '../infra/worker';
+import { createWorker, workerTuning } from '../infra/worker';
+import { ensureSupervisionSchedule, supervisionScheduleOptions, supervisionSettings } from '../infra/schedule';
 
 async function main() {
   let config: Config;
@@ -80,6 +81,7 @@ async function main() {
       taskQueue: config.TASK_QUEUE,
       prisma: db.prisma,
       client,
+      tuning: workerTuning(config),
     });
     const running = worker.run();
     stops.push(async () => {
@@ -91,6 +93,7 @@ async function main() {
       logger.error('worker stopped', { error: err.message });
       process.kill(process.pid, 'SIGTERM');
     });
+    await ensureSupervisionSchedule(client, supervisionScheduleOptions(config));
 
     const app = createApp({
       prisma: db.prisma,
@@ -98,6 +101,7 @@ async function main() {
       taskQueue: config.TASK_QUEUE,
       logger,
       bodyLimit: config.API_BODY_LIMIT,
+      supervision: supervisionSettings(config),
     });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s)).once('error', reject);

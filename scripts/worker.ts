@@ -4,7 +4,8 @@ import { connectClient, connectWorker } from '../infra/bootstrap';
 import { ConfigError, exitWithStartupError, loadConfig } from '../infra/config';
 import { createPrisma } from '../infra/db';
 import { checkDatabase } from '../infra/postgres';
-import { createWorker } from '../infra/worker';
+import { createWorker, workerTuning } from '../infra/worker';
+import { ensureSupervisionSchedule, supervisionScheduleOptions } from '../infra/schedule';
 import { workerHealthServer } from '../infra/bootstrap';
 
 async function main() {
@@ -25,7 +26,9 @@ async function main() {
     taskQueue: config.TASK_QUEUE,
     prisma,
     client,
+    tuning: workerTuning(config),
   });
+  await ensureSupervisionSchedule(client, supervisionScheduleOptions(config));
   const health = config.WORKER_HEALTH_PORT ? workerHealthServer(worker, config.WORKER_HEALTH_PORT) : undefined;
   process.stdout.write(`Worker polling ${config.TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}\n`);
   // The SDK drains on SIGINT/SIGTERM; run() resolves once in-flight tasks are done.

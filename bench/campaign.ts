@@ -1,0 +1,216 @@
+// bench:campaign — the 193 demo villages through the whole procedure (publicity compressed to 1 s) driven by the
+// simulated officials through the HTTP API, against a skeleton campaign → township → round tree that makes the
+// same updates, timers and activity calls with empty bodies, driven the same way on the same dev server.
+// Ratio = product rounds/s ÷ skeleton rounds/s (goal ≥ 0.8). Runs in ABBA order to even out drift.
+import { randomBytes } from 'node:crypto';
+import { Worker } from '@temporalio/worker';
+import { simulateOfficials, type SimOfficial } from '../sim/officials';
+import type { Actor } from '../domain/round';
+import { createOfficial } from '../infra/officials';
+import { createSkeletonActivities, type Board } from './skeleton-activities';
+import { createSkeletonApp } from './skeleton-api';
+import {
+  describeDevServer,
+  devServerOptionsFromEnv,
+  fmt,
+  historyShape,
+  http,
+  listen,
+  log,
+  onCleanup,
+  printMachine,
+  printTable,
+  productTuning,
+  runBench,
+  RequestLog,
+  runWorker,
+  startBenchStack,
+  summarize,
+  verdict,
+  workflowBundle,
+} from './support';
+
+const GOAL = 0.8;
+const PAIRS = Number(process.env.BENCH_RUNS ?? 2);
+const POLICY = { publicityPeriod: '1s' };
+
+interface Run {
+  kind: 'product' | 'skeleton';
+  seconds: number;
+  rounds: number;
+  decisions: number;
+  failures: number;
+  passes: number;
+  historyEvents: number;
+  shape: string;
+}
+
+runBench('bench:campaign', async () => {
+  await printMachine();
+  const devServer = devServerOptionsFromEnv();
+  log(`dev server: ${describeDevServer(devServer)}; worker options: ${JSON.stringify(productTuning())}`);
+  const stack = await startBenchStack({ devServer });
+  const p = stack.db.prisma;
+
+  // Officials of every village and township and one of the county, shared by both drivers (same tokens).
+  const [villages, townships] = await Promise.all([
+    p.village.findMany({ select: { code: true, townshipCode: true }, orderBy: { code: 'asc' } }),
+    p.township.findMany({ select: { code: true } }),
+  ]);
+  const actors = new Map<string, Actor>();
+  const make = async (role: SimOfficial['role'], scopeCode: string): Promise<SimOfficial> => {
+    const o = await createOfficial(p, { role, scopeCode, name: `${role} ${scopeCode}` });
+    actors.set(o.token, { id: o.id, name: o.name, role: o.role, scopeCode: o.scopeCode });
+    return { role, scopeCode, token: o.token };
+  };
+  const officials = [
+    ...(await Promise.all(villages.map((v) => make('VILLAGE', v.code)))),
+    ...(await Promise.all(townships.map((t) => make('TOWNSHIP', t.code)))),
+    await make('COUNTY', '620522'),
+  ];
+  const county = officials[officials.length - 1]!;
+
+  // The skeleton: its own bundle, worker (same options) and task queue on the same dev server, and its own API.
+  const board: Board = { rounds: new Map(), campaigns: new Map(), villages: new Map() };
+  for (const v of villages) board.villages.set(v.townshipCode, [...(board.villages.get(v.townshipCode) ?? []), v.code]);
+  const skeletonRequests = new RequestLog();
+  const skeletonQueue = `bench-skeleton-${randomBytes(4).toString('hex')}`;
+  const skeletonWorker = await Worker.create({
+    connection: stack.env.nativeConnection,
+    namespace: stack.env.namespace ?? 'default',
+    taskQueue: skeletonQueue,
+    workflowBundle: await workflowBundle(require.resolve('./skeleton-workflows')),
+    activities: createSkeletonActivities(board),
+    ...productTuning(),
+  });
+  onCleanup('skeleton worker', runWorker(skeletonWorker));
+  const skeletonUrl = await listen(
+    createSkeletonApp({
+      client: stack.env.client,
+      taskQueue: skeletonQueue,
+      board,
+      officials: actors,
+      requests: skeletonRequests,
+    }),
+    'skeleton API',
+  );
+
+  const requestTimes = { product: new Map<string, number[]>(), skeleton: new Map<string, number[]>() };
+
+  async function campaign(kind: Run['kind'], scope: 'ALL' | string[] = 'ALL'): Promise<Run> {
+    const baseUrl = kind === 'product' ? stack.baseUrl : skeletonUrl;
+    const requests = kind === 'product' ? stack.requests : skeletonRequests;
+    requests.take();
+    const t0 = performance.now();
+    const started = await http(baseUrl, county.token, 'POST', '/campaigns', {
+      name: `bench ${kind}`,
+      year: 2026,
+      villages: scope,
+      policy: POLICY,
+    });
+    if (started.status !== 201) throw new Error(`${kind}: POST /campaigns answered ${started.status}: ${started.text}`);
+    const id = String(started.json!.campaignId);
+    const stats = await simulateOfficials({
+      baseUrl,
+      officials,
+      until: async () => (await http(baseUrl, county.token, 'GET', `/campaigns/${id}`)).json?.status === 'COMPLETED',
+      timeoutMs: 10 * 60_000,
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    for (const [route, ms] of requests.take()) {
+      requestTimes[kind].set(route, [...(requestTimes[kind].get(route) ?? []), ...ms]);
+    }
+    // History of one round of the campaign, to show that the skeleton mirrors the real round's shape.
+    const v = villages[0]!.code;
+    const roundId =
+      kind === 'product'
+        ? (await p.round.findFirstOrThrow({ where: { campaignId: id, villageCode: v }, select: { id: true } })).id
+        : `skeleton-${id}-round-${v}-1`;
+    const history = await stack.env.client.workflow.getHandle(roundId).fetchHistory();
+    const run: Run = {
+      kind,
+      seconds,
+      rounds: scope === 'ALL' ? villages.length : scope.length,
+      decisions: stats.decisions,
+      failures: stats.failures.length,
+      passes: stats.passes,
+      historyEvents: history.events?.length ?? 0,
+      shape: historyShape(history.events ?? []),
+    };
+    log(
+      `${kind.padEnd(8)} ${fmt(seconds)} s, ${fmt(run.rounds / seconds, 2)} rounds/s, ${run.decisions} decisions, ` +
+        `${run.failures} refused, ${run.passes} passes; round ${roundId}: ${run.shape}`,
+    );
+    return run;
+  }
+
+  // Warm-up (not counted): two villages per township through both, so neither pays for a cold start.
+  const warmUp = [...board.villages.values()].flatMap((codes) => codes.slice(0, 2));
+  log(`warm-up: ${warmUp.length} villages through each`);
+  await campaign('skeleton', warmUp);
+  await campaign('product', warmUp);
+  requestTimes.product.clear();
+  requestTimes.skeleton.clear();
+
+  const runs: Run[] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    const order: Run['kind'][] = i % 2 === 0 ? ['skeleton', 'product'] : ['product', 'skeleton'];
+    for (const kind of order) runs.push(await campaign(kind));
+  }
+
+  const rows = runs.map((r, i) => [
+    `${i + 1}. ${r.kind}`,
+    r.seconds,
+    fmt(r.rounds / r.seconds, 2),
+    r.decisions,
+    r.failures,
+    r.passes,
+    r.historyEvents,
+  ]);
+  printTable(
+    `bench:campaign — ${villages.length} villages, publicity ${POLICY.publicityPeriod}, simulated officials (${officials.length})`,
+    ['run', 'wall s', 'rounds/s', 'decisions', 'refused', 'passes', 'events/round'],
+    rows,
+  );
+  const total = (kind: Run['kind']) =>
+    runs.filter((r) => r.kind === kind).reduce((a, r) => ({ s: a.s + r.seconds, n: a.n + r.rounds }), { s: 0, n: 0 });
+  const product = total('product');
+  const skeleton = total('skeleton');
+  const ratio = product.n / product.s / (skeleton.n / skeleton.s);
+  const pairRatios = [];
+  for (let i = 0; i < PAIRS; i++) {
+    const pair = runs.slice(i * 2, i * 2 + 2);
+    const pr = pair.find((r) => r.kind === 'product')!;
+    const sk = pair.find((r) => r.kind === 'skeleton')!;
+    pairRatios.push(sk.seconds / pr.seconds);
+  }
+  // Where the time goes: the server-side time of each route the officials called, summed over the counted runs.
+  const routes = [...new Set([...requestTimes.product.keys(), ...requestTimes.skeleton.keys()])].sort();
+  printTable(
+    'bench:campaign — server time per route (ms; total in s)',
+    ['route', 'product n', 'p50', 'p99', 'total s', 'skeleton n', 'p50', 'p99', 'total s'],
+    routes.map((route) => {
+      const cells = (ms: number[] | undefined) => {
+        if (!ms) return ['-', '-', '-', '-'];
+        const st = summarize(ms);
+        return [String(st.n), fmt(st.p50, 0), fmt(st.p99, 0), fmt(ms.reduce((a, b) => a + b, 0) / 1000)];
+      };
+      return [route, ...cells(requestTimes.product.get(route)), ...cells(requestTimes.skeleton.get(route))];
+    }),
+  );
+  printTable(
+    'bench:campaign — result',
+    ['figure', 'product', 'skeleton', 'ratio', 'goal', 'verdict'],
+    [
+      [
+        'rounds/s (all runs)',
+        fmt(product.n / product.s, 2),
+        fmt(skeleton.n / skeleton.s, 2),
+        fmt(ratio, 2),
+        `≥ ${GOAL}`,
+        verdict(ratio >= GOAL),
+      ],
+      ['ratio per pair', '', '', pairRatios.map((r) => fmt(r, 2)).join(' '), '', ''],
+    ],
+  );
+});

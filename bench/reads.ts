@@ -1,0 +1,358 @@
+// bench:reads — GET /tasks, GET /rounds and GET /households through the real API over a county-sized registry:
+// 1,000,000 households in 10,000 villages (100 new townships beside the demo county's), 10,000 open rounds at
+// every stage (a quarter of them overdue), 10,000 closed ones and 50,000 objections. p50/p99 of each request
+// shape (goal: p99 < 50 ms), then EXPLAIN (ANALYZE, BUFFERS) of the SQL each endpoint issues, captured from
+// Prisma's query log. BENCH_PLANS_FILE=path also writes the plans there as Markdown.
+import fs from 'node:fs';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Client as TemporalClient } from '@temporalio/client';
+import { Client as PgClient } from 'pg';
+import { createApp } from '../api/app';
+import { encodeCursor } from '../api/pagination';
+import { PrismaClient } from '../generated/prisma/client';
+import type { Role } from '../domain/enums';
+import { createLogger } from '../infra/logger';
+import { createOfficial } from '../infra/officials';
+import { seedDemoCounty } from '../infra/seed';
+import {
+  benchDatabase,
+  freePort,
+  fmt,
+  http,
+  listen,
+  log,
+  mapLimit,
+  onCleanup,
+  printMachine,
+  printTable,
+  runBench,
+  startDevServer,
+  startService,
+  summarize,
+  verdict,
+} from './support';
+
+const GOAL_P99_MS = 50;
+const REQUESTS = Number(process.env.BENCH_READ_REQUESTS ?? 1000);
+const CONCURRENCY = Number(process.env.BENCH_READ_CONCURRENCY ?? 4);
+const TOWNSHIPS = 100;
+const VILLAGES_PER_TOWNSHIP = 100;
+const HOUSEHOLDS_PER_VILLAGE = 100;
+const COUNTY = '620522';
+
+/** The registry, set-based: every statement is one INSERT ... SELECT over generate_series. */
+const LOAD_SQL = [
+  `CREATE FUNCTION pg_temp.id_check(s text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+     SELECT substr('10X98765432', (SELECT sum(substr(s, i, 1)::int * (ARRAY[7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2])[i])
+                                   FROM generate_series(1, 17) i)::int % 11 + 1, 1) $$`,
+  `INSERT INTO "Township" (code, name, "countyCode", "plannedExitYear", "exitedYear")
+     SELECT '${COUNTY}' || (200 + t), '基准' || t || '乡', '${COUNTY}', 2019 + t % 3, 2019 + t % 3
+     FROM generate_series(0, ${TOWNSHIPS - 1}) t`,
+  `INSERT INTO "Village" (code, name, "townshipCode", belt, "isPoor", "plannedExitYear", "exitedYear")
+     SELECT '${COUNTY}' || (200 + t) || (300 + v), '基准' || t || '-' || v || '村', '${COUNTY}' || (200 + t),
+            1 + t % 3, v % 4 = 0, 2019 + v % 3, CASE WHEN v % 10 = 0 THEN NULL ELSE 2019 + v % 3 END
+     FROM generate_series(0, ${TOWNSHIPS - 1}) t, generate_series(0, ${VILLAGES_PER_TOWNSHIP - 1}) v`,
+  // Household n: status by n % 10 (60% registered, 30% exited, 10% never), category by n / 10 % 10.
+  `WITH v AS (SELECT code, row_number() OVER (ORDER BY code) - 1 AS vi FROM "Village" WHERE "townshipCode" >= '${COUNTY}200'),
+        h AS (SELECT v.code, k, v.vi * ${HOUSEHOLDS_PER_VILLAGE} + k AS n FROM v, generate_series(1, ${HOUSEHOLDS_PER_VILLAGE}) k),
+        x AS (SELECT h.*, '${COUNTY}' || to_char(date '1996-01-01' + (n / 1000)::int, 'YYYYMMDD') || lpad((n % 1000)::text, 3, '0') AS id17,
+                     CASE WHEN n % 10 < 6 THEN 'REGISTERED' WHEN n % 10 < 9 THEN 'EXITED' ELSE 'NOT_REGISTERED' END AS st,
+                     CASE WHEN n / 10 % 10 < 6 THEN 'TARGETED' WHEN n / 10 % 10 < 8 THEN 'POLICY_GUARANTEE' ELSE 'CONSOLIDATION' END AS cat
+              FROM h)
+   INSERT INTO "Household" (id, "registryNo", "villageCode", "headName", "idNumber", phone, size, category, status, cause,
+                            "exitReason", "registeredOn", "exitedOn", "createdAt", "updatedAt")
+   SELECT gen_random_uuid(), code || '-' || lpad(k::text, 4, '0'), code,
+          (ARRAY['王','李','张','刘','陈','杨','赵','黄','周','吴','徐','孙','马','朱','胡','郭','何','林','罗','高'])[1 + n % 20] ||
+          (ARRAY['建国','秀英','志强','桂兰','永福','玉梅','国华','春花','德明','海燕','文斌','丽娟','振华','淑珍','明亮','小红'])[1 + n / 20 % 16],
+          id17 || pg_temp.id_check(id17),
+          CASE WHEN n % 3 = 0 THEN '139' || lpad((n % 100000000)::text, 8, '0') END,
+          1 + n % 6,
+          CASE WHEN st = 'NOT_REGISTERED' THEN NULL ELSE cat::"HouseholdCategory" END,
+          st::"HouseholdStatus",
+          CASE WHEN st = 'NOT_REGISTERED' THEN NULL
+               ELSE (enum_range(NULL::"PovertyCause"))[1 + n / 7 % array_length(enum_range(NULL::"PovertyCause"), 1)] END,
+          CASE WHEN st = 'EXITED' THEN (CASE WHEN n % 50 = 7 THEN 'WRONGLY_INCLUDED' ELSE 'REACHED_STANDARD' END)::"ExitReason" END,
+          CASE WHEN st = 'NOT_REGISTERED' THEN NULL ELSE date '2014-10-01' + (n % 1500)::int END,
+          CASE WHEN st = 'EXITED' THEN date '2017-12-01' + (n % 900)::int END,
+          now(), now()
+   FROM x`,
+  // Round 1 of every new village is closed; round 2 is open at a stage by village index, a quarter overdue.
+  `WITH v AS (SELECT code, "townshipCode", row_number() OVER (ORDER BY code) - 1 AS vi FROM "Village" WHERE "townshipCode" >= '${COUNTY}200')
+   INSERT INTO "Round" (id, "villageCode", "townshipCode", "roundNo", stage, status, "openVillageCode", policy,
+                        "stageEnteredAt", "stageDeadline", "publicityEndsAt", "overdueSince", "startedById", "startedAt",
+                        "finishedAt", "updatedAt")
+   SELECT 'round-' || code || '-1', code, "townshipCode", 1,
+          CASE WHEN vi % 7 = 0 THEN 'VILLAGE_ASSESSMENT' ELSE 'COMPLETED' END::"RoundStage",
+          CASE WHEN vi % 7 = 0 THEN 'CANCELLED' ELSE 'COMPLETED' END::"RoundStatus", NULL,
+          '{"publicityPeriod":"7 days","stageDeadline":"14 days"}', now() - interval '400 days', NULL, NULL, NULL,
+          gen_random_uuid(), now() - interval '420 days', now() - interval '400 days', now()
+   FROM v`,
+  `WITH v AS (SELECT code, "townshipCode", row_number() OVER (ORDER BY code) - 1 AS vi FROM "Village" WHERE "townshipCode" >= '${COUNTY}200'),
+        s AS (SELECT v.*, (ARRAY['VILLAGE_ASSESSMENT','VILLAGE_ASSESSMENT','VILLAGE_ASSESSMENT','VILLAGE_ASSESSMENT','VILLAGE_ASSESSMENT','VILLAGE_ASSESSMENT',
+                                 'FIRST_PUBLICITY','FIRST_PUBLICITY','FIRST_PUBLICITY','FIRST_PUBLICITY',
+                                 'TOWNSHIP_REVIEW','TOWNSHIP_REVIEW','TOWNSHIP_REVIEW','TOWNSHIP_REVIEW',
+                                 'SECOND_PUBLICITY','SECOND_PUBLICITY','SECOND_PUBLICITY',
+                                 'COUNTY_ANNOUNCEMENT','COUNTY_ANNOUNCEMENT','COUNTY_ANNOUNCEMENT'])[1 + vi % 20] AS stage,
+                     now() + ((vi * 7919) % 20 - 5) * interval '1 day' + (vi % 1440) * interval '1 minute' AS deadline
+              FROM v)
+   INSERT INTO "Round" (id, "villageCode", "townshipCode", "roundNo", stage, status, "openVillageCode", policy,
+                        "stageEnteredAt", "stageDeadline", "publicityEndsAt", "overdueSince", "startedById", "startedAt",
+                        "finishedAt", "updatedAt")
+   SELECT 'round-' || code || '-2', code, "townshipCode", 2, stage::"RoundStage", 'OPEN', code,
+          '{"publicityPeriod":"7 days","stageDeadline":"14 days"}', deadline - interval '14 days', deadline,
+          CASE WHEN stage LIKE '%PUBLICITY' THEN deadline - interval '14 days' END,
+          CASE WHEN deadline < now() THEN deadline END,
+          gen_random_uuid(), now() - interval '30 days', NULL, now()
+   FROM s`,
+  // Objections: 10 on every open round in a publicity (about 35,000) and 5 on a closed round of every village
+  // (50,000), one in ten of those on open rounds still open.
+  `INSERT INTO "Objection" (id, "roundId", "noticeVersion", "objectorName", "objectorContact", reason, status, "filedById",
+                           "filedAt", "resolvedById", "resolvedAt", "resolutionNote")
+   SELECT gen_random_uuid(), r.id, 1, '村民' || k, NULL, '收入情况与申报不符',
+          CASE WHEN k = 1 THEN 'OPEN' ELSE 'DISMISSED' END::"ObjectionStatus", gen_random_uuid(),
+          r."stageEnteredAt" + k * interval '1 hour',
+          CASE WHEN k = 1 THEN NULL ELSE gen_random_uuid() END,
+          CASE WHEN k = 1 THEN NULL ELSE r."stageEnteredAt" + k * interval '2 hours' END,
+          CASE WHEN k = 1 THEN NULL ELSE '经核实，异议不成立' END
+   FROM "Round" r, generate_series(1, 10) k
+   WHERE r.status = 'OPEN' AND r.stage IN ('FIRST_PUBLICITY', 'SECOND_PUBLICITY') AND r."townshipCode" >= '${COUNTY}200'`,
+  `INSERT INTO "Objection" (id, "roundId", "noticeVersion", "objectorName", reason, status, "filedById", "filedAt",
+                           "resolvedById", "resolvedAt", "resolutionNote")
+   SELECT gen_random_uuid(), r.id, 1, '村民' || k, '收入情况与申报不符', 'DISMISSED', gen_random_uuid(),
+          r."stageEnteredAt" - k * interval '1 hour', gen_random_uuid(), r."stageEnteredAt", '经核实，异议不成立'
+   FROM "Round" r, generate_series(1, 5) k
+   WHERE r.status <> 'OPEN' AND r."townshipCode" >= '${COUNTY}200'`,
+  `ANALYZE`,
+];
+
+interface Case {
+  endpoint: '/tasks' | '/rounds' | '/households';
+  name: string;
+  token: string;
+  /** The i-th request's path (spread over villages, townships and pages). */
+  path: (i: number) => string;
+}
+
+interface Captured {
+  query: string;
+  params: unknown[];
+}
+
+runBench('bench:reads', async () => {
+  await printMachine();
+  // BENCH_READS_DATABASE_URL reuses a database loaded by an earlier run (kept with BENCH_KEEP_DATABASE=1).
+  const reuse = process.env.BENCH_READS_DATABASE_URL;
+  const db = reuse ? { url: reuse } : await benchDatabase('jz_bench_reads', process.env.BENCH_KEEP_DATABASE === '1');
+  const pg = new PgClient({ connectionString: db.url });
+  await pg.connect();
+  onCleanup('pg connection', () => pg.end());
+  const t0 = performance.now();
+  if (!reuse) {
+    const seedClient = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url, max: 2 }) });
+    await seedDemoCounty(seedClient);
+    await seedClient.$disconnect();
+    for (const sql of LOAD_SQL) await pg.query(sql);
+    if (process.env.BENCH_KEEP_DATABASE === '1') log(`kept: BENCH_READS_DATABASE_URL=${db.url}`);
+  }
+  const counts = (
+    await pg.query<{ households: string; villages: string; open: string; rounds: string; objections: string }>(
+      `SELECT (SELECT count(*) FROM "Household") households, (SELECT count(*) FROM "Village") villages,
+              (SELECT count(*) FROM "Round" WHERE status = 'OPEN') open, (SELECT count(*) FROM "Round") rounds,
+              (SELECT count(*) FROM "Objection") objections`,
+    )
+  ).rows[0]!;
+  log(
+    `loaded in ${fmt((performance.now() - t0) / 1000)} s: ${counts.households} households, ${counts.villages} villages, ` +
+      `${counts.open} open rounds (${counts.rounds} in all), ${counts.objections} objections`,
+  );
+
+  // The API as the product builds it, with a Prisma client that reports its SQL (for EXPLAIN).
+  let capture: Captured[] | undefined;
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: db.url, max: 10 }),
+    log: [{ emit: 'event', level: 'query' }],
+  });
+  prisma.$on('query', (e) => capture?.push({ query: e.query, params: JSON.parse(e.params) as unknown[] }));
+  onCleanup('API Prisma client', () => prisma.$disconnect());
+  // The API that is timed runs as deployed: scripts/api.ts in its own process (it connects to a Temporal server,
+  // which GET routes never use: an in-memory dev server will do). Its default LOG_LEVEL logs every request.
+  const env = await startDevServer({ storage: 'memory' });
+  const port = await freePort();
+  const timedUrl = `http://127.0.0.1:${port}/api/v1`;
+  await startService(
+    'scripts/api.ts',
+    { DATABASE_URL: db.url, TEMPORAL_ADDRESS: env.address, API_HOST: '127.0.0.1', API_PORT: String(port) },
+    async () => (await fetch(`${timedUrl}/health`).catch(() => undefined))?.status === 200,
+  );
+  // An API in this process, whose Prisma client reports its SQL, answers one request of each case for EXPLAIN.
+  const baseUrl = await listen(
+    createApp({ prisma, client: new TemporalClient(), taskQueue: 'bench-reads', logger: createLogger('error') }),
+    'API',
+  );
+
+  const villages = (await pg.query<{ code: string }>(`SELECT code FROM "Village" ORDER BY code`)).rows.map(
+    (r) => r.code,
+  );
+  const townships = (await pg.query<{ code: string }>(`SELECT code FROM "Township" ORDER BY code`)).rows.map(
+    (r) => r.code,
+  );
+  const token = (role: Role, scopeCode: string) =>
+    createOfficial(prisma, { role, scopeCode, name: `${role} ${scopeCode}` }).then((o) => o.token);
+  const countyToken = await token('COUNTY', COUNTY);
+  const townshipTokens = await Promise.all(townships.filter((_, i) => i % 10 === 0).map((t) => token('TOWNSHIP', t)));
+  const villageTokens = new Map<string, string>();
+  for (const v of villages.filter((_, i) => i % 100 === 3)) villageTokens.set(v, await token('VILLAGE', v));
+  const villageList = [...villageTokens.keys()];
+  const pick = <T>(xs: T[], i: number) => xs[(i * 7919) % xs.length]!;
+  // Cursors of later pages: keyset pagination hands back the last key of a page.
+  const registryCursor = (i: number) => encodeCursor(`${pick(villages, i)}:${pick(villages, i)}-0050`);
+  const roundCursor = (i: number) => encodeCursor(`round-${pick(villages, i)}-2`);
+  const STAGES = [
+    'VILLAGE_ASSESSMENT',
+    'FIRST_PUBLICITY',
+    'TOWNSHIP_REVIEW',
+    'SECOND_PUBLICITY',
+    'COUNTY_ANNOUNCEMENT',
+  ];
+
+  const cases: Case[] = [
+    { endpoint: '/tasks', name: 'township official', token: '', path: () => '/tasks' },
+    { endpoint: '/tasks', name: 'county official', token: countyToken, path: () => '/tasks' },
+    { endpoint: '/tasks', name: 'village official', token: '', path: () => '/tasks' },
+    {
+      endpoint: '/rounds',
+      name: 'county: status + stage',
+      token: countyToken,
+      path: (i) => `/rounds?status=OPEN&stage=${pick(STAGES, i)}`,
+    },
+    {
+      endpoint: '/rounds',
+      name: 'county: township',
+      token: countyToken,
+      path: (i) => `/rounds?township=${pick(townships, i)}`,
+    },
+    {
+      endpoint: '/rounds',
+      name: 'county: village',
+      token: countyToken,
+      path: (i) => `/rounds?village=${pick(villages, i)}`,
+    },
+    {
+      endpoint: '/rounds',
+      name: 'county: next page',
+      token: countyToken,
+      path: (i) => `/rounds?cursor=${roundCursor(i)}`,
+    },
+    {
+      endpoint: '/rounds',
+      name: 'county: status, next page',
+      token: countyToken,
+      path: (i) => `/rounds?status=OPEN&cursor=${roundCursor(i)}`,
+    },
+    { endpoint: '/rounds', name: 'township official', token: '', path: () => '/rounds?status=OPEN' },
+    { endpoint: '/households', name: 'village official: village', token: '', path: () => '' },
+    {
+      endpoint: '/households',
+      name: 'county: village + status + category',
+      token: countyToken,
+      path: (i) => `/households?village=${pick(villages, i)}&status=REGISTERED&category=POLICY_GUARANTEE`,
+    },
+    {
+      endpoint: '/households',
+      name: 'county: status + category',
+      token: countyToken,
+      path: () => `/households?status=EXITED&category=CONSOLIDATION`,
+    },
+    {
+      endpoint: '/households',
+      name: 'county: status, next page',
+      token: countyToken,
+      path: (i) => `/households?status=NOT_REGISTERED&cursor=${registryCursor(i)}`,
+    },
+    {
+      endpoint: '/households',
+      name: 'county: next page',
+      token: countyToken,
+      path: (i) => `/households?cursor=${registryCursor(i)}`,
+    },
+    { endpoint: '/households', name: 'township official', token: '', path: () => '/households?status=REGISTERED' },
+  ];
+  // Cases whose caller changes per request: pick the official for request i.
+  const tokenFor = (c: Case, i: number) => {
+    if (c.token) return c.token;
+    if (c.name.startsWith('township')) return pick(townshipTokens, i);
+    return villageTokens.get(pick(villageList, i))!;
+  };
+  const pathFor = (c: Case, i: number) =>
+    c.name === 'village official: village' ? `/households?village=${pick(villageList, i)}&limit=50` : c.path(i);
+
+  // Warm-up: every case a few times (connections, JIT, PostgreSQL's cache).
+  for (const c of cases) await mapLimit([0, 1, 2, 3, 4, 5, 6, 7], CONCURRENCY, (i) => checked(c, i));
+
+  async function checked(c: Case, i: number, url = timedUrl) {
+    const r = await http(url, tokenFor(c, i), 'GET', pathFor(c, i));
+    if (r.status !== 200) throw new Error(`GET ${pathFor(c, i)} as ${c.name}: ${r.status} ${r.text}`);
+    return r.ms;
+  }
+
+  const results: { c: Case; ms: number[] }[] = [];
+  for (const c of cases) {
+    const ms = await mapLimit(
+      Array.from({ length: REQUESTS }, (_, i) => i),
+      CONCURRENCY,
+      (i) => checked(c, i + 100),
+    );
+    results.push({ c, ms });
+  }
+  const rows = results.map(({ c, ms }) => {
+    const s = summarize(ms);
+    return [`GET ${c.endpoint} — ${c.name}`, s.n, s.p50, s.p95, s.p99, s.max, verdict(s.p99 < GOAL_P99_MS)];
+  });
+  printTable(
+    `bench:reads — ${counts.households} households, ${counts.open} open rounds; ${REQUESTS} requests per row at concurrency ${CONCURRENCY}; ms`,
+    ['request', 'n', 'p50', 'p95', 'p99', 'max', `p99 < ${GOAL_P99_MS}`],
+    rows,
+  );
+  const worst = Math.max(...results.map(({ ms }) => summarize(ms).p99));
+  log(`\nworst p99 ${fmt(worst)} ms: ${verdict(worst < GOAL_P99_MS)}`);
+
+  // The SQL of one request of each case, and its plan.
+  const md: string[] = [];
+  const seen = new Set<string>();
+  for (const c of cases) {
+    capture = [];
+    await checked(c, 7, baseUrl);
+    const queries = capture;
+    capture = undefined;
+    for (const q of queries) {
+      if (/"Official"/.test(q.query)) continue; // the bearer-token lookup: a unique index, the same for all
+      const key = q.query;
+      const plan = (
+        await pg.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${q.query}`, q.params as unknown[])
+      ).rows
+        .map((r) => r['QUERY PLAN'])
+        .join('\n');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const block = [
+        `#### GET ${c.endpoint} — ${c.name}`,
+        '',
+        '```sql',
+        q.query,
+        `-- params: ${JSON.stringify(q.params)}`,
+        '```',
+        '',
+        '```',
+        plan,
+        '```',
+        '',
+      ].join('\n');
+      md.push(block);
+      log('\n' + block);
+    }
+  }
+  if (process.env.BENCH_PLANS_FILE) {
+    fs.writeFileSync(process.env.BENCH_PLANS_FILE, md.join('\n'));
+    log(`plans written to ${process.env.BENCH_PLANS_FILE}`);
+  }
+});

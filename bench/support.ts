@@ -1,0 +1,489 @@
+// Shared by the benchmarks: a real stack (Temporal dev server from the CLI, a fresh database, worker, API),
+// latency statistics, tables, the machine's description and clean-up that also runs on Ctrl-C.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { Client as PgClient } from 'pg';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { DefaultLogger, Runtime, bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { createApp } from '../api/app';
+import { SEARCH_ATTRIBUTES } from '../domain/constants';
+import type { Role } from '../domain/enums';
+import { loadConfig } from '../infra/config';
+import { createPrisma } from '../infra/db';
+import { createLogger } from '../infra/logger';
+import { createOfficial } from '../infra/officials';
+import { seedDemoCounty } from '../infra/seed';
+import { ensureTemporalCli, temporalCliVersion } from '../infra/temporal-cli';
+import { DEV_SERVER_SQLITE_PRAGMAS } from '../infra/temporal-server';
+import { createWorker, workerTuning, type WorkerTuning } from '../infra/worker';
+import { createTestDatabase, type TestDatabase } from '../test/support/database';
+
+export const ROOT = path.resolve(__dirname, '..');
+
+// ---- environment -----------------------------------------------------------------------------------
+
+let runtimeInstalled = false;
+
+/** The Temporal CLI and the PostgreSQL server the benchmarks use (the same defaults as the tests). */
+export function benchEnv(): { cli: string; databaseUrl: string } {
+  process.env.TEMPORAL_CLI_PATH ??= ensureTemporalCli();
+  process.env.TEST_DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/postgres';
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  return { cli: process.env.TEMPORAL_CLI_PATH, databaseUrl: process.env.TEST_DATABASE_URL };
+}
+
+// ---- clean-up ------------------------------------------------------------------------------------
+
+const cleanups: Array<{ what: string; fn: () => Promise<unknown> }> = [];
+
+/** Registers a clean-up step; they run in reverse order at the end of `runBench`, on error and on Ctrl-C. */
+export function onCleanup(what: string, fn: () => Promise<unknown>): () => void {
+  const entry = { what, fn };
+  cleanups.push(entry);
+  return () => {
+    const i = cleanups.indexOf(entry);
+    if (i >= 0) cleanups.splice(i, 1);
+  };
+}
+
+async function runCleanups() {
+  while (cleanups.length > 0) {
+    const { what, fn } = cleanups.pop()!;
+    try {
+      await fn();
+    } catch (err) {
+      process.stderr.write(`clean-up of ${what} failed: ${(err as Error).message}\n`);
+    }
+  }
+}
+
+/** Runs a benchmark and always cleans up; a benchmark measures and exits 0 unless it could not run at all. */
+export function runBench(name: string, main: () => Promise<void>): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\n${name}: ${signal}, cleaning up...\n`);
+    void runCleanups().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const started = Date.now();
+  void main()
+    .then(
+      () => 0,
+      (err: unknown) => {
+        process.stderr.write(`${name} failed: ${(err as Error)?.stack ?? String(err)}\n`);
+        return 1;
+      },
+    )
+    .then(async (code) => {
+      await runCleanups();
+      log(`${name}: done in ${Math.round((Date.now() - started) / 1000)} s`);
+      process.exit(code);
+    });
+}
+
+export function log(line: string) {
+  process.stdout.write(line + '\n');
+}
+
+// ---- Temporal dev server ---------------------------------------------------------------------------
+
+export interface DevServerOptions {
+  /** `file`: SQLite file as `npm start` runs it (default); `memory`: in-memory, as the tests run it. */
+  storage?: 'file' | 'memory';
+  /** SQLite pragmas ("journal_mode=WAL"); default: what `npm start` passes (infra/temporal-server.ts). */
+  pragmas?: readonly string[];
+}
+
+/** Options from BENCH_TEMPORAL_STORAGE=file|memory and BENCH_SQLITE_PRAGMAS="a=b,c=d" (or "none"). */
+export function devServerOptionsFromEnv(): Required<DevServerOptions> {
+  const storage = process.env.BENCH_TEMPORAL_STORAGE === 'memory' ? 'memory' : 'file';
+  const raw = process.env.BENCH_SQLITE_PRAGMAS;
+  const pragmas =
+    raw === undefined
+      ? DEV_SERVER_SQLITE_PRAGMAS
+      : raw === 'none' || raw === ''
+        ? []
+        : raw.split(',').map((p) => p.trim());
+  return { storage, pragmas };
+}
+
+export function describeDevServer(o: Required<DevServerOptions>): string {
+  return o.storage === 'memory'
+    ? 'in-memory SQLite'
+    : `SQLite file, pragmas: ${o.pragmas.length ? o.pragmas.join(', ') : 'SQLite defaults'}`;
+}
+
+export async function startDevServer(options: DevServerOptions = {}): Promise<TestWorkflowEnvironment> {
+  const { cli } = benchEnv();
+  const o = { ...devServerOptionsFromEnv(), ...options };
+  let dbFilename: string | undefined;
+  if (o.storage === 'file') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jz-bench-temporal-'));
+    onCleanup('Temporal state directory', async () => fs.rmSync(dir, { recursive: true, force: true }));
+    dbFilename = path.join(dir, 'temporal.db');
+  }
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: cli },
+      ip: '127.0.0.1',
+      dbFilename,
+      searchAttributes: Object.values(SEARCH_ATTRIBUTES).map((a) =>
+        defineSearchAttributeKey(a.name, SearchAttributeType.KEYWORD),
+      ),
+      extraArgs: ['--log-level', 'error', ...(dbFilename ? o.pragmas.flatMap((p) => ['--sqlite-pragma', p]) : [])],
+    },
+  });
+  onCleanup('Temporal dev server', () => env.teardown());
+  return env;
+}
+
+// ---- database and stack ----------------------------------------------------------------------------
+
+/** A fresh database with every migration applied, dropped at clean-up. */
+export async function benchDatabase(prefix = 'jz_bench', keep = false): Promise<TestDatabase> {
+  benchEnv();
+  const db = await createTestDatabase(prefix);
+  onCleanup(`database ${db.name}`, () => (keep ? db.prisma.$disconnect() : db.drop()));
+  return db;
+}
+
+export function workflowBundle(workflowsPath: string) {
+  return bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+}
+
+/** Worker options as the product's worker takes them from the environment (WORKER_MAX_CACHED_WORKFLOWS...). */
+export function productTuning(): WorkerTuning {
+  return workerTuning(loadConfig({ ...process.env, DATABASE_URL: undefined }));
+}
+
+export interface BenchStack {
+  env: TestWorkflowEnvironment;
+  db: TestDatabase;
+  worker: Worker;
+  taskQueue: string;
+  baseUrl: string;
+  /** Server-side time of every request the API answered (from its request log). */
+  requests: RequestLog;
+}
+
+/** Dev server, fresh seeded database, the product's worker (in this process) and the API on a free port. */
+export async function startBenchStack(options: { seed?: boolean; devServer?: DevServerOptions } = {}) {
+  const [env, db, bundle] = await Promise.all([
+    startDevServer(options.devServer),
+    benchDatabase(),
+    workflowBundle(require.resolve('../workflows')),
+  ]);
+  if (options.seed !== false) await seedDemoCounty(db.prisma);
+  const requests = new RequestLog();
+  const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
+  // The worker has its own connection pool, as it has in every deployment (its own process, or its own client in
+  // `npm start`): a burst of API reads never makes an activity's transaction wait for a connection.
+  const workerPrisma = createPrisma(db.url);
+  onCleanup('worker Prisma client', () => workerPrisma.$disconnect());
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    prisma: workerPrisma,
+    client: env.client,
+    workflowBundle: bundle,
+    tuning: productTuning(),
+  });
+  onCleanup('product worker', runWorker(worker));
+  const baseUrl = await listen(
+    createApp({ prisma: db.prisma, client: env.client, taskQueue, logger: createLogger('info', requests.record) }),
+    'product API',
+  );
+  return { env, db, worker, taskQueue, baseUrl, requests } satisfies BenchStack;
+}
+
+/** Runs a worker until clean-up; returns the stop function. */
+export function runWorker(worker: Worker): () => Promise<void> {
+  const running = worker.run();
+  return async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+  };
+}
+
+/** Serves an Express app on a free loopback port; closed at clean-up. Returns the /api/v1 base URL. */
+export async function listen(app: { listen: (port: number, host: string, cb: () => void) => Server }, what: string) {
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  onCleanup(what, () => new Promise((resolve) => server.close(resolve)));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+}
+
+export async function officialToken(db: TestDatabase, role: Role, scopeCode: string, name = `${role} ${scopeCode}`) {
+  return (await createOfficial(db.prisma, { role, scopeCode, name })).token;
+}
+
+/** Server-side request times by route, fed by the API's request log lines (method, route, status, ms). */
+export class RequestLog {
+  private byRoute = new Map<string, number[]>();
+  record = (line: string) => {
+    const entry = JSON.parse(line) as { msg?: string; method?: string; path?: string; ms?: number };
+    if (entry.msg !== 'request' || entry.ms === undefined) return;
+    this.add(`${entry.method} ${entry.path}`, entry.ms);
+  };
+  add(route: string, ms: number) {
+    const list = this.byRoute.get(route) ?? [];
+    list.push(ms);
+    this.byRoute.set(route, list);
+  }
+  /** Everything recorded since the last call, and a fresh start. */
+  take(): Map<string, number[]> {
+    const out = this.byRoute;
+    this.byRoute = new Map();
+    return out;
+  }
+}
+
+/** Express middleware that records each request's time in a RequestLog (for apps without the product's logger). */
+export function timeRequests(log: RequestLog) {
+  return (
+    req: { method: string; baseUrl: string; route?: { path: string }; path: string },
+    res: NodeJS.EventEmitter,
+    next: () => void,
+  ) => {
+    const t0 = performance.now();
+    res.on('finish', () =>
+      log.add(`${req.method} ${req.baseUrl + (req.route?.path ?? req.path)}`, Math.floor(performance.now() - t0)),
+    );
+    next();
+  };
+}
+
+// ---- child processes -------------------------------------------------------------------------------
+
+export interface Service {
+  pid: number;
+  output: () => string;
+}
+
+/**
+ * Runs one of the product's scripts (scripts/worker.ts, scripts/api.ts) as its own Node process, as deployed, with
+ * tsx as a loader so that the pid is the service's own; stopped with SIGTERM at clean-up. Resolves once `ready`
+ * says so (checked on every output chunk and every 250 ms).
+ */
+export async function startService(
+  script: string,
+  vars: Record<string, string>,
+  ready: (output: string) => boolean | Promise<boolean>,
+): Promise<Service> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: ROOT,
+    env: { ...process.env, ...vars },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  onCleanup(script, async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  });
+  // Keep only the tail: a service that logs every request must not fill the benchmark's memory.
+  let output = '';
+  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-20_000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${script} exited (${child.exitCode}) during start-up:\n${output}`);
+    if (await ready(output)) break;
+    if (Date.now() > deadline) throw new Error(`${script} did not start within 120 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { pid: child.pid!, output: () => output };
+}
+
+/** A free TCP port on the loopback interface. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// ---- HTTP ------------------------------------------------------------------------------------------
+
+export interface HttpReply {
+  status: number;
+  json: Record<string, unknown> | undefined;
+  text: string;
+  ms: number;
+}
+
+/** One real request; `ms` is the time to the full response body. */
+export async function http(
+  baseUrl: string,
+  token: string,
+  method: 'GET' | 'POST',
+  urlPath: string,
+  body?: unknown,
+): Promise<HttpReply> {
+  const t0 = performance.now();
+  const res = await fetch(baseUrl + urlPath, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const ms = performance.now() - t0;
+  let json: Record<string, unknown> | undefined;
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text, ms };
+}
+
+// ---- statistics and output -------------------------------------------------------------------------
+
+export interface Stats {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+/** Nearest-rank percentiles. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+export function summarize(samples: number[]): Stats {
+  const s = [...samples].sort((a, b) => a - b);
+  return {
+    n: s.length,
+    p50: percentile(s, 50),
+    p95: percentile(s, 95),
+    p99: percentile(s, 99),
+    max: s[s.length - 1] ?? NaN,
+    mean: s.reduce((a, b) => a + b, 0) / (s.length || 1),
+  };
+}
+
+export function fmt(n: number, digits = 1): string {
+  return Number.isFinite(n) ? n.toFixed(digits) : '-';
+}
+
+/** A plain-text table with right-aligned numbers. */
+export function printTable(title: string, header: string[], rows: (string | number)[][]) {
+  const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? fmt(c) : c)))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  log('');
+  log(title);
+  log(line(header));
+  log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of cells.slice(1)) log(line(r));
+}
+
+export function verdict(ok: boolean): string {
+  return ok ? 'MET' : 'NOT MET';
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight; results keep the order of `items`. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!, i);
+      }
+    }),
+  );
+  return out;
+}
+
+/** Polls until `check` returns a value. */
+export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// ---- the machine -----------------------------------------------------------------------------------
+
+export async function machine(): Promise<Record<string, string>> {
+  const { cli, databaseUrl } = benchEnv();
+  const cpu = /model name\s*:\s*(.*)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model;
+  const pg = new PgClient({ connectionString: databaseUrl });
+  await pg.connect();
+  const version = (await pg.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version;
+  await pg.end();
+  return {
+    cpu: `${cpu} × ${os.cpus().length} cores`,
+    memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    load: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
+    node: process.version,
+    postgres: version ?? '?',
+    temporal: temporalCliVersion(cli),
+  };
+}
+
+export async function printMachine() {
+  const m = await machine();
+  log(`machine: ${m.cpu}, ${m.memory}; load ${m.load}; Node ${m.node}; PostgreSQL ${m.postgres}; ${m.temporal}`);
+}
+
+/** Resident set size of a process, in MiB (Linux). */
+export function rssMiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+/** A history's shape in one line: workflow tasks, activities, timers (fired), updates, search-attribute upserts. */
+export function historyShape(events: { eventType?: number | null }[]): string {
+  const count: Record<string, number> = {};
+  for (const e of events) {
+    const name = temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType);
+    count[name] = (count[name] ?? 0) + 1;
+  }
+  const n = (name: string) => count[`EVENT_TYPE_${name}`] ?? 0;
+  return (
+    `${events.length} events: ${n('WORKFLOW_TASK_COMPLETED')} workflow tasks, ${n('ACTIVITY_TASK_SCHEDULED')} activities, ` +
+    `${n('TIMER_STARTED')} timers (${n('TIMER_FIRED')} fired), ${n('WORKFLOW_EXECUTION_UPDATE_ACCEPTED')} updates, ` +
+    `${n('UPSERT_WORKFLOW_SEARCH_ATTRIBUTES')} search-attribute upserts`
+  );
+}

@@ -1,0 +1,734 @@
+// Reading a county's registry export (docs/IMPORT.md): a streaming CSV parser, the column headers (English or
+// Chinese), the rules every household row must meet, and duplicate detection within the file. Pure: no I/O, so
+// all of it is unit-tested on strings; infra/import.ts streams the file through it and checks the database.
+
+import {
+  CATEGORIES,
+  CATEGORY_LABELS,
+  CAUSE_LABELS,
+  CAUSES,
+  EXIT_REASON_LABELS,
+  EXIT_REASONS,
+  HOUSEHOLD_STATUSES,
+  type Category,
+  type Cause,
+  type ExitReason,
+  type HouseholdStatus,
+} from './enums';
+import { idNumberProblem, normalizeIdNumber } from './idNumber';
+
+// ---------------------------------------------------------------------------------------------------------------
+// CSV (RFC 4180): quoted fields with "" for a quote, commas and line breaks inside quotes, CRLF, LF or CR line
+// ends, an optional UTF-8 byte-order mark. Fed in chunks of any size, so a field may span chunks.
+
+export type CsvProblem = 'TEXT_AFTER_QUOTE' | 'UNTERMINATED_QUOTE';
+
+export interface CsvRecord {
+  fields: string[];
+  /** Set when the record's quoting was malformed; its fields are then a best guess. */
+  problem: CsvProblem | null;
+}
+
+export const MAX_FIELD_CHARS = 64 * 1024;
+
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+const CR = 0x0d;
+const LF = 0x0a;
+const BOM = 0xfeff;
+
+const FIELD_START = 0;
+const UNQUOTED = 1;
+const QUOTED = 2;
+/** Inside a quoted field, just after a quote: either the first half of "" or the closing quote. */
+const QUOTED_QUOTE = 3;
+
+export class CsvParser {
+  private fields: string[] = [];
+  private field = '';
+  private state = FIELD_START;
+  private problem: CsvProblem | null = null;
+  /** The last chunk ended on a CR: an LF starting the next chunk belongs to that line end. */
+  private skipLf = false;
+  private started = false;
+  private tooLong = false;
+
+  constructor(private readonly maxFieldChars = MAX_FIELD_CHARS) {}
+
+  /**
+   * A field grew past the limit, almost always because a quote is never closed. There is no telling where the next
+   * record starts, so the parser stops: push and end return nothing more.
+   */
+  get overflowed(): boolean {
+    return this.tooLong;
+  }
+
+  /** Parses a chunk and returns the records it completed. */
+  push(chunk: string): CsvRecord[] {
+    const out: CsvRecord[] = [];
+    if (this.tooLong) return out;
+    const n = chunk.length;
+    let i = 0;
+    if (!this.started && n > 0) {
+      this.started = true;
+      if (chunk.charCodeAt(0) === BOM) i = 1;
+    }
+    if (this.skipLf && i < n) {
+      this.skipLf = false;
+      if (chunk.charCodeAt(i) === LF) i++;
+    }
+    while (i < n) {
+      if (this.state === QUOTED) {
+        const q = chunk.indexOf('"', i);
+        if (q === -1) {
+          this.append(chunk, i, n);
+          break;
+        }
+        if (!this.append(chunk, i, q)) break;
+        i = q + 1;
+        this.state = QUOTED_QUOTE;
+        continue;
+      }
+      const c = chunk.charCodeAt(i);
+      const delimiter = c === COMMA || c === LF || c === CR;
+      if (this.state === QUOTED_QUOTE && !delimiter) {
+        if (c === QUOTE) {
+          this.field += '"';
+          this.state = QUOTED;
+          i++;
+        } else {
+          // "abc"def: keep the text, but the row is rejected as malformed.
+          this.problem ??= 'TEXT_AFTER_QUOTE';
+          this.state = UNQUOTED;
+        }
+        continue;
+      }
+      if (this.state === FIELD_START && !delimiter) {
+        if (c === QUOTE) {
+          this.state = QUOTED;
+          i++;
+          continue;
+        }
+        this.state = UNQUOTED;
+      }
+      if (this.state === UNQUOTED) {
+        // A quote inside an unquoted field is taken literally, as spreadsheets do.
+        let j = i;
+        while (j < n) {
+          const d = chunk.charCodeAt(j);
+          if (d === COMMA || d === LF || d === CR) break;
+          j++;
+        }
+        if (!this.append(chunk, i, j)) break;
+        i = j;
+        if (i === n) break;
+      }
+      // chunk[i] is a delimiter that ends the field (and, unless a comma, the record).
+      const d = chunk.charCodeAt(i++);
+      this.fields.push(this.field);
+      this.field = '';
+      this.state = FIELD_START;
+      if (d !== COMMA) {
+        out.push({ fields: this.fields, problem: this.problem });
+        this.fields = [];
+        this.problem = null;
+        if (d === CR) {
+          if (i === n) this.skipLf = true;
+          else if (chunk.charCodeAt(i) === LF) i++;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Call once after the last chunk: returns the last record when the input did not end with a line break. */
+  end(): CsvRecord[] {
+    if (this.tooLong || (this.state === FIELD_START && this.fields.length === 0)) return [];
+    if (this.state === QUOTED) this.problem = 'UNTERMINATED_QUOTE';
+    this.fields.push(this.field);
+    const record = { fields: this.fields, problem: this.problem };
+    this.fields = [];
+    this.field = '';
+    this.problem = null;
+    this.state = FIELD_START;
+    return [record];
+  }
+
+  /** Adds chunk[from, to) to the field; false when that makes it too long (the parser has then stopped). */
+  private append(chunk: string, from: number, to: number): boolean {
+    if (to > from) this.field += chunk.slice(from, to);
+    if (this.field.length <= this.maxFieldChars) return true;
+    this.tooLong = true;
+    this.field = '';
+    this.fields = [];
+    return false;
+  }
+}
+
+/** Empty lines and rows of empty cells (spreadsheets export those) are skipped. */
+export function isBlankRecord(fields: readonly string[]): boolean {
+  for (const f of fields) if (f.trim() !== '') return false;
+  return true;
+}
+
+/**
+ * A copy of a string that does not share memory with the string it was cut from. V8 keeps a long substring as a
+ * view into its parent (here a chunk of up to 1 MiB), so a key held for the whole import would keep its chunk,
+ * and in the end the whole file, alive.
+ */
+export function detachString(value: string): string {
+  return value.length < 13 ? value : (' ' + value).slice(1);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Columns and headers
+
+export const COLUMNS = [
+  'registryNo',
+  'villageCode',
+  'headName',
+  'idNumber',
+  'size',
+  'category',
+  'status',
+  'cause',
+  'exitReason',
+  'registeredOn',
+  'exitedOn',
+  'phone',
+] as const;
+export type Column = (typeof COLUMNS)[number];
+
+/** Chinese headers accepted for each column; the first is the one documented and shown in reports. */
+export const COLUMN_LABELS: Readonly<Record<Column, readonly string[]>> = {
+  registryNo: ['户编号'],
+  villageCode: ['村代码', '村编码'],
+  headName: ['户主姓名'],
+  idNumber: ['身份证号', '身份证号码', '户主身份证号'],
+  size: ['家庭人口', '家庭人口数'],
+  category: ['户类别'],
+  status: ['状态', '户状态'],
+  cause: ['致贫原因'],
+  exitReason: ['退出原因'],
+  registeredOn: ['纳入日期'],
+  exitedOn: ['退出日期'],
+  phone: ['联系电话'],
+};
+
+/** Columns the header must name; the others may be left out when no row needs them. */
+export const REQUIRED_COLUMNS: readonly Column[] = [
+  'registryNo',
+  'villageCode',
+  'headName',
+  'idNumber',
+  'size',
+  'status',
+];
+
+const HEADER_NAMES = new Map<string, Column>();
+for (const column of COLUMNS) {
+  HEADER_NAMES.set(column.toLowerCase(), column);
+  for (const label of COLUMN_LABELS[column]) HEADER_NAMES.set(label, column);
+}
+
+export interface HeaderMap {
+  /** Position of each column in a record, -1 when the file does not have it. */
+  readonly index: Readonly<Record<Column, number>>;
+  /** Number of named columns; cells past it must be empty. */
+  readonly width: number;
+}
+
+export type HeaderResult = { ok: true; header: HeaderMap } | { ok: false; problems: string[] };
+
+export function mapHeader(fields: readonly string[]): HeaderResult {
+  if (fields.some((f) => f.includes('\uFFFD'))) {
+    return {
+      ok: false,
+      problems: [
+        'the file is not UTF-8 (Excel\'s plain "CSV" format saves GBK on Chinese Windows): save it as "CSV UTF-8" and try again',
+      ],
+    };
+  }
+  // A data row where the header belongs: say so without quoting its cells (names, ID numbers, phones).
+  if (fields.some((f) => showValue(f.trim(), true) === WITHHELD)) {
+    return {
+      ok: false,
+      problems: [
+        'the first row looks like data, not a header (it holds what looks like an ID or phone number): is the header row missing?',
+      ],
+    };
+  }
+  let width = fields.length;
+  while (width > 0 && (fields[width - 1] as string).trim() === '') width--;
+  const index = Object.fromEntries(COLUMNS.map((c) => [c, -1])) as Record<Column, number>;
+  const problems: string[] = [];
+  for (let i = 0; i < width; i++) {
+    const name = (fields[i] as string).trim();
+    if (name === '') {
+      problems.push(`column ${i + 1} has no header`);
+      continue;
+    }
+    const column = HEADER_NAMES.get(name) ?? HEADER_NAMES.get(name.toLowerCase());
+    if (!column) {
+      problems.push(`unknown column ${showValue(name)}`);
+    } else if (index[column] !== -1) {
+      problems.push(
+        `column ${column} (${primaryLabel(column)}) appears twice (columns ${index[column] + 1} and ${i + 1})`,
+      );
+    } else {
+      index[column] = i;
+    }
+  }
+  const missing = REQUIRED_COLUMNS.filter((c) => index[c] === -1);
+  if (missing.length > 0) {
+    problems.push(`missing column${missing.length > 1 ? 's' : ''} ${missing.map(describeColumn).join(', ')}`);
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, header: { index, width } };
+}
+
+export function primaryLabel(column: Column): string {
+  return COLUMN_LABELS[column][0] as string;
+}
+
+function describeColumn(column: Column): string {
+  return `${column} (${primaryLabel(column)})`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Values
+
+/** Chinese labels of the household statuses as registry exports write them. */
+export const STATUS_LABELS: Readonly<Record<HouseholdStatus, string>> = {
+  REGISTERED: '已纳入',
+  EXITED: '已退出',
+  NOT_REGISTERED: '未纳入',
+};
+
+interface EnumSpec<T extends string> {
+  lookup: Map<string, T>;
+  accepted: string;
+}
+
+function enumSpec<T extends string>(names: readonly T[], labels: Readonly<Record<T, string>>): EnumSpec<T> {
+  const lookup = new Map<string, T>();
+  for (const n of names) {
+    lookup.set(n, n);
+    lookup.set(labels[n], n);
+  }
+  return { lookup, accepted: `${names.join(', ')} or ${names.map((n) => labels[n]).join(', ')}` };
+}
+
+const CATEGORY_SPEC = enumSpec(CATEGORIES, CATEGORY_LABELS);
+const STATUS_SPEC = enumSpec(HOUSEHOLD_STATUSES, STATUS_LABELS);
+const CAUSE_SPEC = enumSpec(CAUSES, CAUSE_LABELS);
+const EXIT_REASON_SPEC = enumSpec(EXIT_REASONS, EXIT_REASON_LABELS);
+
+const ID_PROBLEMS = {
+  FORMAT: 'must be 18 characters: 17 digits and a digit or X',
+  BIRTH_DATE: 'the birth date inside it is not a real date',
+  CHECKSUM: 'the check character does not match (a typing error?)',
+} as const;
+
+// 18-character ID numbers, and the 15-digit ones issued before 1999.
+const ID_SHAPED = /[0-9]{14}[0-9Xx]/;
+const MOBILE_SHAPED = /(^|[^0-9])1[3-9][0-9]{9}($|[^0-9])/;
+const LONG_DIGITS = /[0-9]{7}/;
+
+/** Could this be an ID number or a phone number? Reports never show such a value. */
+export function looksPersonal(value: string): boolean {
+  return ID_SHAPED.test(value) || MOBILE_SHAPED.test(value);
+}
+
+export const WITHHELD = 'a value that looks like an ID or phone number (not shown)';
+
+/**
+ * A value quoted for a message, or WITHHELD. For codes and short values only, never for names, ID numbers or
+ * phones; strict also withholds any run of 7 digits, which no date, size or enum value has.
+ */
+export function showValue(value: string, strict = false): string {
+  if (looksPersonal(value) || (strict && LONG_DIGITS.test(value))) return WITHHELD;
+  return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
+}
+
+const DATE = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function digitsAt(value: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = value.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+function isRealDate(y: number, m: number, d: number): boolean {
+  if (y < 1900 || m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (m === 2 && leap ? 29 : (DAYS_IN_MONTH[m - 1] as number));
+}
+
+/** YYYY-MM-DD (also YYYY/M/D, as Excel writes dates), or null when it is not a real calendar date. */
+export function parseDate(value: string): string | null {
+  // The documented form, checked without a regular expression: it is on most rows of a large file.
+  if (value.length === 10 && value.charCodeAt(4) === 0x2d && value.charCodeAt(7) === 0x2d) {
+    const y = digitsAt(value, 0, 4);
+    const m = digitsAt(value, 5, 2);
+    const d = digitsAt(value, 8, 2);
+    if (y >= 0 && m >= 0 && d >= 0) return isRealDate(y, m, d) ? value : null;
+  }
+  const match = DATE.exec(value);
+  if (!match) return null;
+  const y = Number(match[1]);
+  const m = Number(match[2]);
+  const d = Number(match[3]);
+  return isRealDate(y, m, d) ? `${match[1]}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` : null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rows
+
+export const MIN_SIZE = 1;
+export const MAX_SIZE = 30;
+const MAX_TEXT = 100;
+
+/** A household row that passed every rule that needs no database; dates as YYYY-MM-DD. */
+export interface HouseholdInput {
+  registryNo: string;
+  villageCode: string;
+  headName: string;
+  /** Personal data: never logged or reported. */
+  idNumber: string;
+  /** Personal data: never logged or reported. */
+  phone: string | null;
+  size: number;
+  category: Category | null;
+  status: HouseholdStatus;
+  cause: Cause | null;
+  exitReason: ExitReason | null;
+  registeredOn: string | null;
+  exitedOn: string | null;
+}
+
+export interface RowProblem {
+  /** null when the problem concerns the whole row. */
+  column: Column | null;
+  message: string;
+}
+
+export interface RowCheck {
+  /** The household when the row broke no rule, else null. */
+  household: HouseholdInput | null;
+  problems: RowProblem[];
+  /** The registry number as written (trimmed); show it only through reportRegistryNo. */
+  registryNo: string;
+  /** The normalised ID number when well-formed, else null: what the row claims for duplicate detection. */
+  idNumber: string | null;
+  /** For a row with problems, the registry number to name it by in the report (see reportRegistryNo). */
+  reportAs: string | null;
+}
+
+export interface RowRules {
+  /** YYYY-MM-DD: dates after it are refused. */
+  today?: string;
+}
+
+const CSV_PROBLEMS: Record<CsvProblem, string> = {
+  TEXT_AFTER_QUOTE: 'malformed CSV: text follows a closing quote (a quote inside a field must be doubled: "")',
+  UNTERMINATED_QUOTE: 'malformed CSV: a quoted field is never closed, so the rest of the file was read into it',
+};
+
+const NO_PROBLEMS: RowProblem[] = [];
+// Helpers below are plain functions, not closures inside checkRow: it runs once per row of files of a million.
+
+function cellAt(fields: readonly string[], i: number): string {
+  return i === -1 ? '' : (fields[i] ?? '').trim();
+}
+
+/** A value for a message about a row: withheld when it is the row's own ID number or phone in the wrong column. */
+function shownIn(value: string, rawId: string, rawPhone: string): string {
+  return value === rawId || value === rawPhone ? WITHHELD : showValue(value, true);
+}
+
+/** The registry number to name a row by in a report, or null when it is missing or might be personal data. */
+export function reportRegistryNo(registryNo: string, idNumber: string, phone: string | null): string | null {
+  if (registryNo === '' || registryNo === idNumber || registryNo === phone || looksPersonal(registryNo)) return null;
+  return registryNo.length > 64 ? registryNo.slice(0, 64) + '…' : registryNo;
+}
+
+/** The enum value, null when the cell is empty, false (with a problem added) when it is not a known value. */
+function readEnum<T extends string>(
+  problems: RowProblem[],
+  column: Column,
+  raw: string,
+  spec: EnumSpec<T>,
+  rawId: string,
+  rawPhone: string,
+): T | null | false {
+  if (raw === '') return null;
+  const value = spec.lookup.get(raw) ?? spec.lookup.get(raw.toUpperCase());
+  if (value) return value;
+  problems.push({ column, message: `must be one of ${spec.accepted}; got ${shownIn(raw, rawId, rawPhone)}` });
+  return false;
+}
+
+/** The date as YYYY-MM-DD, null when the cell is empty, false (with a problem added) when it is not acceptable. */
+function readDate(
+  problems: RowProblem[],
+  column: Column,
+  raw: string,
+  today: string | undefined,
+  rawId: string,
+  rawPhone: string,
+): string | null | false {
+  if (raw === '') return null;
+  const date = parseDate(raw);
+  if (!date) {
+    problems.push({ column, message: `must be a real date, YYYY-MM-DD; got ${shownIn(raw, rawId, rawPhone)}` });
+  } else if (today !== undefined && date > today) {
+    problems.push({ column, message: `${date} is in the future` });
+  } else {
+    return date;
+  }
+  return false;
+}
+
+const PHONE = /^\+?[0-9][0-9 ()-]*$/;
+const SIZE = /^\d{1,3}$/;
+
+export function checkRow(record: CsvRecord, header: HeaderMap, rules: RowRules = {}): RowCheck {
+  const { fields } = record;
+  const { index } = header;
+  const problems: RowProblem[] = [];
+
+  if (record.problem) problems.push({ column: null, message: CSV_PROBLEMS[record.problem] });
+  for (let i = header.width; i < fields.length; i++) {
+    if ((fields[i] as string).trim() !== '') {
+      problems.push({
+        column: null,
+        message: `has ${fields.length} cells but the header names ${header.width} columns`,
+      });
+      break;
+    }
+  }
+
+  const registryNo = cellAt(fields, index.registryNo);
+  const villageCode = cellAt(fields, index.villageCode);
+  const headName = cellAt(fields, index.headName);
+  const rawId = cellAt(fields, index.idNumber);
+  const rawPhone = cellAt(fields, index.phone);
+
+  if (registryNo === '') problems.push({ column: 'registryNo', message: 'missing' });
+  else if (registryNo.length > 64) problems.push({ column: 'registryNo', message: 'longer than 64 characters' });
+  if (villageCode === '') problems.push({ column: 'villageCode', message: 'missing' });
+  else if (villageCode.length > 32) problems.push({ column: 'villageCode', message: 'longer than 32 characters' });
+  if (headName === '') problems.push({ column: 'headName', message: 'missing' });
+  else if (headName.length > MAX_TEXT)
+    problems.push({ column: 'headName', message: `longer than ${MAX_TEXT} characters` });
+  if (headName.includes('\uFFFD') || registryNo.includes('\uFFFD') || villageCode.includes('\uFFFD')) {
+    problems.push({ column: null, message: 'contains bytes that are not UTF-8: save the file as "CSV UTF-8"' });
+  }
+
+  let idNumber: string | null = null;
+  if (rawId === '') {
+    problems.push({ column: 'idNumber', message: 'missing' });
+  } else {
+    const normalized = normalizeIdNumber(rawId);
+    const idProblem = idNumberProblem(normalized);
+    if (idProblem) problems.push({ column: 'idNumber', message: ID_PROBLEMS[idProblem] });
+    else idNumber = normalized;
+  }
+
+  let phone: string | null = null;
+  if (rawPhone !== '') {
+    const digits = rawPhone.replace(/[^0-9]/g, '').length;
+    if (!PHONE.test(rawPhone) || digits < 7 || digits > 20) {
+      problems.push({
+        column: 'phone',
+        message: 'must be a phone number: 7 to 20 digits, optionally with +, spaces, dashes or brackets',
+      });
+    } else {
+      phone = rawPhone;
+    }
+  }
+
+  const rawSize = cellAt(fields, index.size);
+  const size = SIZE.test(rawSize) ? Number(rawSize) : 0;
+  if (rawSize === '') problems.push({ column: 'size', message: 'missing' });
+  else if (size < MIN_SIZE || size > MAX_SIZE) {
+    const got = shownIn(rawSize, rawId, rawPhone);
+    problems.push({ column: 'size', message: `must be a whole number from ${MIN_SIZE} to ${MAX_SIZE}; got ${got}` });
+  }
+
+  const status = readEnum(problems, 'status', cellAt(fields, index.status), STATUS_SPEC, rawId, rawPhone);
+  const category = readEnum(problems, 'category', cellAt(fields, index.category), CATEGORY_SPEC, rawId, rawPhone);
+  const cause = readEnum(problems, 'cause', cellAt(fields, index.cause), CAUSE_SPEC, rawId, rawPhone);
+  const exitReason = readEnum(
+    problems,
+    'exitReason',
+    cellAt(fields, index.exitReason),
+    EXIT_REASON_SPEC,
+    rawId,
+    rawPhone,
+  );
+  const today = rules.today;
+  const registeredOn = readDate(problems, 'registeredOn', cellAt(fields, index.registeredOn), today, rawId, rawPhone);
+  const exitedOn = readDate(problems, 'exitedOn', cellAt(fields, index.exitedOn), today, rawId, rawPhone);
+
+  // Rules between columns; a value that was present but invalid already has its problem (false, not null).
+  if (status === null) problems.push({ column: 'status', message: `missing: use ${STATUS_SPEC.accepted}` });
+  if (status === 'REGISTERED' || status === 'EXITED') {
+    if (category === null) problems.push({ column: 'category', message: `missing: ${status} households need one` });
+    if (cause === null) problems.push({ column: 'cause', message: `missing: ${status} households need one` });
+  }
+  if (status === 'EXITED') {
+    if (exitReason === null) problems.push({ column: 'exitReason', message: 'missing: EXITED households need one' });
+    if (exitedOn === null) problems.push({ column: 'exitedOn', message: 'missing: EXITED households need one' });
+    if (registeredOn && exitedOn && exitedOn < registeredOn) {
+      problems.push({ column: 'exitedOn', message: 'is before registeredOn' });
+    }
+  } else if (status) {
+    const only = `only EXITED households have one, this one is ${status}`;
+    if (exitReason) problems.push({ column: 'exitReason', message: only });
+    if (exitedOn) problems.push({ column: 'exitedOn', message: only });
+  }
+
+  if (problems.length > 0 || !status || !idNumber || category === false || cause === false) {
+    return { household: null, problems, registryNo, idNumber, reportAs: reportRegistryNo(registryNo, rawId, rawPhone) };
+  }
+  return {
+    household: {
+      registryNo,
+      villageCode,
+      headName,
+      idNumber,
+      phone,
+      size,
+      category,
+      status,
+      cause,
+      exitReason: exitReason || null,
+      registeredOn: registeredOn || null,
+      exitedOn: exitedOn || null,
+    },
+    problems: NO_PROBLEMS,
+    registryNo,
+    idNumber,
+    reportAs: null,
+  };
+}
+
+/**
+ * An exact map from keys to the row that first had them, in typed arrays: a key costs its length plus about 16
+ * bytes, and nothing in it is traced by the garbage collector (a Map of a million strings is, at every major GC).
+ * Keys of Latin-1 characters (ID numbers, registry codes) live in a byte arena; any other key falls back to a Map.
+ */
+export class KeyIndex {
+  private arena = new Uint8Array(1 << 16);
+  private used = 0;
+  /** Entry i is arena[starts[i], starts[i + 1]). */
+  private starts = new Uint32Array(1 << 12);
+  private rows = new Int32Array(1 << 12);
+  private hashes = new Uint32Array(1 << 12);
+  private count = 0;
+  /** Open addressing, linear probing: entry index + 1, 0 when empty. Kept at most half full. */
+  private slots = new Int32Array(1 << 13);
+  private readonly wide = new Map<string, number>();
+
+  get size(): number {
+    return this.count + this.wide.size;
+  }
+
+  /** The row that already holds key, else records row as its holder and returns undefined. */
+  claim(key: string, row: number): number | undefined {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      if (c > 0xff) return this.claimWide(key, row);
+      hash = Math.imul(hash ^ c, 0x01000193);
+    }
+    hash >>>= 0;
+    const mask = this.slots.length - 1;
+    for (let s = hash & mask; ; s = (s + 1) & mask) {
+      const slot = this.slots[s] as number;
+      if (slot === 0) break;
+      const e = slot - 1;
+      if (this.hashes[e] === hash && this.equals(e, key)) return this.rows[e];
+    }
+    this.add(key, hash, row);
+    return undefined;
+  }
+
+  private claimWide(key: string, row: number): number | undefined {
+    const first = this.wide.get(key);
+    if (first === undefined) this.wide.set(detachString(key), row);
+    return first;
+  }
+
+  private equals(e: number, key: string): boolean {
+    const start = this.starts[e] as number;
+    if ((this.starts[e + 1] as number) - start !== key.length) return false;
+    for (let i = 0; i < key.length; i++) if (this.arena[start + i] !== key.charCodeAt(i)) return false;
+    return true;
+  }
+
+  private add(key: string, hash: number, row: number): void {
+    if (this.count + 2 > this.starts.length) {
+      this.starts = grow(this.starts, this.starts.length * 2);
+      this.rows = grow(this.rows, this.rows.length * 2);
+      this.hashes = grow(this.hashes, this.hashes.length * 2);
+    }
+    if (this.used + key.length > this.arena.length) {
+      this.arena = grow(this.arena, Math.max(this.arena.length * 2, this.used + key.length));
+    }
+    for (let i = 0; i < key.length; i++) this.arena[this.used + i] = key.charCodeAt(i);
+    const e = this.count++;
+    this.starts[e] = this.used;
+    this.used += key.length;
+    this.starts[e + 1] = this.used;
+    this.rows[e] = row;
+    this.hashes[e] = hash;
+    if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    else this.place(e);
+  }
+
+  private place(e: number): void {
+    const mask = this.slots.length - 1;
+    let s = (this.hashes[e] as number) & mask;
+    while (this.slots[s] !== 0) s = (s + 1) & mask;
+    this.slots[s] = e + 1;
+  }
+
+  private rehash(capacity: number): void {
+    this.slots = new Int32Array(capacity);
+    for (let e = 0; e < this.count; e++) this.place(e);
+  }
+}
+
+function grow<T extends Uint8Array | Uint32Array | Int32Array>(array: T, length: number): T {
+  const bigger = new (array.constructor as new (n: number) => T)(length);
+  bigger.set(array);
+  return bigger;
+}
+
+/**
+ * Duplicates within one file. The first row that carries an ID number or registry number claims it, even if that
+ * row is rejected for another reason: of two rows that clash, neither is imported silently in the other's place.
+ */
+export class DuplicateTracker {
+  private readonly idNumbers = new KeyIndex();
+  private readonly registryNos = new KeyIndex();
+
+  /** Claims the row's keys; returns a problem for each key an earlier row holds. Pass null for a malformed key. */
+  claim(row: number, registryNo: string | null, idNumber: string | null): RowProblem[] {
+    let problems = NO_PROBLEMS;
+    const firstId = idNumber === null ? undefined : this.idNumbers.claim(idNumber, row);
+    if (firstId !== undefined) problems = [{ column: 'idNumber', message: `same ID number as row ${firstId}` }];
+    const firstNo = registryNo === null ? undefined : this.registryNos.claim(registryNo, row);
+    if (firstNo !== undefined) {
+      problems = [...problems, { column: 'registryNo', message: `same registry number as row ${firstNo}` }];
+    }
+    return problems;
+  }
+}

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Household_villageCode_registryNo_idx" ON "Household"("villageCode", "registryNo");
