@@ -132,8 +132,8 @@ export function uuidV7Source(now: () => number = Date.now): () => string {
 }
 
 const UNIQUE_VIOLATION = '23505';
-/** A concurrent writer can take a key between our check and our insert; the batch is then checked again. */
-const MAX_ATTEMPTS = 3;
+/** The first insert of a batch, then checked ones: another writer can take a key between a check and an insert. */
+const MAX_ATTEMPTS = 4;
 
 interface PendingRow {
   row: number;
@@ -298,21 +298,26 @@ export async function importHouseholds(
   async function write(b: Batch): Promise<void> {
     let rows = b.rows.length > 0 ? await checkVillages(b) : [];
     let inserted = 0;
+    const nothingToWrite = () => allOrNothing && (anyRejected || b.rejected > 0);
+    // Rows already in the registry are rare, and the unique indexes find them while inserting anyway: so a batch is
+    // inserted straight away, and the duplicate query runs only when the insert was refused (then the batch is
+    // rolled back, its clashing rows reported and the others inserted), or when nothing is to be written but the
+    // report must still name the rows already in the registry. That saves two index probes a row.
+    let check = nothingToWrite();
     for (let attempt = 1; rows.length > 0; attempt++) {
       await client.query(txn.begin);
       try {
-        rows = await dropExisting(b, rows);
-        if (allOrNothing && (anyRejected || b.rejected > 0)) {
-          anyRejected = true;
-        } else if (rows.length > 0) {
-          inserted = await insert(rows);
-        }
+        if (check) rows = await dropExisting(b, rows);
+        if (nothingToWrite()) anyRejected = true;
+        else if (rows.length > 0) inserted = await insert(rows);
         await client.query(txn.commit);
         break;
       } catch (err) {
         // A failing undo (a lost connection) must not hide the error that caused it.
         await client.query(txn.undo).catch(() => undefined);
+        // Refused by a unique index: a row is in the registry (or another writer just took its key). Check again.
         if ((err as { code?: string }).code !== UNIQUE_VIOLATION || attempt >= MAX_ATTEMPTS) throw err;
+        check = true;
       }
     }
     if (b.rejected > 0) anyRejected = true;

@@ -340,16 +340,23 @@ describe('importHouseholds in batches', () => {
     ]);
   });
 
-  it('a key taken by another writer between the check and the insert: the batch is checked again', async () => {
+  it('rows already in the registry, and a key another writer takes meanwhile, are found and the rest imported', async () => {
     const ids = [newId(), newId(), newId()];
-    const lines = [HEADER, ...ids.map((id, i) => `T10-${i},${VILLAGE},甲,${id},2,TARGETED,REGISTERED,ILLNESS,,,,`)];
-    let raced = false;
+    const lines = [
+      HEADER,
+      `T10-0,${VILLAGE},甲,${ids[0]},2,TARGETED,REGISTERED,ILLNESS,,,,`,
+      `T10-1,${VILLAGE},乙,${SEEDED.idNumber},2,TARGETED,REGISTERED,ILLNESS,,,,`,
+      `T10-2,${VILLAGE},丙,${ids[1]},2,TARGETED,REGISTERED,ILLNESS,,,,`,
+      `T10-3,${VILLAGE},丁,${ids[2]},2,TARGETED,REGISTERED,ILLNESS,,,,`,
+    ];
+    const queries: string[] = [];
     const racing = {
       query: async (...args: unknown[]) => {
+        const name = (args[0] as { name?: string }).name ?? String(args[0]);
+        queries.push(name);
         const result = await (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
-        const name = (args[0] as { name?: string }).name;
-        if (name === 'jz-import-existing' && !raced) {
-          raced = true;
+        if (name === 'jz-import-existing' && !queries.slice(0, -1).includes(name)) {
+          // Right after the first check: another writer registers row 4's head.
           await db.prisma.household.create({
             data: {
               registryNo: 'T10-other',
@@ -365,17 +372,39 @@ describe('importHouseholds in batches', () => {
       },
     } as unknown as Client;
     const summary = await importHouseholds(racing, source(lines), {});
-    expect(raced).toBe(true);
-    expect(summary).toMatchObject({ rows: 3, imported: 2, rejected: 1 });
-    expect(summary.errors).toEqual([
-      {
-        row: 3,
-        registryNo: 'T10-1',
-        column: 'idNumber',
-        message: 'this ID number is already in the registry (household T10-other)',
-      },
+    expect(summary).toMatchObject({ rows: 4, imported: 2, rejected: 2 });
+    expect(summary.errors.map((e) => [e.row, e.column, e.message])).toEqual([
+      [3, 'idNumber', `this ID number is already in the registry (household ${SEEDED.registryNo})`],
+      [4, 'idNumber', 'this ID number is already in the registry (household T10-other)'],
     ]);
-    expect(await db.prisma.household.count({ where: { registryNo: { startsWith: 'T10-' } } })).toBe(3);
+    // Insert refused, checked, insert refused again (the race), checked again, inserted.
+    expect(queries.filter((q) => q.startsWith('jz-import-existing') || q.startsWith('jz-import-households'))).toEqual([
+      'jz-import-households',
+      'jz-import-existing',
+      'jz-import-households',
+      'jz-import-existing',
+      'jz-import-households',
+    ]);
+    expect(await household('T10-0')).not.toBeNull();
+    expect(await household('T10-3')).not.toBeNull();
+    expect(await household('T10-1')).toBeNull();
+    expect(await household('T10-2')).toBeNull();
+  });
+
+  it('checks no batch against the registry when the inserts go through', async () => {
+    const ids = Array.from({ length: 12 }, newId);
+    const lines = [HEADER, ...ids.map((id, i) => `T11-${i},${VILLAGE},甲,${id},2,TARGETED,REGISTERED,ILLNESS,,,,`)];
+    const queries: string[] = [];
+    const counting = {
+      query: (...args: unknown[]) => {
+        queries.push((args[0] as { name?: string }).name ?? String(args[0]));
+        return (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
+      },
+    } as unknown as Client;
+    const summary = await importHouseholds(counting, source(lines), { batchSize: 5 });
+    expect(summary).toMatchObject({ rows: 12, imported: 12, rejected: 0 });
+    expect(queries.filter((q) => q === 'jz-import-existing')).toEqual([]);
+    expect(queries.filter((q) => q === 'jz-import-households')).toHaveLength(3);
   });
 
   it('--all-or-nothing rolls back batches already written when a later one has a bad row', async () => {
@@ -388,6 +417,20 @@ describe('importHouseholds in batches', () => {
       { row: 20, registryNo: 'T7-18', column: 'registeredOn', message: '2999-01-01 is in the future' },
     ]);
     expect(await db.prisma.household.count({ where: { registryNo: { startsWith: 'T7-' } } })).toBe(0);
+  });
+
+  it('--all-or-nothing finds a row already in the registry inside its savepoint and writes nothing', async () => {
+    const ids = Array.from({ length: 6 }, newId);
+    const lines = [HEADER, ...ids.map((id, i) => `T12-${i},${VILLAGE},甲,${id},2,TARGETED,REGISTERED,ILLNESS,,,,`)];
+    lines[4] = `T12-3,${VILLAGE},乙,${SEEDED.idNumber},2,TARGETED,REGISTERED,ILLNESS,,,,`;
+    lines[6] = `${SEEDED.registryNo},${VILLAGE},丙,${ids[5]},2,TARGETED,REGISTERED,ILLNESS,,,,`;
+    const summary = await importHouseholds(client, source(lines), { batchSize: 2, allOrNothing: true });
+    expect(summary).toMatchObject({ rows: 6, imported: 0, rejected: 2, rolledBack: true });
+    expect(summary.errors.map((e) => [e.row, e.column])).toEqual([
+      [5, 'idNumber'],
+      [7, 'registryNo'],
+    ]);
+    expect(await db.prisma.household.count({ where: { registryNo: { startsWith: 'T12-' } } })).toBe(0);
   });
 
   it('stops at a quote that is never closed, keeping the rows before it', async () => {
