@@ -6,7 +6,7 @@ export interface Reply<T = any> {
 }
 
 /** A tiny HTTP client for tests: real requests to the real API. */
-export function api(baseUrl: string, token?: string) {
+export function api(baseUrl: string, token?: string, defaultHeaders: Record<string, string> = {}) {
   async function call<T = any>(
     method: string,
     path: string,
@@ -16,6 +16,7 @@ export function api(baseUrl: string, token?: string) {
     const res = await fetch(baseUrl + path, {
       method,
       headers: {
+        ...defaultHeaders,
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...headers,
