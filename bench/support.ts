@@ -2,10 +2,9 @@
 // latency statistics, tables, the machine's description and clean-up that also runs on Ctrl-C.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { Client as PgClient } from 'pg';
@@ -167,7 +166,7 @@ export function workflowBundle(workflowsPath: string) {
 
 /** Worker options as the product's worker takes them from the environment (WORKER_MAX_CACHED_WORKFLOWS...). */
 export function productTuning(): WorkerTuning {
-  return workerTuning(loadConfig({ ...process.env, DATABASE_URL: undefined }));
+  return workerTuning(loadConfig());
 }
 
 export interface BenchStack {

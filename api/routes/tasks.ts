@@ -38,6 +38,9 @@ interface Task {
   action: string;
 }
 
+/** The round fields a task shows: a county's list holds hundreds of rounds, so not their policies and timestamps. */
+const ROUND_FIELDS = { id: true, villageCode: true, stage: true, stageDeadline: true, overdueSince: true } as const;
+
 /** What the caller must act on now: rounds waiting for them, objections to resolve, overdue stages. */
 export function tasksRouter(prisma: PrismaClient): Router {
   const r = Router();
@@ -56,12 +59,13 @@ export function tasksRouter(prisma: PrismaClient): Router {
             where: { status: 'OPEN', stage, villageCode: inScope },
             orderBy: { stageDeadline: 'asc' },
             take: q.limit,
+            select: ROUND_FIELDS,
           })
         : [],
       o.role === 'TOWNSHIP'
         ? prisma.objection.findMany({
             where: { status: 'OPEN', round: { status: 'OPEN', villageCode: inScope } },
-            include: { round: true },
+            select: { id: true, roundId: true, round: { select: ROUND_FIELDS } },
             orderBy: { filedAt: 'asc' },
             take: q.limit,
           })
@@ -73,6 +77,7 @@ export function tasksRouter(prisma: PrismaClient): Router {
             where: { status: 'OPEN', overdueSince: { not: null }, villageCode: inScope },
             orderBy: { stageDeadline: 'asc' },
             take: q.limit,
+            select: ROUND_FIELDS,
           }),
       // Supervision findings escalated to the caller; the county and administrators see every finding below them.
       prisma.supervisionFinding.findMany({
