@@ -18,24 +18,10 @@ import { uuidV7Source } from '../infra/import';
 import { seedDemoCounty } from '../infra/seed';
 import { buildDemoCounty } from '../infra/seed-data';
 import { createTestDatabase, type TestDatabase } from '../test/support/database';
+import { COLUMNS } from '../domain/csv';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '..');
-
-const COLUMNS = [
-  'registryNo',
-  'villageCode',
-  'headName',
-  'idNumber',
-  'size',
-  'category',
-  'status',
-  'cause',
-  'exitReason',
-  'registeredOn',
-  'exitedOn',
-  'phone',
-] as const;
 
 interface Row {
   registryNo: string;
