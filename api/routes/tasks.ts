@@ -2,11 +2,10 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Stage } from '../../domain/enums';
 import { FINDING_ACTIONS, FINDING_LABELS, type FindingKind } from '../../domain/supervision';
-import type { PrismaClient } from '../../infra/db';
-import { caller } from '../auth';
+import { Prisma, type PrismaClient } from '../../infra/db';
+import { caller, type Official } from '../auth';
 import { parseOr400 } from '../problem';
 import { codesWithin } from '../scope';
-import { findingScope } from './supervision';
 
 const WAITS_ON: Partial<Record<string, Stage>> = {
   VILLAGE: 'VILLAGE_ASSESSMENT',
@@ -14,8 +13,10 @@ const WAITS_ON: Partial<Record<string, Stage>> = {
   COUNTY: 'COUNTY_ANNOUNCEMENT',
 };
 
+type TaskKind = 'DECIDE' | 'RESOLVE_OBJECTION' | 'OVERDUE' | 'FINDING';
+
 interface Task {
-  kind: 'DECIDE' | 'RESOLVE_OBJECTION' | 'OVERDUE' | 'FINDING';
+  kind: TaskKind;
   /** Null for a finding that concerns no round (e.g. a household without a responsible person). */
   roundId: string | null;
   villageCode: string | null;
@@ -38,10 +39,130 @@ interface Task {
   action: string;
 }
 
-/** The round fields a task shows: a county's list holds hundreds of rounds, so not their policies and timestamps. */
-const ROUND_FIELDS = { id: true, villageCode: true, stage: true, stageDeadline: true, overdueSince: true } as const;
+/** One row of the task query: a round task, or a finding (the f* columns). */
+interface TaskRow {
+  kind: TaskKind;
+  roundId: string | null;
+  villageCode: string | null;
+  stage: Stage | null;
+  deadline: Date | null;
+  overdue: boolean;
+  objectionId: string | null;
+  fId: string | null;
+  fKind: string | null;
+  fSubjectKey: string | null;
+  fHouseholdId: string | null;
+  fTownshipCode: string | null;
+  fRole: string | null;
+  fScope: string | null;
+}
 
-/** What the caller must act on now: rounds waiting for them, objections to resolve, overdue stages. */
+/** `column` inside the caller's jurisdiction, as the code range an index serves (api/scope.ts). */
+function within(column: Prisma.Sql, scopeCode: string): Prisma.Sql {
+  const range = codesWithin(scopeCode);
+  return range.lt === undefined
+    ? Prisma.sql`${column} >= ${range.gte}`
+    : Prisma.sql`${column} >= ${range.gte} AND ${column} < ${range.lt}`;
+}
+
+const ROUND_COLUMNS = Prisma.sql`r."id" AS "roundId", r."villageCode", r."stage"::text AS "stage",
+  r."stageDeadline" AS "deadline", r."overdueSince" IS NOT NULL AS "overdue"`;
+const NO_FINDING = Prisma.sql`NULL::text AS "fId", NULL::text AS "fKind", NULL::text AS "fSubjectKey",
+  NULL::text AS "fHouseholdId", NULL::text AS "fTownshipCode", NULL::text AS "fRole", NULL::text AS "fScope"`;
+
+/**
+ * Everything the caller must act on, in one statement: each kind of task is its own index-served, limited branch,
+ * and PostgreSQL merges them by deadline, so the API maps at most `limit` rows (docs/BENCHMARKS.md, bench:reads).
+ */
+function taskQuery(o: Official, limit: number): Prisma.Sql {
+  const stage = WAITS_ON[o.role];
+  const villages = within(Prisma.sql`r."villageCode"`, o.scopeCode);
+  const branches: Prisma.Sql[] = [];
+  if (stage) {
+    branches.push(Prisma.sql`(SELECT 'DECIDE' AS "kind", ${ROUND_COLUMNS}, NULL::text AS "objectionId", ${NO_FINDING}
+      FROM "Round" r
+      WHERE r."status" = 'OPEN' AND r."stage" = ${stage}::"RoundStage" AND ${villages}
+      ORDER BY r."stageDeadline" LIMIT ${limit})`);
+  }
+  if (o.role === 'TOWNSHIP') {
+    branches.push(Prisma.sql`(SELECT 'RESOLVE_OBJECTION' AS "kind", ${ROUND_COLUMNS}, ob."id"::text AS "objectionId", ${NO_FINDING}
+      FROM "Objection" ob JOIN "Round" r ON r."id" = ob."roundId"
+      WHERE ob."status" = 'OPEN' AND r."status" = 'OPEN' AND ${villages}
+      ORDER BY ob."filedAt" LIMIT ${limit})`);
+  }
+  if (o.role !== 'VILLAGE') {
+    // Supervisors (township, county, admin) also see every overdue stage below them, once: a round they must decide
+    // or whose objection they must resolve is listed as that task instead.
+    const notTheirs = [
+      ...(stage ? [Prisma.sql`r."stage" <> ${stage}::"RoundStage"`] : []),
+      ...(o.role === 'TOWNSHIP'
+        ? [Prisma.sql`NOT EXISTS (SELECT 1 FROM "Objection" ob WHERE ob."roundId" = r."id" AND ob."status" = 'OPEN')`]
+        : []),
+    ];
+    branches.push(Prisma.sql`(SELECT 'OVERDUE' AS "kind", ${ROUND_COLUMNS}, NULL::text AS "objectionId", ${NO_FINDING}
+      FROM "Round" r
+      WHERE r."status" = 'OPEN' AND r."overdueSince" IS NOT NULL AND ${villages}
+        ${notTheirs.length > 0 ? Prisma.sql`AND ${Prisma.join(notTheirs, ' AND ')}` : Prisma.empty}
+      ORDER BY r."stageDeadline" LIMIT ${limit})`);
+  }
+  // Supervision findings escalated to the caller; the county and administrators see every finding below them.
+  const findingScope =
+    o.role === 'COUNTY' || o.role === 'ADMIN'
+      ? Prisma.sql`(${within(Prisma.sql`f."villageCode"`, o.scopeCode)}
+          OR (f."villageCode" IS NULL AND ${within(Prisma.sql`f."townshipCode"`, o.scopeCode)}))`
+      : Prisma.sql`f."escalatedToRole" = ${o.role}::"OfficialRole" AND ${within(Prisma.sql`f."escalatedToScope"`, o.scopeCode)}`;
+  branches.push(Prisma.sql`(SELECT 'FINDING' AS "kind", f."roundId", f."villageCode", f."detail"->>'stage' AS "stage",
+      f."openedAt" AS "deadline", true AS "overdue", NULL::text AS "objectionId",
+      f."id"::text AS "fId", f."kind" AS "fKind", f."subjectKey" AS "fSubjectKey", f."householdId"::text AS "fHouseholdId",
+      f."townshipCode" AS "fTownshipCode", f."escalatedToRole"::text AS "fRole", f."escalatedToScope" AS "fScope"
+    FROM "SupervisionFinding" f
+    WHERE f."status" = 'OPEN' AND ${findingScope}
+    ORDER BY f."openedAt", f."id" LIMIT ${limit})`);
+  return Prisma.sql`SELECT * FROM (${Prisma.join(branches, ' UNION ALL ')}) t
+    ORDER BY t."deadline" ASC NULLS LAST, COALESCE(t."roundId", t."fId") COLLATE "C", t."objectionId" COLLATE "C"
+    LIMIT ${limit}`;
+}
+
+function toTask(x: TaskRow, now: number): Task {
+  const round = { roundId: x.roundId, villageCode: x.villageCode, stage: x.stage, deadline: x.deadline };
+  switch (x.kind) {
+    case 'DECIDE':
+      return { kind: x.kind, ...round, overdue: x.overdue, action: `decide ${x.stage}` };
+    case 'RESOLVE_OBJECTION':
+      return {
+        kind: x.kind,
+        ...round,
+        overdue: x.overdue,
+        objectionId: x.objectionId as string,
+        action: 'resolve the objection',
+      };
+    case 'OVERDUE':
+      return { kind: x.kind, ...round, overdue: true, action: `follow up: ${x.stage} is past its deadline` };
+    case 'FINDING': {
+      const kind = x.fKind as FindingKind;
+      const openedAt = x.deadline as Date;
+      return {
+        kind: x.kind,
+        ...round,
+        overdue: true,
+        finding: {
+          id: x.fId as string,
+          kind,
+          label: FINDING_LABELS[kind] ?? kind,
+          subjectKey: x.fSubjectKey as string,
+          householdId: x.fHouseholdId,
+          townshipCode: x.fTownshipCode,
+          openedAt,
+          ageSeconds: Math.max(0, Math.floor((now - openedAt.getTime()) / 1000)),
+          escalatedTo: { role: x.fRole, scopeCode: x.fScope },
+        },
+        action: FINDING_ACTIONS[kind] ?? 'follow up the supervision finding',
+      };
+    }
+  }
+}
+
+/** What the caller must act on now: rounds waiting for them, objections to resolve, overdue stages, findings. */
 export function tasksRouter(prisma: PrismaClient): Router {
   const r = Router();
   r.get('/tasks', async (req, res) => {
@@ -51,114 +172,9 @@ export function tasksRouter(prisma: PrismaClient): Router {
       req.query,
       'query',
     );
-    const inScope = codesWithin(o.scopeCode);
-    const stage = WAITS_ON[o.role];
-    const [waiting, objections, overdue, findings] = await Promise.all([
-      stage
-        ? prisma.round.findMany({
-            where: { status: 'OPEN', stage, villageCode: inScope },
-            orderBy: { stageDeadline: 'asc' },
-            take: q.limit,
-            select: ROUND_FIELDS,
-          })
-        : [],
-      o.role === 'TOWNSHIP'
-        ? prisma.objection.findMany({
-            where: { status: 'OPEN', round: { status: 'OPEN', villageCode: inScope } },
-            select: { id: true, roundId: true, round: { select: ROUND_FIELDS } },
-            orderBy: { filedAt: 'asc' },
-            take: q.limit,
-          })
-        : [],
-      // Supervisors (township, county, admin) also see every overdue stage below them.
-      o.role === 'VILLAGE'
-        ? []
-        : prisma.round.findMany({
-            where: { status: 'OPEN', overdueSince: { not: null }, villageCode: inScope },
-            orderBy: { stageDeadline: 'asc' },
-            take: q.limit,
-            select: ROUND_FIELDS,
-          }),
-      // Supervision findings escalated to the caller; the county and administrators see every finding below them.
-      prisma.supervisionFinding.findMany({
-        where: {
-          status: 'OPEN',
-          ...(o.role === 'COUNTY' || o.role === 'ADMIN'
-            ? findingScope(o)
-            : { escalatedToRole: o.role, escalatedToScope: inScope }),
-        },
-        orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
-        take: q.limit,
-      }),
-    ]);
-    const tasks: Task[] = [];
-    const seen = new Set<string>();
-    for (const x of waiting) {
-      seen.add(x.id);
-      tasks.push({
-        kind: 'DECIDE',
-        roundId: x.id,
-        villageCode: x.villageCode,
-        stage: x.stage,
-        deadline: x.stageDeadline,
-        overdue: x.overdueSince !== null,
-        action: `decide ${x.stage}`,
-      });
-    }
-    for (const x of objections) {
-      tasks.push({
-        kind: 'RESOLVE_OBJECTION',
-        roundId: x.roundId,
-        villageCode: x.round.villageCode,
-        stage: x.round.stage,
-        deadline: x.round.stageDeadline,
-        overdue: x.round.overdueSince !== null,
-        objectionId: x.id,
-        action: 'resolve the objection',
-      });
-      seen.add(x.roundId);
-    }
-    for (const x of overdue) {
-      if (seen.has(x.id)) continue;
-      tasks.push({
-        kind: 'OVERDUE',
-        roundId: x.id,
-        villageCode: x.villageCode,
-        stage: x.stage,
-        deadline: x.stageDeadline,
-        overdue: true,
-        action: `follow up: ${x.stage} is past its deadline`,
-      });
-    }
+    const rows = await prisma.$queryRaw<TaskRow[]>(taskQuery(o, q.limit));
     const now = Date.now();
-    for (const f of findings) {
-      const kind = f.kind as FindingKind;
-      const stage = (f.detail as { stage?: Stage } | null)?.stage ?? null;
-      tasks.push({
-        kind: 'FINDING',
-        roundId: f.roundId,
-        villageCode: f.villageCode,
-        stage,
-        deadline: f.openedAt,
-        overdue: true,
-        finding: {
-          id: f.id,
-          kind,
-          label: FINDING_LABELS[kind] ?? f.kind,
-          subjectKey: f.subjectKey,
-          householdId: f.householdId,
-          townshipCode: f.townshipCode,
-          openedAt: f.openedAt,
-          ageSeconds: Math.max(0, Math.floor((now - f.openedAt.getTime()) / 1000)),
-          escalatedTo: { role: f.escalatedToRole, scopeCode: f.escalatedToScope },
-        },
-        action: FINDING_ACTIONS[kind] ?? 'follow up the supervision finding',
-      });
-    }
-    const t = (d: Date | null) => (d ? d.getTime() : Number.MAX_SAFE_INTEGER);
-    const key = (x: Task) => x.roundId ?? x.finding?.id ?? '';
-    tasks.sort((a, b) => t(a.deadline) - t(b.deadline) || key(a).localeCompare(key(b)));
-    res.json({ items: tasks.slice(0, q.limit) });
+    res.json({ items: rows.map((x) => toTask(x, now)) });
   });
   return r;
 }
