@@ -526,6 +526,13 @@ export function checkRow(record: CsvRecord, header: HeaderMap, rules: RowRules =
   if (headName === '') problems.push({ column: 'headName', message: 'missing' });
   else if (headName.length > MAX_TEXT)
     problems.push({ column: 'headName', message: `longer than ${MAX_TEXT} characters` });
+  for (const [column, value] of [
+    ['registryNo', registryNo],
+    ['headName', headName],
+  ] as const) {
+    // PostgreSQL cannot store a NUL character in text; refused here, it cannot fail the whole batch.
+    if (value.includes('\u0000')) problems.push({ column, message: 'contains a NUL character' });
+  }
   if (headName.includes('\uFFFD') || registryNo.includes('\uFFFD') || villageCode.includes('\uFFFD')) {
     problems.push({ column: null, message: 'contains bytes that are not UTF-8: save the file as "CSV UTF-8"' });
   }

@@ -1,12 +1,15 @@
 // `npm run cli -- import households <file.csv>` (docs/IMPORT.md): streams a county's registry export through the
 // pure parser and rules of domain/csv.ts, checks villages and duplicates against the registry one batch at a time,
-// and writes each batch set-based: one unnest() INSERT for the households, one for their IMPORT registry changes.
+// and writes each batch with the COPY protocol: one COPY for the households, one for their IMPORT registry changes.
 // Personal data stays out of every report, log line and error: rows are named by number and registry number.
 
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Client, type ClientBase } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import {
   checkRow,
   COLUMNS,
@@ -88,19 +91,31 @@ export interface ImportOptions {
 const VILLAGES_SQL = 'SELECT "code" FROM "Village" WHERE "code" = ANY($1::text[])';
 const EXISTING_SQL =
   'SELECT "idNumber", "registryNo" FROM "Household" WHERE "idNumber" = ANY($1::text[]) OR "registryNo" = ANY($2::text[])';
-// One statement per table and batch, rows passed as arrays. Ids are time-ordered (UUIDv7), so the primary keys and
-// RegistryChange's household index grow at their right edge instead of taking a random page per row.
-const INSERT_HOUSEHOLDS_SQL = `INSERT INTO "Household" ("id", "registryNo", "villageCode", "headName", "idNumber",
-  "phone", "size", "category", "status", "cause", "exitReason", "registeredOn", "exitedOn", "updatedAt")
-SELECT r.*, now()
-FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[],
-  $8::"HouseholdCategory"[], $9::"HouseholdStatus"[], $10::"PovertyCause"[], $11::"ExitReason"[], $12::timestamp[],
-  $13::timestamp[]) AS r`;
-const INSERT_CHANGES_SQL = `INSERT INTO "RegistryChange" ("id", "householdId", "source", "action", "toStatus",
-  "toCategory", "cause", "exitReason", "at")
-SELECT c.id, c.household, 'IMPORT', 'IMPORT', c.status, c.category, c.cause, c.reason, now()
-FROM unnest($1::uuid[], $2::uuid[], $3::"HouseholdStatus"[], $4::"HouseholdCategory"[], $5::"PovertyCause"[],
-  $6::"ExitReason"[]) AS c(id, household, status, category, cause, reason)`;
+// Each batch goes in with the COPY protocol, one COPY per table, in PostgreSQL's text format: the server's fastest
+// path for many rows (multi-row heap inserts, no statement per row, no array parameters to parse). Ids are
+// time-ordered (UUIDv7), so the primary keys and RegistryChange's household index grow at their right edge instead
+// of taking a random page per row.
+const COPY_HOUSEHOLDS_SQL = `COPY "Household" ("id", "registryNo", "villageCode", "headName", "idNumber", "phone",
+  "size", "category", "status", "cause", "exitReason", "registeredOn", "exitedOn", "updatedAt") FROM STDIN`;
+const COPY_CHANGES_SQL = `COPY "RegistryChange" ("id", "householdId", "source", "action", "toStatus", "toCategory",
+  "cause", "exitReason", "at") FROM STDIN`;
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** One value in COPY's text format: \N for NULL; backslash, tab and line breaks escaped. */
+export function copyValue(value: string | number | null): string {
+  if (value === null) return '\\N';
+  const text = String(value);
+  return COPY_SPECIAL.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c] as string) : text;
+}
+
+/** Sends rows (already in COPY text format, one line each) through COPY … FROM STDIN; resolves to the rows copied. */
+async function copyRows(client: ClientBase, sql: string, lines: string[]): Promise<number> {
+  const stream = client.query(copyFrom(sql));
+  await pipeline(Readable.from([lines.join('')]), stream);
+  return stream.rowCount;
+}
 
 /**
  * Time-ordered UUIDs (RFC 9562 version 7): 48 bits of Unix milliseconds, a 12-bit counter that keeps ids of the
@@ -261,38 +276,25 @@ export async function importHouseholds(
   }
 
   async function insert(rows: PendingRow[]): Promise<number> {
-    const households = rows.map((r) => r.household);
-    const column = <K extends keyof HouseholdInput>(key: K) => households.map((h) => h[key]);
-    const ids = households.map(() => nextId());
-    const status = column('status');
-    const category = column('category');
-    const cause = column('cause');
-    const exitReason = column('exitReason');
-    const result = await client.query({
-      name: 'jz-import-households',
-      text: INSERT_HOUSEHOLDS_SQL,
-      values: [
-        ids,
-        column('registryNo'),
-        column('villageCode'),
-        column('headName'),
-        column('idNumber'),
-        column('phone'),
-        column('size'),
-        category,
-        status,
-        cause,
-        exitReason,
-        column('registeredOn'),
-        column('exitedOn'),
-      ],
-    });
-    await client.query({
-      name: 'jz-import-changes',
-      text: INSERT_CHANGES_SQL,
-      values: [households.map(() => nextId()), ids, status, category, cause, exitReason],
-    });
-    return result.rowCount ?? 0;
+    const at = new Date().toISOString();
+    const households: string[] = [];
+    const changes: string[] = [];
+    for (const { household: h } of rows) {
+      const id = nextId();
+      households.push(
+        `${id}\t${copyValue(h.registryNo)}\t${copyValue(h.villageCode)}\t${copyValue(h.headName)}\t` +
+          `${copyValue(h.idNumber)}\t${copyValue(h.phone)}\t${h.size}\t${copyValue(h.category)}\t${h.status}\t` +
+          `${copyValue(h.cause)}\t${copyValue(h.exitReason)}\t${copyValue(h.registeredOn)}\t` +
+          `${copyValue(h.exitedOn)}\t${at}\n`,
+      );
+      changes.push(
+        `${nextId()}\t${id}\tIMPORT\tIMPORT\t${h.status}\t${copyValue(h.category)}\t${copyValue(h.cause)}\t` +
+          `${copyValue(h.exitReason)}\t${at}\n`,
+      );
+    }
+    const inserted = await copyRows(client, COPY_HOUSEHOLDS_SQL, households);
+    await copyRows(client, COPY_CHANGES_SQL, changes);
+    return inserted;
   }
 
   async function write(b: Batch): Promise<void> {

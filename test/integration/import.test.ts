@@ -62,6 +62,14 @@ function cli(...args: string[]): Promise<Run> {
 const HEADER =
   'registryNo,villageCode,headName,idNumber,size,category,status,cause,exitReason,registeredOn,exitedOn,phone';
 
+/** A query's name as the import issues it: a prepared statement's name, "COPY <table>" for a COPY, else its SQL. */
+function queryName(query: unknown): string {
+  const q = query as { name?: string; text?: string };
+  if (q.name) return q.name;
+  const copy = typeof q.text === 'string' ? /^COPY ("\w+")/.exec(q.text) : null;
+  return copy ? `COPY ${copy[1]}` : String(query);
+}
+
 async function household(registryNo: string) {
   return db.prisma.household.findUnique({ where: { registryNo }, include: { changes: true } });
 }
@@ -324,6 +332,21 @@ describe('importHouseholds in batches', () => {
     );
   });
 
+  it("stores names exactly, COPY's special characters included", async () => {
+    const names = ['王\\建国', '李\\N', '\\N', '张\t三', '赵\r\n四', '钱\\t五'];
+    const ids = names.map(() => newId());
+    const cell = (v: string) => `"${v}"`;
+    const lines = [
+      HEADER,
+      ...names.map((n, i) => `T13-${i},${VILLAGE},${cell(n)},${ids[i]},2,TARGETED,REGISTERED,ILLNESS,,,,`),
+      `"T13-\\N",${VILLAGE},孙,${newId()},2,TARGETED,REGISTERED,ILLNESS,,,,`,
+    ];
+    const summary = await importHouseholds(client, source(lines), {});
+    expect(summary).toMatchObject({ rows: names.length + 1, imported: names.length + 1, rejected: 0 });
+    for (const [i, name] of names.entries()) expect((await household(`T13-${i}`))?.headName).toBe(name);
+    expect((await household('T13-\\N'))?.headName).toBe('孙');
+  });
+
   it('a rejected row still claims its keys: a later row with the same ones is not imported in its place', async () => {
     const id = newId();
     const lines = [
@@ -351,12 +374,13 @@ describe('importHouseholds in batches', () => {
     ];
     const queries: string[] = [];
     const racing = {
-      query: async (...args: unknown[]) => {
-        const name = (args[0] as { name?: string }).name ?? String(args[0]);
+      query: (...args: unknown[]) => {
+        const name = queryName(args[0]);
         queries.push(name);
-        const result = await (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
-        if (name === 'jz-import-existing' && !queries.slice(0, -1).includes(name)) {
-          // Right after the first check: another writer registers row 4's head.
+        const result = (client.query as (...a: unknown[]) => unknown)(...args);
+        if (name !== 'jz-import-existing' || queries.slice(0, -1).includes(name)) return result;
+        // Right after the first check: another writer registers row 4's head.
+        return (result as Promise<unknown>).then(async (rows) => {
           await db.prisma.household.create({
             data: {
               registryNo: 'T10-other',
@@ -367,8 +391,8 @@ describe('importHouseholds in batches', () => {
               status: 'NOT_REGISTERED',
             },
           });
-        }
-        return result;
+          return rows;
+        });
       },
     } as unknown as Client;
     const summary = await importHouseholds(racing, source(lines), {});
@@ -378,12 +402,12 @@ describe('importHouseholds in batches', () => {
       [4, 'idNumber', 'this ID number is already in the registry (household T10-other)'],
     ]);
     // Insert refused, checked, insert refused again (the race), checked again, inserted.
-    expect(queries.filter((q) => q.startsWith('jz-import-existing') || q.startsWith('jz-import-households'))).toEqual([
-      'jz-import-households',
+    expect(queries.filter((q) => q === 'jz-import-existing' || q === 'COPY "Household"')).toEqual([
+      'COPY "Household"',
       'jz-import-existing',
-      'jz-import-households',
+      'COPY "Household"',
       'jz-import-existing',
-      'jz-import-households',
+      'COPY "Household"',
     ]);
     expect(await household('T10-0')).not.toBeNull();
     expect(await household('T10-3')).not.toBeNull();
@@ -397,14 +421,15 @@ describe('importHouseholds in batches', () => {
     const queries: string[] = [];
     const counting = {
       query: (...args: unknown[]) => {
-        queries.push((args[0] as { name?: string }).name ?? String(args[0]));
-        return (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
+        queries.push(queryName(args[0]));
+        return (client.query as (...a: unknown[]) => unknown)(...args);
       },
     } as unknown as Client;
     const summary = await importHouseholds(counting, source(lines), { batchSize: 5 });
     expect(summary).toMatchObject({ rows: 12, imported: 12, rejected: 0 });
     expect(queries.filter((q) => q === 'jz-import-existing')).toEqual([]);
-    expect(queries.filter((q) => q === 'jz-import-households')).toHaveLength(3);
+    expect(queries.filter((q) => q === 'COPY "Household"')).toHaveLength(3);
+    expect(queries.filter((q) => q === 'COPY "RegistryChange"')).toHaveLength(3);
   });
 
   it('--all-or-nothing rolls back batches already written when a later one has a bad row', async () => {

@@ -317,6 +317,13 @@ describe('checkRow', () => {
     expect(problemsOf({ status: '' })).toEqual([expect.stringMatching(/^status: missing: use REGISTERED/)]);
   });
 
+  it('refuses a NUL character in a name or registry number, which PostgreSQL cannot store', () => {
+    expect(problemsOf({ headName: '王\u0000建国', registryNo: 'R\u00001' })).toEqual([
+      'registryNo: contains a NUL character',
+      'headName: contains a NUL character',
+    ]);
+  });
+
   it('checks the ID number: form, birth date and check character', () => {
     expect(problemsOf({ idNumber: '62052219700101123' })).toEqual([
       'idNumber: must be 18 characters: 17 digits and a digit or X',
