@@ -34,6 +34,11 @@ import { CATEGORY_LABELS, CAUSE_LABELS, EXIT_REASON_LABELS } from '../domain/enu
 
 /** Rows per database round: big enough that round trips vanish, small enough to keep memory flat. */
 export const BATCH_SIZE = 5000;
+/**
+ * Connections the CLI writes on at once: two keep PostgreSQL busy on a second core while the CLI parses
+ * (docs/BENCHMARKS.md, bench:import). More only help with more cores.
+ */
+export const CONNECTIONS = 2;
 /** Errors listed in the --json summary; the report (stderr or --report) has them all. */
 export const MAX_LISTED_ERRORS = 1000;
 /** Files at least this large show progress even when stderr is not a terminal. */
@@ -83,6 +88,12 @@ export interface ImportOptions {
   batchSize?: number;
   /** YYYY-MM-DD; dates after it are refused. Defaults to the local date. */
   today?: string;
+  /**
+   * More connections to the same database: batches are then written on all of them at once, each in its own
+   * transaction, so that PostgreSQL works on several cores while this process parses. Not used with allOrNothing,
+   * which is one transaction.
+   */
+  moreClients?: ClientBase[];
   /** Called once per batch with that batch's errors, in row order (for the report). */
   onRowErrors?: (errors: ImportRowError[]) => void;
   onProgress?: (progress: ImportProgress) => void;
@@ -206,7 +217,13 @@ export async function importHouseholds(
   let header: HeaderMap | null = null;
   let recordNo = 0;
   let batch: Batch = { rows: [], errors: [], rejected: 0 };
-  let writing: Promise<void> = Promise.resolve();
+  // Connections not writing a batch now, and the batches waiting for one.
+  const idle: ClientBase[] = allOrNothing ? [client] : [client, ...(options.moreClients ?? [])];
+  const queued: ((conn: ClientBase) => void)[] = [];
+  // Every batch handed over, reported in file order whichever connection finishes first.
+  let reported: Promise<void> = Promise.resolve();
+  let failed: { error: unknown } | null = null;
+  const writing = new Set<Promise<number>>();
   // With --all-or-nothing the first rejected row ends the writing; the rest is still checked for the report.
   let anyRejected = false;
 
@@ -223,7 +240,7 @@ export async function importHouseholds(
     b.errors.push({ row, registryNo: registryNo === null ? null : detachString(registryNo), column, message });
   }
 
-  async function checkVillages(b: Batch): Promise<PendingRow[]> {
+  async function checkVillages(client: ClientBase, b: Batch): Promise<PendingRow[]> {
     const unknown = [...new Set(b.rows.map((r) => r.household.villageCode))].filter((c) => !villages.has(c));
     if (unknown.length > 0) {
       const found = await client.query<{ code: string }>({
@@ -249,7 +266,7 @@ export async function importHouseholds(
     });
   }
 
-  async function dropExisting(b: Batch, rows: PendingRow[]): Promise<PendingRow[]> {
+  async function dropExisting(client: ClientBase, b: Batch, rows: PendingRow[]): Promise<PendingRow[]> {
     const existing = await client.query<{ idNumber: string; registryNo: string }>({
       name: 'jz-import-existing',
       text: EXISTING_SQL,
@@ -275,7 +292,7 @@ export async function importHouseholds(
     });
   }
 
-  async function insert(rows: PendingRow[]): Promise<number> {
+  async function insert(client: ClientBase, rows: PendingRow[]): Promise<number> {
     const at = new Date().toISOString();
     const households: string[] = [];
     const changes: string[] = [];
@@ -297,21 +314,23 @@ export async function importHouseholds(
     return inserted;
   }
 
-  async function write(b: Batch): Promise<void> {
-    let rows = b.rows.length > 0 ? await checkVillages(b) : [];
+  /** Writes one batch in its own transaction (a savepoint with allOrNothing); resolves to the rows inserted. */
+  async function write(client: ClientBase, b: Batch): Promise<number> {
+    let rows = b.rows.length > 0 ? await checkVillages(client, b) : [];
     let inserted = 0;
     const nothingToWrite = () => allOrNothing && (anyRejected || b.rejected > 0);
     // Rows already in the registry are rare, and the unique indexes find them while inserting anyway: so a batch is
     // inserted straight away, and the duplicate query runs only when the insert was refused (then the batch is
     // rolled back, its clashing rows reported and the others inserted), or when nothing is to be written but the
-    // report must still name the rows already in the registry. That saves two index probes a row.
+    // report must still name the rows already in the registry. That saves two index probes a row. Batches never
+    // clash with each other: a key seen twice in the file was refused before any batch was formed.
     let check = nothingToWrite();
     for (let attempt = 1; rows.length > 0; attempt++) {
       await client.query(txn.begin);
       try {
-        if (check) rows = await dropExisting(b, rows);
+        if (check) rows = await dropExisting(client, b, rows);
         if (nothingToWrite()) anyRejected = true;
-        else if (rows.length > 0) inserted = await insert(rows);
+        else if (rows.length > 0) inserted = await insert(client, rows);
         await client.query(txn.commit);
         break;
       } catch (err) {
@@ -322,7 +341,12 @@ export async function importHouseholds(
         check = true;
       }
     }
+    // Before the connection is handed on: with allOrNothing the next batch must know.
     if (b.rejected > 0) anyRejected = true;
+    return inserted;
+  }
+
+  function report(b: Batch, inserted: number): void {
     b.errors.sort((x, y) => x.row - y.row);
     errorCount += b.errors.length;
     for (const e of b.errors) if (listed.length < MAX_LISTED_ERRORS) listed.push(e);
@@ -332,13 +356,45 @@ export async function importHouseholds(
     options.onProgress?.({ ...progress });
   }
 
-  function flush(): Promise<void> {
+  function connection(): Promise<ClientBase> {
+    const conn = idle.pop();
+    return conn ? Promise.resolve(conn) : new Promise((resolve) => queued.push(resolve));
+  }
+
+  function release(conn: ClientBase): void {
+    const next = queued.shift();
+    if (next) next(conn);
+    else idle.push(conn);
+  }
+
+  /**
+   * Hands the batch to the next idle connection, waiting for one if all are writing: parsing goes on while the
+   * batches are written, never more than one batch ahead of the connections.
+   */
+  async function flush(): Promise<void> {
+    if (failed) throw failed.error;
     const b = batch;
     batch = { rows: [], errors: [], rejected: 0 };
-    writing = writing.then(() => write(b));
+    const conn = await connection();
+    const written = write(conn, b).then(
+      (inserted) => {
+        release(conn);
+        return inserted;
+      },
+      (error: unknown) => {
+        failed ??= { error };
+        release(conn);
+        throw error;
+      },
+    );
+    writing.add(written);
+    written.then(
+      () => writing.delete(written),
+      () => writing.delete(written),
+    );
+    reported = reported.then(async () => report(b, await written));
     // Marks the rejection as handled until it is awaited, so parsing on meanwhile does not crash the process.
-    writing.catch(() => undefined);
-    return writing;
+    reported.catch(() => undefined);
   }
 
   async function onRecord(record: CsvRecord): Promise<void> {
@@ -359,12 +415,7 @@ export async function importHouseholds(
       for (const p of [...check.problems, ...clashes]) reject(batch, recordNo, name, p.column, p.message);
       batch.rejected++;
     }
-    if (batch.rows.length + batch.rejected >= batchSize) {
-      // Waits for the batch before the one just handed over: one batch is written while the next is parsed.
-      const previous = writing;
-      void flush();
-      await previous;
-    }
+    if (batch.rows.length + batch.rejected >= batchSize) await flush();
   }
 
   if (allOrNothing) await client.query('BEGIN');
@@ -395,7 +446,7 @@ export async function importHouseholds(
       batch.rejected++;
     }
     await flush();
-    await writing;
+    await reported;
 
     let rolledBack = false;
     if (allOrNothing) {
@@ -413,7 +464,8 @@ export async function importHouseholds(
       seconds: (performance.now() - started) / 1000,
     };
   } catch (err) {
-    await writing.catch(() => undefined);
+    // No batch may still be using a connection when the caller closes it.
+    await Promise.allSettled([...writing]);
     if (allOrNothing) await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   }
@@ -453,7 +505,7 @@ function valueList(labels: Record<string, string>, indent: string): string {
 }
 
 export const IMPORT_USAGE = `Usage:
-  npm run cli -- import households <file.csv> [--all-or-nothing] [--report <file>] [--json]
+  npm run cli -- import households <file.csv> [--all-or-nothing] [--report <file>] [--json] [--connections N]
 
 Imports a registry export (UTF-8 CSV with a header row) into the household registry. Every row is checked;
 valid rows are imported and each rejected row is reported by row number and registry number (ID and phone
@@ -463,6 +515,7 @@ Options:
   --all-or-nothing   import nothing unless every row is valid
   --report <file>    write the per-row error report to <file> instead of stderr
   --json             print a machine-readable summary on stdout
+  --connections N    database connections writing at once (default ${CONNECTIONS}; 1 with --all-or-nothing)
 
 Columns (header in English or Chinese, any order; * = the header must have it):
 ${COLUMNS.map((c) => {
@@ -490,6 +543,8 @@ export interface ImportCommandOptions {
   report?: string;
   json: boolean;
   batchSize?: number;
+  /** Database connections writing batches at once (1 with allOrNothing). */
+  connections?: number;
 }
 
 /** Reads just enough of the file to check its header, so that a bad file fails before the database starts. */
@@ -605,17 +660,21 @@ export async function runImportCommand(
   try {
     const db = await openDatabase();
     try {
-      const client = new Client({ connectionString: db.url });
-      await client.connect();
+      const count = options.allOrNothing ? 1 : (options.connections ?? CONNECTIONS);
+      const clients = Array.from({ length: count }, () => new Client({ connectionString: db.url }));
       try {
-        summary = await importHouseholds(client, fs.createReadStream(file, { highWaterMark: 1024 * 1024 }), {
+        await Promise.all(clients.map((c) => c.connect()));
+        const [client, ...moreClients] = clients as [Client, ...Client[]];
+        // Chunks of 64 KiB: parsing one takes a few milliseconds, so the connections' answers are never kept waiting.
+        summary = await importHouseholds(client, fs.createReadStream(file, { highWaterMark: 64 * 1024 }), {
           allOrNothing: options.allOrNothing,
           batchSize: options.batchSize,
+          moreClients,
           onRowErrors: writeReport,
           onProgress: (p) => progress?.update(p),
         });
       } finally {
-        await client.end();
+        await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
       }
     } finally {
       await db.stop();

@@ -29,6 +29,7 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       'all-or-nothing': { type: 'boolean', default: false },
       report: { type: 'string' },
+      connections: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -39,7 +40,10 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (verb !== 'households' || !arg || positionals.length > 3) throw new UsageError(IMPORT_USAGE);
-    const options = { allOrNothing: values['all-or-nothing'], report: values.report, json: values.json };
+    const connections = values.connections === undefined ? undefined : Number(values.connections);
+    if (connections !== undefined && !(Number.isInteger(connections) && connections >= 1 && connections <= 16))
+      throw new UsageError(`--connections must be a whole number from 1 to 16.\n${IMPORT_USAGE}`);
+    const options = { allOrNothing: values['all-or-nothing'], report: values.report, json: values.json, connections };
     return runImportCommand(arg, options, () => attachDatabase(loadConfig()));
   }
   if (values.help || noun !== 'official' || !verb) throw new UsageError(USAGE);

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { makeIdNumber } from '../../domain/idNumber';
 import { importHouseholds, uuidV7Source } from '../../infra/import';
 import { seedDemoCounty } from '../../infra/seed';
@@ -345,6 +346,66 @@ describe('importHouseholds in batches', () => {
     expect(summary).toMatchObject({ rows: names.length + 1, imported: names.length + 1, rejected: 0 });
     for (const [i, name] of names.entries()) expect((await household(`T13-${i}`))?.headName).toBe(name);
     expect((await household('T13-\\N'))?.headName).toBe('孙');
+  });
+
+  it('writes batches on several connections at once and still reports them in file order', async () => {
+    const more = [new Client({ connectionString: db.url }), new Client({ connectionString: db.url })];
+    await Promise.all(more.map((c) => c.connect()));
+    try {
+      const ids = Array.from({ length: 60 }, newId);
+      const lines = [HEADER, ...ids.map((id, i) => `T14-${i},${VILLAGE},甲,${id},2,TARGETED,REGISTERED,ILLNESS,,,,`)];
+      lines[4] = `T14-3,${VILLAGE},乙,${SEEDED.idNumber},2,TARGETED,REGISTERED,ILLNESS,,,,`; // in the registry
+      lines[25] = `T14-24,${VILLAGE},丙,${ids[24]},0,TARGETED,REGISTERED,ILLNESS,,,,`; // bad size
+      lines[58] = `T14-57,999999999999,丁,${ids[57]},2,TARGETED,REGISTERED,ILLNESS,,,,`; // no such village
+      const reported: number[] = [];
+      const progress: number[] = [];
+      const summary = await importHouseholds(client, source(lines), {
+        batchSize: 4,
+        moreClients: more,
+        onRowErrors: (errors) => reported.push(...errors.map((e) => e.row)),
+        onProgress: (p) => progress.push(p.imported + p.rejected),
+      });
+      expect(summary).toMatchObject({ rows: 60, imported: 57, rejected: 3, rolledBack: false });
+      expect(reported).toEqual([5, 26, 59]);
+      expect(progress).toEqual([...progress].sort((a, b) => a - b));
+      expect(await db.prisma.household.count({ where: { registryNo: { startsWith: 'T14-' } } })).toBe(57);
+      expect(
+        await db.prisma.registryChange.count({ where: { household: { registryNo: { startsWith: 'T14-' } } } }),
+      ).toBe(57);
+    } finally {
+      await Promise.all(more.map((c) => c.end()));
+    }
+  });
+
+  it('stops at a database failure on one connection while others write, and leaves no query running', async () => {
+    const other = new Client({ connectionString: db.url });
+    await other.connect();
+    const broken = {
+      query: (...args: unknown[]) => {
+        // The database refuses this connection's history rows: a COPY into a table that is not there.
+        const query =
+          queryName(args[0]) === 'COPY "RegistryChange"' ? copyFrom('COPY "NoSuchTable" FROM STDIN') : args[0];
+        return (other.query as (...a: unknown[]) => unknown)(query, ...args.slice(1));
+      },
+    } as unknown as Client;
+    try {
+      const ids = Array.from({ length: 40 }, newId);
+      const lines = [HEADER, ...ids.map((id, i) => `T15-${i},${VILLAGE},甲,${id},2,TARGETED,REGISTERED,ILLNESS,,,,`)];
+      await expect(importHouseholds(client, source(lines), { batchSize: 4, moreClients: [broken] })).rejects.toThrow(
+        'relation "NoSuchTable" does not exist',
+      );
+      // Both connections are free again: nothing of the failed batch was kept, and each still answers.
+      expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      expect((await other.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      const kept = await db.prisma.household.count({ where: { registryNo: { startsWith: 'T15-' } } });
+      const changes = await db.prisma.registryChange.count({
+        where: { household: { registryNo: { startsWith: 'T15-' } } },
+      });
+      expect(kept).toBe(changes);
+      expect(kept).toBeLessThan(40);
+    } finally {
+      await other.end();
+    }
   });
 
   it('a rejected row still claims its keys: a later row with the same ones is not imported in its place', async () => {
