@@ -39,25 +39,57 @@ export interface AuthLimits {
 export const DEFAULT_AUTH_LIMITS: AuthLimits = { failures: 20, windowMs: 60_000 };
 
 /**
+ * Failed attempts per client address in fixed windows. Expired windows are dropped when their address comes back
+ * and, once more than `pruneAbove` addresses are held, all at once on the next failure: memory stays bounded by the
+ * addresses that failed within one window.
+ */
+export class FailureCounter {
+  private readonly windows = new Map<string, { count: number; resetAt: number }>();
+
+  constructor(
+    private readonly limits: AuthLimits,
+    private readonly pruneAbove = 1000,
+  ) {}
+
+  /** Addresses currently held. */
+  get size(): number {
+    return this.windows.size;
+  }
+
+  /** Milliseconds until the address may try again, or 0 when it is not blocked. */
+  blockedFor(key: string, now: number): number {
+    const w = this.windows.get(key);
+    if (w && w.resetAt <= now) this.windows.delete(key);
+    else if (w && w.count >= this.limits.failures) return w.resetAt - now;
+    return 0;
+  }
+
+  record(key: string, now: number): void {
+    if (this.windows.size > this.pruneAbove) {
+      for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
+    }
+    const w = this.windows.get(key);
+    if (w && w.resetAt > now) w.count++;
+    else this.windows.set(key, { count: 1, resetAt: now + this.limits.windowMs });
+  }
+}
+
+/**
  * Bearer-token authentication against hashed tokens. Failed attempts are counted per client address in
  * a fixed window; past the limit the address gets 429 until the window ends.
  */
 export function authenticate(prisma: PrismaClient, limits: AuthLimits = DEFAULT_AUTH_LIMITS): RequestHandler {
-  const failures = new Map<string, { count: number; resetAt: number }>();
+  const failures = new FailureCounter(limits);
   return async (req: Request, res: Response, next: NextFunction) => {
     const key = req.ip ?? 'unknown';
     const now = Date.now();
-    const entry = failures.get(key);
-    if (entry && entry.resetAt <= now) failures.delete(key);
-    const current = failures.get(key);
-    if (current && current.count >= limits.failures) {
-      res.setHeader('Retry-After', String(Math.ceil((current.resetAt - now) / 1000)));
+    const blocked = failures.blockedFor(key, now);
+    if (blocked > 0) {
+      res.setHeader('Retry-After', String(Math.ceil(blocked / 1000)));
       return sendProblem(res, 429, 'Too Many Requests', 'Too many failed authentication attempts; try again later.');
     }
     const fail = (detail: string) => {
-      const e = failures.get(key) ?? { count: 0, resetAt: now + limits.windowMs };
-      e.count++;
-      failures.set(key, e);
+      failures.record(key, now);
       res.setHeader('WWW-Authenticate', 'Bearer');
       sendProblem(res, 401, 'Unauthorized', detail);
     };
