@@ -1,4 +1,5 @@
-// Malformed bodies to every decision endpoint, generated deterministically from a seed: wrong types, missing
+// Malformed bodies to every decision endpoint, to starting a campaign and to assigning responsibility, generated
+// deterministically from a seed: wrong types, missing
 // fields, huge strings, deep nesting, invalid UTF-8, NUL and unpaired surrogates, non-JSON, SQL and script
 // injection, bad ID checksums, impossible votes and dates, prototype-pollution keys, odd content types.
 // Every answer must be a 4xx application/problem+json without a stack trace, and nothing may be written.
@@ -235,6 +236,8 @@ function badIdNumbers(): string[] {
 
 interface Endpoint {
   name: string;
+  /** POST unless named. */
+  method?: 'PUT';
   path: string;
   token: string;
   base: Json;
@@ -465,7 +468,8 @@ function rawCases(e: Endpoint): Case[] {
   for (const encoding of ['gzip', 'deflate', 'br', 'x-custom']) {
     cases.push({ name: `content-encoding ${encoding} (not)`, body: base, headers: { 'content-encoding': encoding } });
   }
-  for (const key of ['', 'x'.repeat(201), 'tab\there', 'clé']) {
+  // Idempotency-Key belongs to POST; a PUT is idempotent by itself (the same assignment again changes nothing).
+  for (const key of e.method === 'PUT' ? [] : ['', 'x'.repeat(201), 'tab\there', 'clé']) {
     cases.push({
       name: `Idempotency-Key ${JSON.stringify(key.slice(0, 20))}`,
       body: base,
@@ -762,6 +766,55 @@ beforeAll(async () => {
       objects: [[]],
       freeText: [['reason']],
     },
+    {
+      name: 'POST /campaigns',
+      path: '/campaigns',
+      token: county.token,
+      base: {
+        name: '2026年动态调整',
+        year: 2026,
+        villages: [vStart],
+        policy: { publicityPeriod: '1 hour', stageDeadline: '1 hour' },
+      },
+      fields: [
+        { path: ['name'], kind: 'text', required: true },
+        // Every invalid count (negative, fractional, huge, not a number) is outside 2000–2100 too.
+        { path: ['year'], kind: 'count', required: true },
+        { path: ['villages'], kind: 'array', required: true },
+        { path: ['villages', 0], kind: 'villageCode', required: true },
+        { path: ['policy'], kind: 'object', required: false },
+        { path: ['policy', 'publicityPeriod'], kind: 'duration', required: false },
+        { path: ['policy', 'stageDeadline'], kind: 'duration', required: false },
+      ],
+      objects: [[], ['policy']],
+      freeText: [['name']],
+      extra: [
+        { name: 'year 1999', body: { name: '旧', year: 1999, villages: 'ALL' } },
+        { name: 'villages "all"', body: { name: '全县', year: 2026, villages: 'all' } },
+        { name: 'no villages', body: { name: '空', year: 2026, villages: [] } },
+        { name: 'a village twice', body: { name: '重复', year: 2026, villages: [vStart, vStart] } },
+        { name: 'a village of another county', body: { name: '外县', year: 2026, villages: ['620523100201'] } },
+      ],
+    },
+    ...(['village', 'household'] as const).map((subject): Endpoint => ({
+      name: `PUT ${subject} responsibility`,
+      method: 'PUT',
+      path: subject === 'village' ? `/villages/${vStart}/responsibility` : `/households/${a2!.id}/responsibility`,
+      token: county.token,
+      base: { unit: '县农业农村局', personName: '李帮扶', personPhone: '0938-6512345', note: '结对帮扶' },
+      fields: [
+        { path: ['unit'], kind: 'text', required: true },
+        { path: ['personName'], kind: 'text', required: true },
+        { path: ['personPhone'], kind: 'optText', required: false },
+        { path: ['note'], kind: 'optText', required: false },
+      ],
+      objects: [[]],
+      freeText: [['unit'], ['personName'], ['note']],
+      extra: [
+        { name: 'a phone of letters', body: { unit: '局', personName: '李', personPhone: 'call me' } },
+        { name: 'a 101-character unit', body: { unit: '局'.repeat(101), personName: '李' } },
+      ],
+    })),
   ];
 }, 120_000);
 
@@ -788,7 +841,7 @@ async function send(e: Endpoint, c: Case): Promise<Outcome> {
   try {
     // A request that never gets an answer (a decision stuck in its workflow) is a fault, not a test timeout.
     const res = await fetch(stack.baseUrl + e.path, {
-      method: 'POST',
+      method: e.method ?? 'POST',
       headers,
       body: c.body,
       signal: AbortSignal.timeout(ANSWER_WITHIN_MS),
@@ -837,6 +890,9 @@ const ENDPOINTS = [
   'POST township-review',
   'POST county-announcement',
   'POST cancel',
+  'POST /campaigns',
+  'PUT village responsibility',
+  'PUT household responsibility',
 ];
 
 describe.each(ENDPOINTS)('%s', (name) => {

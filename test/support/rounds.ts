@@ -81,16 +81,19 @@ export function expectProblem(r: Reply, status: number, detail?: RegExp) {
 /** Row counts of everything a decision can write. */
 export async function rowCounts(stack: Stack) {
   const p = stack.db.prisma;
-  const [rounds, proposals, objections, decisions, notices, households, registryChanges] = await Promise.all([
-    p.round.count(),
-    p.proposal.count(),
-    p.objection.count(),
-    p.decision.count(),
-    p.notice.count(),
-    p.household.count(),
-    p.registryChange.count(),
-  ]);
-  return { rounds, proposals, objections, decisions, notices, households, registryChanges };
+  const [rounds, proposals, objections, decisions, notices, households, registryChanges, campaigns, assignments] =
+    await Promise.all([
+      p.round.count(),
+      p.proposal.count(),
+      p.objection.count(),
+      p.decision.count(),
+      p.notice.count(),
+      p.household.count(),
+      p.registryChange.count(),
+      p.campaign.count(),
+      p.responsibilityAssignment.count(),
+    ]);
+  return { rounds, proposals, objections, decisions, notices, households, registryChanges, campaigns, assignments };
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight; results keep the order of `items`. */
