@@ -196,5 +196,13 @@ export function createSupervisionActivities({ prisma, client }: SupervisionActiv
     return sent;
   }
 
-  return { sweepFindings, escalateFindingsToRounds };
+  /** Deletes the Idempotency-Key records created before the cutoff (answered or long abandoned); returns how many. */
+  async function purgeIdempotencyRecords(input: { createdBefore: string }): Promise<number> {
+    const { count } = await prisma.idempotencyRecord.deleteMany({
+      where: { createdAt: { lt: new Date(input.createdBefore) } },
+    });
+    return count;
+  }
+
+  return { sweepFindings, escalateFindingsToRounds, purgeIdempotencyRecords };
 }

@@ -85,7 +85,15 @@ export function createApp(deps: AppDeps): Express {
   v1.use(tasksRouter(prisma));
   v1.use(campaignsRouter({ prisma, client, taskQueue: deps.taskQueue }));
   v1.use(responsibilityRouter(prisma));
-  v1.use(supervisionRouter({ prisma, client, taskQueue: deps.taskQueue, policy: deps.supervision?.policy }));
+  v1.use(
+    supervisionRouter({
+      prisma,
+      client,
+      taskQueue: deps.taskQueue,
+      policy: deps.supervision?.policy,
+      idempotencyRetention: deps.supervision?.idempotencyRetention,
+    }),
+  );
   v1.use(exitPlanRouter({ prisma, exitPoorShareThreshold: deps.supervision?.exitPoorShareThreshold }));
 
   app.use('/api/v1', v1);

@@ -49,7 +49,11 @@ export const DEFAULT_SUPERVISION_POLICY: SupervisionPolicy = {
 
 export interface SweepInput {
   policy?: Partial<SupervisionPolicy>;
+  /** Idempotency records older than this are deleted by the sweep (a retried POST older than it is new again). */
+  idempotencyRetention?: string;
 }
+
+export const DEFAULT_IDEMPOTENCY_RETENTION = '7 days';
 
 export interface KindCounts {
   /** Findings first recorded by this sweep. */
@@ -69,6 +73,8 @@ export interface SweepSummary {
   byKind: Record<FindingKind, KindCounts>;
   /** Newly opened findings sent to their round's trail. */
   escalatedToRounds: number;
+  /** Idempotency records past their retention, deleted by this sweep (absent from sweeps before it did this). */
+  idempotencyRecordsPurged?: number;
 }
 
 /** Who must act on an overdue stage, by stage. Publicities overrun only while the township has objections to settle. */

@@ -59,6 +59,7 @@ export const ZEnv = z.object({
     .default('Asia/Shanghai'),
   SUPERVISION_OBJECTION_STALE_AFTER: zDuration.default('7 days'),
   SUPERVISION_ROUND_STUCK_AFTER: zDuration.default('14 days'),
+  IDEMPOTENCY_RETENTION: zDuration.default('7 days'),
   EXIT_POOR_SHARE_THRESHOLD: z.coerce.number().gt(0).lt(1).default(0.03),
 });
 export type TEnv = z.infer<typeof ZEnv>;

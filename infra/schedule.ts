@@ -20,6 +20,8 @@ export interface SupervisionScheduleOptions {
   timezone: string;
   taskQueue: string;
   policy?: Partial<SupervisionPolicy>;
+  /** How long Idempotency-Key answers are kept; the sweep deletes older ones. */
+  idempotencyRetention?: string;
   scheduleId?: string;
 }
 
@@ -35,7 +37,12 @@ export async function ensureSupervisionSchedule(
     workflowType: supervisionSweepWorkflow,
     workflowId: SWEEP_WORKFLOW_ID,
     taskQueue: options.taskQueue,
-    args: [options.policy ? { policy: options.policy } : {}],
+    args: [
+      {
+        ...(options.policy ? { policy: options.policy } : {}),
+        ...(options.idempotencyRetention ? { idempotencyRetention: options.idempotencyRetention } : {}),
+      },
+    ],
     staticSummary: 'Supervision sweep (督查)',
   };
   // A sweep still running when the next is due makes the next one pointless; a missed day is caught up once.
@@ -59,6 +66,7 @@ export async function ensureSupervisionSchedule(
 export interface SupervisionSettings {
   policy: SupervisionPolicy;
   exitPoorShareThreshold: number;
+  idempotencyRetention: string;
 }
 
 export function supervisionSettings(config: Config): SupervisionSettings {
@@ -68,6 +76,7 @@ export function supervisionSettings(config: Config): SupervisionSettings {
       roundStuckAfter: config.SUPERVISION_ROUND_STUCK_AFTER,
     },
     exitPoorShareThreshold: config.EXIT_POOR_SHARE_THRESHOLD,
+    idempotencyRetention: config.IDEMPOTENCY_RETENTION,
   };
 }
 
@@ -77,5 +86,6 @@ export function supervisionScheduleOptions(config: Config): SupervisionScheduleO
     timezone: config.SUPERVISION_TIMEZONE,
     taskQueue: config.TASK_QUEUE,
     policy: supervisionSettings(config).policy,
+    idempotencyRetention: config.IDEMPOTENCY_RETENTION,
   };
 }

@@ -1,10 +1,12 @@
 // The supervision sweep (督查): run daily by a Temporal Schedule (infra/schedule.ts) or on demand from the API.
 // Each kind of finding is one set-based activity; the sweep's time is the workflow's time, so the activities
 // agree on "now" and a retried activity repeats exactly what the first attempt did.
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import { durationMs } from '../domain/duration';
 import {
   chinaYear,
+  DEFAULT_IDEMPOTENCY_RETENTION,
   DEFAULT_SUPERVISION_POLICY,
   FINDING_KINDS,
   type KindCounts,
@@ -14,7 +16,9 @@ import {
   type SweepSummary,
 } from '../domain/supervision';
 
-const { sweepFindings, escalateFindingsToRounds } = proxyActivities<ReturnType<typeof createActivities>>({
+const { sweepFindings, escalateFindingsToRounds, purgeIdempotencyRecords } = proxyActivities<
+  ReturnType<typeof createActivities>
+>({
   // One statement over the whole registry: minutes at national scale, never hours.
   startToCloseTimeout: '30 minutes',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10 },
@@ -35,5 +39,13 @@ export async function supervisionSweepWorkflow(input: SweepInput = {}): Promise<
     byKind[kind] = await sweepFindings({ kind, sweepId, at, year, policy });
   }
   const escalatedToRounds = await escalateFindingsToRounds({ sweepId, at });
-  return { sweepId, at, year, policy, byKind, escalatedToRounds };
+  const summary: SweepSummary = { sweepId, at, year, policy, byKind, escalatedToRounds };
+  // Housekeeping, daily with the sweep: the answers kept for Idempotency-Key retries are not kept for ever.
+  if (patched('sweep-purges-idempotency-records')) {
+    const retention = durationMs(input.idempotencyRetention ?? DEFAULT_IDEMPOTENCY_RETENTION);
+    summary.idempotencyRecordsPurged = await purgeIdempotencyRecords({
+      createdBefore: new Date(now - retention).toISOString(),
+    });
+  }
+  return summary;
 }

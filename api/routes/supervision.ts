@@ -47,6 +47,8 @@ export interface SupervisionDeps {
   taskQueue: string;
   /** Thresholds of a sweep run from the API when the request names none (the schedule's, from config). */
   policy?: SupervisionPolicy;
+  /** How long Idempotency-Key answers are kept (config IDEMPOTENCY_RETENTION); the sweep deletes older ones. */
+  idempotencyRetention?: string;
 }
 
 /** Findings an official may see: those about a village in their jurisdiction (or a township, for township-wide ones). */
@@ -94,7 +96,13 @@ export function findingView(f: {
 }
 
 /** GET /supervision/findings and POST /supervision/sweeps. */
-export function supervisionRouter({ prisma, client, taskQueue, policy }: SupervisionDeps): Router {
+export function supervisionRouter({
+  prisma,
+  client,
+  taskQueue,
+  policy,
+  idempotencyRetention,
+}: SupervisionDeps): Router {
   const r = Router();
 
   r.get('/supervision/findings', async (req, res) => {
@@ -142,7 +150,12 @@ export function supervisionRouter({ prisma, client, taskQueue, policy }: Supervi
       handle = await client.workflow.start(supervisionSweepWorkflow, {
         taskQueue,
         workflowId,
-        args: [{ policy: { ...DEFAULT_SUPERVISION_POLICY, ...policy, ...body.policy } }],
+        args: [
+          {
+            policy: { ...DEFAULT_SUPERVISION_POLICY, ...policy, ...body.policy },
+            ...(idempotencyRetention ? { idempotencyRetention } : {}),
+          },
+        ],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         staticSummary: `Supervision sweep (督查) run by ${o.name} (${o.role})`,

@@ -192,6 +192,33 @@ describe('a sweep over the demo county', () => {
   });
 });
 
+describe('housekeeping', () => {
+  test('a sweep deletes Idempotency-Key records past their retention (7 days by default) and keeps the rest', async () => {
+    const officialId = randomUUID();
+    const day = 86_400_000;
+    const record = (key: string, ageMs: number, answered: boolean) => ({
+      officialId,
+      key,
+      method: 'POST',
+      path: '/api/v1/rounds',
+      requestHash: 'h',
+      createdAt: new Date(Date.now() - ageMs),
+      ...(answered ? { responseStatus: 201, responseBody: {}, completedAt: new Date(Date.now() - ageMs) } : {}),
+    });
+    await prisma().idempotencyRecord.createMany({
+      data: [
+        record('old-answered', 8 * day, true),
+        record('old-abandoned', 30 * day, false),
+        record('recent', 6 * day, true),
+      ],
+    });
+    const s = await sweep();
+    expect(s.idempotencyRecordsPurged).toBe(2);
+    const left = await prisma().idempotencyRecord.findMany({ where: { officialId }, select: { key: true } });
+    expect(left).toEqual([{ key: 'recent' }]);
+  });
+});
+
 describe('exit plan', () => {
   test('planned against actual per township and for the county', async () => {
     const y2016 = await county.get('/exit-plan?year=2016');
