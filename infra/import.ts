@@ -217,13 +217,13 @@ export async function importHouseholds(
   let header: HeaderMap | null = null;
   let recordNo = 0;
   let batch: Batch = { rows: [], errors: [], rejected: 0 };
-  // Connections not writing a batch now, and the batches waiting for one.
-  const idle: ClientBase[] = allOrNothing ? [client] : [client, ...(options.moreClients ?? [])];
-  const queued: ((conn: ClientBase) => void)[] = [];
+  // Batches go to the connections in turn, one batch at a time each; the last write handed to each connection.
+  const connections: ClientBase[] = allOrNothing ? [client] : [client, ...(options.moreClients ?? [])];
+  const lastWrites: Promise<number>[] = connections.map(() => Promise.resolve(0));
+  let batchNo = 0;
   // Every batch handed over, reported in file order whichever connection finishes first.
   let reported: Promise<void> = Promise.resolve();
   let failed: { error: unknown } | null = null;
-  const writing = new Set<Promise<number>>();
   // With --all-or-nothing the first rejected row ends the writing; the rest is still checked for the report.
   let anyRejected = false;
 
@@ -356,42 +356,19 @@ export async function importHouseholds(
     options.onProgress?.({ ...progress });
   }
 
-  function connection(): Promise<ClientBase> {
-    const conn = idle.pop();
-    return conn ? Promise.resolve(conn) : new Promise((resolve) => queued.push(resolve));
-  }
-
-  function release(conn: ClientBase): void {
-    const next = queued.shift();
-    if (next) next(conn);
-    else idle.push(conn);
-  }
-
   /**
-   * Hands the batch to the next idle connection, waiting for one if all are writing: parsing goes on while the
+   * Hands the batch to the next connection in turn once its previous batch is written: parsing goes on while the
    * batches are written, never more than one batch ahead of the connections.
    */
   async function flush(): Promise<void> {
-    if (failed) throw failed.error;
     const b = batch;
     batch = { rows: [], errors: [], rejected: 0 };
-    const conn = await connection();
-    const written = write(conn, b).then(
-      (inserted) => {
-        release(conn);
-        return inserted;
-      },
-      (error: unknown) => {
-        failed ??= { error };
-        release(conn);
-        throw error;
-      },
-    );
-    writing.add(written);
-    written.then(
-      () => writing.delete(written),
-      () => writing.delete(written),
-    );
+    const lane = batchNo++ % connections.length;
+    await (lastWrites[lane] as Promise<number>).catch(() => undefined);
+    if (failed) throw failed.error;
+    const written = write(connections[lane] as ClientBase, b);
+    written.catch((error: unknown) => void (failed ??= { error }));
+    lastWrites[lane] = written;
     reported = reported.then(async () => report(b, await written));
     // Marks the rejection as handled until it is awaited, so parsing on meanwhile does not crash the process.
     reported.catch(() => undefined);
@@ -465,7 +442,7 @@ export async function importHouseholds(
     };
   } catch (err) {
     // No batch may still be using a connection when the caller closes it.
-    await Promise.allSettled([...writing]);
+    await Promise.allSettled(lastWrites);
     if (allOrNothing) await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   }
