@@ -528,6 +528,7 @@ export function checkRow(record: CsvRecord, header: HeaderMap, rules: RowRules =
     problems.push({ column: 'headName', message: `longer than ${MAX_TEXT} characters` });
   for (const [column, value] of [
     ['registryNo', registryNo],
+    ['villageCode', villageCode],
     ['headName', headName],
   ] as const) {
     // PostgreSQL cannot store a NUL character in text; refused here, it cannot fail the whole batch.

@@ -317,11 +317,14 @@ describe('checkRow', () => {
     expect(problemsOf({ status: '' })).toEqual([expect.stringMatching(/^status: missing: use REGISTERED/)]);
   });
 
-  it('refuses a NUL character in a name or registry number, which PostgreSQL cannot store', () => {
-    expect(problemsOf({ headName: '王\u0000建国', registryNo: 'R\u00001' })).toEqual([
-      'registryNo: contains a NUL character',
-      'headName: contains a NUL character',
-    ]);
+  it('refuses a NUL character in a name, registry number or village code, which PostgreSQL cannot store', () => {
+    expect(problemsOf({ headName: '王\u0000建国', registryNo: 'R\u00001', villageCode: '620522100201\u0000' })).toEqual(
+      [
+        'registryNo: contains a NUL character',
+        'villageCode: contains a NUL character',
+        'headName: contains a NUL character',
+      ],
+    );
   });
 
   it('checks the ID number: form, birth date and check character', () => {
