@@ -45,6 +45,7 @@ export const DEFAULT_AUTH_LIMITS: AuthLimits = { failures: 20, windowMs: 60_000 
  */
 export class FailureCounter {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
+  private nextPrune = 0;
 
   constructor(
     private readonly limits: AuthLimits,
@@ -65,8 +66,11 @@ export class FailureCounter {
   }
 
   record(key: string, now: number): void {
-    if (this.windows.size > this.pruneAbove) {
+    // At most one scan per window: whatever survives it has expired by the next, so under a spread-out attack a
+    // failure costs no scan of the map, and the map holds the addresses of two windows at most.
+    if (this.windows.size > this.pruneAbove && now >= this.nextPrune) {
       for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
+      this.nextPrune = now + this.limits.windowMs;
     }
     const w = this.windows.get(key);
     if (w && w.resetAt > now) w.count++;

@@ -25,5 +25,11 @@ describe('FailureCounter', () => {
     c.record('new', 70_000); // every old-* window ended at 60,000
     expect(c.size).toBe(2);
     expect(c.blockedFor('live', 70_000)).toBe(40_000);
+    // The next scan comes a window later, not at every failure.
+    for (let i = 0; i < 150; i++) c.record(`burst-${i}`, 71_000);
+    c.record('later', 125_000); // the burst has expired, but the last scan was less than a window ago
+    expect(c.size).toBe(153);
+    c.record('after', 131_000);
+    expect(c.size).toBe(2); // 'later' and 'after'
   });
 });
