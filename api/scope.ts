@@ -1,3 +1,4 @@
+import { Prisma } from '../infra/db';
 import type { Official } from './auth';
 import { forbidden } from './problem';
 
@@ -16,6 +17,14 @@ export function codesWithin(scopeCode: string): { gte: string; lt?: string } {
   const next = (BigInt(scopeCode) + 1n).toString().padStart(scopeCode.length, '0');
   // A prefix of nines has no successor of its length: every code from it on starts with it.
   return next.length > scopeCode.length ? { gte: scopeCode } : { gte: scopeCode, lt: next };
+}
+
+/** The same range for raw SQL: `column` holds a code inside `scopeCode`. */
+export function sqlCodesWithin(column: Prisma.Sql, scopeCode: string): Prisma.Sql {
+  const range = codesWithin(scopeCode);
+  return range.lt === undefined
+    ? Prisma.sql`${column} >= ${range.gte}`
+    : Prisma.sql`${column} >= ${range.gte} AND ${column} < ${range.lt}`;
 }
 
 export function requireScope(o: Official, code: string, what: string) {

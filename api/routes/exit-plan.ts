@@ -7,10 +7,11 @@ import {
   mayExit,
   poorShare,
 } from '../../domain/supervision';
-import type { PrismaClient } from '../../infra/db';
+import { Prisma, type PrismaClient } from '../../infra/db';
 import { caller, type Official } from '../auth';
 import { forbidden, parseOr400 } from '../problem';
 import { ZTownshipCode } from '../schemas';
+import { codesWithin, sqlCodesWithin } from '../scope';
 
 export const ZYear = z.coerce.number().int().min(2000).max(2100);
 export const ZExitPlanQuery = z.object({ year: ZYear.optional(), township: ZTownshipCode.optional() });
@@ -45,16 +46,16 @@ export function exitPlanRouter({ prisma, exitPoorShareThreshold }: ExitPlanDeps)
     if (q.township && !q.township.startsWith(scope)) {
       throw forbidden(`Township ${q.township} is outside your jurisdiction (${o.scopeCode}).`);
     }
-    const like = (q.township ?? scope) + '%';
+    const inScope = q.township ?? scope;
     const [townships, villageCounts] = await Promise.all([
-      prisma.township.findMany({ where: { code: { startsWith: q.township ?? scope } }, orderBy: { code: 'asc' } }),
+      prisma.township.findMany({ where: { code: codesWithin(inScope) }, orderBy: { code: 'asc' } }),
       prisma.$queryRaw<{ townshipCode: string; planned: bigint; exited: bigint; behind: bigint }[]>`
         SELECT "townshipCode",
                count(*) FILTER (WHERE "plannedExitYear" <= ${year}::int) AS planned,
                count(*) FILTER (WHERE "exitedYear" <= ${year}::int) AS exited,
                count(*) FILTER (WHERE "plannedExitYear" <= ${year}::int
                                   AND ("exitedYear" IS NULL OR "exitedYear" > ${year}::int)) AS behind
-        FROM "Village" WHERE "isPoor" AND "townshipCode" LIKE ${like}
+        FROM "Village" WHERE "isPoor" AND ${sqlCodesWithin(Prisma.sql`"townshipCode"`, inScope)}
         GROUP BY "townshipCode"`,
     ]);
     const byTownship = new Map(villageCounts.map((c) => [c.townshipCode, c]));
@@ -101,10 +102,10 @@ export function exitPlanRouter({ prisma, exitPoorShareThreshold }: ExitPlanDeps)
         FROM "Village" v
         LEFT JOIN (
           SELECT "villageCode", sum(size) AS poor FROM "Household"
-          WHERE status = 'REGISTERED' AND "villageCode" LIKE ${q.township + '%'}
+          WHERE status = 'REGISTERED' AND ${sqlCodesWithin(Prisma.sql`"villageCode"`, q.township)}
           GROUP BY "villageCode"
         ) h ON h."villageCode" = v.code
-        WHERE v."isPoor" AND v."townshipCode" = ${q.township} AND v.code LIKE ${o.scopeCode + '%'}
+        WHERE v."isPoor" AND v."townshipCode" = ${q.township} AND ${sqlCodesWithin(Prisma.sql`v.code`, o.scopeCode)}
         ORDER BY v.code`;
       villages = rows.map((v) => {
         const poor = n(v.poorPopulation);
@@ -132,9 +133,8 @@ export function exitPlanRouter({ prisma, exitPoorShareThreshold }: ExitPlanDeps)
     const year = q.year ?? chinaYear(now);
     const { start, end } = chinaYearBounds(year);
     const scope = townshipScope(o);
-    const like = scope + '%';
     const [townships, rounds, findings, exits] = await Promise.all([
-      prisma.township.findMany({ where: { code: { startsWith: scope } }, orderBy: { code: 'asc' } }),
+      prisma.township.findMany({ where: { code: codesWithin(scope) }, orderBy: { code: 'asc' } }),
       // A round counts in the year it started; "overdue now" counts every open round past its stage deadline.
       prisma.$queryRaw<
         { townshipCode: string; total: bigint; completed: bigint; onTime: bigint; overdueNow: bigint }[]
@@ -148,18 +148,18 @@ export function exitPlanRouter({ prisma, exitPoorShareThreshold }: ExitPlanDeps)
         FROM "Round" r
         CROSS JOIN LATERAL (SELECT r."startedAt" >= ${start}::timestamp(3)
                                    AND r."startedAt" < ${end}::timestamp(3) AS inYear) y
-        WHERE r."townshipCode" LIKE ${like} AND (y.inYear OR r.status = 'OPEN')
+        WHERE ${sqlCodesWithin(Prisma.sql`r."townshipCode"`, scope)} AND (y.inYear OR r.status = 'OPEN')
         GROUP BY r."townshipCode"`,
       prisma.supervisionFinding.groupBy({
         by: ['townshipCode', 'kind'],
-        where: { status: 'OPEN', townshipCode: { startsWith: scope } },
+        where: { status: 'OPEN', townshipCode: codesWithin(scope) },
         _count: { _all: true },
       }),
       prisma.$queryRaw<{ townshipCode: string; planned: bigint; exited: bigint }[]>`
         SELECT "townshipCode",
                count(*) FILTER (WHERE "plannedExitYear" = ${year}::int) AS planned,
                count(*) FILTER (WHERE "exitedYear" = ${year}::int) AS exited
-        FROM "Village" WHERE "isPoor" AND "townshipCode" LIKE ${like}
+        FROM "Village" WHERE "isPoor" AND ${sqlCodesWithin(Prisma.sql`"townshipCode"`, scope)}
         GROUP BY "townshipCode"`,
     ]);
     const roundsBy = new Map(rounds.map((x) => [x.townshipCode, x]));

@@ -18,7 +18,7 @@ import { derivedUuid } from '../derived-ids';
 import { decodeCursor, page, ZPage } from '../pagination';
 import { badRequest, parseOr400 } from '../problem';
 import { ZTownshipCode } from '../schemas';
-import { inScope, requireScope } from '../scope';
+import { codesWithin, inScope, requireScope } from '../scope';
 
 const duration = z
   .string()
@@ -54,10 +54,7 @@ export interface SupervisionDeps {
 /** Findings an official may see: those about a village in their jurisdiction (or a township, for township-wide ones). */
 export function findingScope(o: Official): Prisma.SupervisionFindingWhereInput {
   return {
-    OR: [
-      { villageCode: { startsWith: o.scopeCode } },
-      { villageCode: null, townshipCode: { startsWith: o.scopeCode } },
-    ],
+    OR: [{ villageCode: codesWithin(o.scopeCode) }, { villageCode: null, townshipCode: codesWithin(o.scopeCode) }],
   };
 }
 

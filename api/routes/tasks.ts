@@ -5,7 +5,7 @@ import { FINDING_ACTIONS, FINDING_LABELS, type FindingKind } from '../../domain/
 import { Prisma, type PrismaClient } from '../../infra/db';
 import { caller, type Official } from '../auth';
 import { parseOr400 } from '../problem';
-import { codesWithin } from '../scope';
+import { sqlCodesWithin } from '../scope';
 
 const WAITS_ON: Partial<Record<string, Stage>> = {
   VILLAGE: 'VILLAGE_ASSESSMENT',
@@ -57,14 +57,6 @@ interface TaskRow {
   fScope: string | null;
 }
 
-/** `column` inside the caller's jurisdiction, as the code range an index serves (api/scope.ts). */
-function within(column: Prisma.Sql, scopeCode: string): Prisma.Sql {
-  const range = codesWithin(scopeCode);
-  return range.lt === undefined
-    ? Prisma.sql`${column} >= ${range.gte}`
-    : Prisma.sql`${column} >= ${range.gte} AND ${column} < ${range.lt}`;
-}
-
 const ROUND_COLUMNS = Prisma.sql`r."id" AS "roundId", r."villageCode", r."stage"::text AS "stage",
   r."stageDeadline" AS "deadline", r."overdueSince" IS NOT NULL AS "overdue"`;
 const NO_FINDING = Prisma.sql`NULL::text AS "fId", NULL::text AS "fKind", NULL::text AS "fSubjectKey",
@@ -76,7 +68,7 @@ const NO_FINDING = Prisma.sql`NULL::text AS "fId", NULL::text AS "fKind", NULL::
  */
 function taskQuery(o: Official, limit: number): Prisma.Sql {
   const stage = WAITS_ON[o.role];
-  const villages = within(Prisma.sql`r."villageCode"`, o.scopeCode);
+  const villages = sqlCodesWithin(Prisma.sql`r."villageCode"`, o.scopeCode);
   const branches: Prisma.Sql[] = [];
   if (stage) {
     branches.push(Prisma.sql`(SELECT 'DECIDE' AS "kind", ${ROUND_COLUMNS}, NULL::text AS "objectionId", ${NO_FINDING}
@@ -108,9 +100,9 @@ function taskQuery(o: Official, limit: number): Prisma.Sql {
   // Supervision findings escalated to the caller; the county and administrators see every finding below them.
   const findingScope =
     o.role === 'COUNTY' || o.role === 'ADMIN'
-      ? Prisma.sql`(${within(Prisma.sql`f."villageCode"`, o.scopeCode)}
-          OR (f."villageCode" IS NULL AND ${within(Prisma.sql`f."townshipCode"`, o.scopeCode)}))`
-      : Prisma.sql`f."escalatedToRole" = ${o.role}::"OfficialRole" AND ${within(Prisma.sql`f."escalatedToScope"`, o.scopeCode)}`;
+      ? Prisma.sql`(${sqlCodesWithin(Prisma.sql`f."villageCode"`, o.scopeCode)}
+          OR (f."villageCode" IS NULL AND ${sqlCodesWithin(Prisma.sql`f."townshipCode"`, o.scopeCode)}))`
+      : Prisma.sql`f."escalatedToRole" = ${o.role}::"OfficialRole" AND ${sqlCodesWithin(Prisma.sql`f."escalatedToScope"`, o.scopeCode)}`;
   branches.push(Prisma.sql`(SELECT 'FINDING' AS "kind", f."roundId", f."villageCode", f."detail"->>'stage' AS "stage",
       f."openedAt" AS "deadline", true AS "overdue", NULL::text AS "objectionId",
       f."id"::text AS "fId", f."kind" AS "fKind", f."subjectKey" AS "fSubjectKey", f."householdId"::text AS "fHouseholdId",

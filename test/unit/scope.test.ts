@@ -1,4 +1,5 @@
-import { codesWithin } from '../../api/scope';
+import { codesWithin, sqlCodesWithin } from '../../api/scope';
+import { Prisma } from '../../infra/db';
 
 /** What `startsWith` means, for comparison with the range. */
 const within = (range: { gte: string; lt?: string }, code: string) =>
@@ -28,4 +29,13 @@ test('codesWithin selects exactly the codes that start with the scope', () => {
 test('codesWithin refuses anything but a division code', () => {
   expect(() => codesWithin("620522' OR 1=1")).toThrow(/not a division code/);
   expect(() => codesWithin('')).toThrow(/not a division code/);
+});
+
+test('sqlCodesWithin is the same range as bound parameters, never spliced text', () => {
+  const township = sqlCodesWithin(Prisma.sql`"villageCode"`, '620522100');
+  expect(township.sql).toBe('"villageCode" >= ? AND "villageCode" < ?');
+  expect(township.values).toEqual(['620522100', '620522101']);
+  const nines = sqlCodesWithin(Prisma.sql`code`, '999');
+  expect(nines.sql).toBe('code >= ?');
+  expect(nines.values).toEqual(['999']);
 });
