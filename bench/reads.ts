@@ -151,21 +151,19 @@ runBench('bench:reads', async () => {
   await printMachine();
   // BENCH_READS_DATABASE_URL reuses a database loaded by an earlier run (kept with BENCH_KEEP_DATABASE=1).
   const reuse = process.env.BENCH_READS_DATABASE_URL;
-  const db = reuse ? { url: reuse } : await benchDatabase('jz_bench_reads', process.env.BENCH_KEEP_DATABASE === '1');
+  const fresh = reuse ? undefined : await benchDatabase('jz_bench_reads', process.env.BENCH_KEEP_DATABASE === '1');
+  const db = fresh ?? { url: reuse as string };
   const pg = new PgClient({ connectionString: db.url });
   await pg.connect();
   onCleanup('pg connection', () => pg.end());
   const t0 = performance.now();
-  if (!reuse) {
-    const seedClient = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url, max: 2 }) });
-    await seedDemoCounty(seedClient);
-    await seedClient.$disconnect();
+  if (fresh) {
+    await seedDemoCounty(fresh.prisma);
     for (const sql of LOAD_SQL) await pg.query(sql);
     // One supervision sweep, the product's own SQL (activities/supervision.ts), so /tasks lists real findings.
-    const sweeper = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url, max: 1 }) });
     const now = new Date();
     for (const kind of FINDING_KINDS) {
-      await sweepKind(sweeper, {
+      await sweepKind(fresh.prisma, {
         kind,
         sweepId: 'bench-reads',
         at: now.toISOString(),
@@ -173,7 +171,6 @@ runBench('bench:reads', async () => {
         policy: DEFAULT_SUPERVISION_POLICY,
       });
     }
-    await sweeper.$disconnect();
     await pg.query('ANALYZE');
     if (process.env.BENCH_KEEP_DATABASE === '1') log(`kept: BENCH_READS_DATABASE_URL=${db.url}`);
   }

@@ -25,6 +25,8 @@ import { DEV_SERVER_SQLITE_PRAGMAS } from '../infra/temporal-server';
 import { createWorker, workerTuning, type WorkerTuning } from '../infra/worker';
 import { createTestDatabase, type TestDatabase } from '../test/support/database';
 
+export { eventually, mapLimit } from '../test/support/http';
+
 export const ROOT = path.resolve(__dirname, '..');
 
 // ---- environment -----------------------------------------------------------------------------------
@@ -410,32 +412,6 @@ export function printTable(title: string, header: string[], rows: (string | numb
 
 export function verdict(ok: boolean): string {
   return ok ? 'MET' : 'NOT MET';
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight; results keep the order of `items`. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]!, i);
-      }
-    }),
-  );
-  return out;
-}
-
-/** Polls until `check` returns a value. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 // ---- the machine -----------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ import os from 'node:os';
 import { sweepKind } from '../activities/supervision';
 import { DEFAULT_SUPERVISION_POLICY, FINDING_KINDS, chinaYear, type FindingKind } from '../domain/supervision';
 import type { PrismaClient } from '../infra/db';
-import { createTestDatabase } from '../test/support/database';
+import { Client as PgClient } from 'pg';
+import { adminUrl, createTestDatabase } from '../test/support/database';
 
 const say = (line = '') => process.stdout.write(line + '\n');
 
@@ -205,14 +206,11 @@ async function main() {
     .map(Number)
     .filter((n) => n > 0);
   const list = sizes.length ? sizes : [10_000, 100_000, 1_000_000];
-  const [pg] = await (async () => {
-    const db = await createTestDatabase('jz_bench_probe');
-    try {
-      return [(await db.prisma.$queryRaw<{ v: string }[]>`SELECT version() AS v`)[0]!.v];
-    } finally {
-      await db.drop();
-    }
-  })();
+  // The server's version from the admin connection: no database needs creating for it.
+  const probe = new PgClient({ connectionString: adminUrl() });
+  await probe.connect();
+  const pg = (await probe.query<{ v: string }>('SELECT version() AS v')).rows[0]?.v ?? '?';
+  await probe.end();
   say(
     `bench:sweep — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
   );

@@ -20,6 +20,7 @@ import {
   fmt,
   listen,
   log,
+  eventually,
   mapLimit,
   onCleanup,
   printMachine,
@@ -30,7 +31,6 @@ import {
   startService,
   summarize,
   verdict,
-  waitFor,
 } from './support';
 
 const ROUNDS = Number(process.env.BENCH_OPEN_ROUNDS ?? 10_000);
@@ -123,14 +123,14 @@ runBench('bench:worker', async () => {
   // Warm-up rounds load the workflow bundle into the worker's V8 context before the baseline is read.
   const warm = demoVillages.slice(0, WARM_UP);
   await startRounds(warm);
-  await waitFor(async () => (await openRounds()) >= warm.length, 120_000, 'warm-up rounds');
+  await eventually(async () => (await openRounds()) >= warm.length, 120_000, 'warm-up rounds');
   const before = await settledRss(worker.pid);
   log(`baseline after ${warm.length} rounds: RSS ${fmt(before)} MiB`);
 
   const t0 = performance.now();
   await startRounds(newVillages);
   const startSeconds = (performance.now() - t0) / 1000;
-  await waitFor(async () => (await openRounds()) >= warm.length + newVillages.length, 30 * 60_000, 'open rounds');
+  await eventually(async () => (await openRounds()) >= warm.length + newVillages.length, 30 * 60_000, 'open rounds');
   const recordedSeconds = (performance.now() - t0) / 1000;
   // Each round's last workflow task (after its first activity) and the state query below must find it in cache.
   const queryMs: number[] = [];

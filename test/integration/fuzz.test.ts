@@ -8,7 +8,6 @@ import {
   longPublicity,
   fast,
   freshIdNumber,
-  mapLimit,
   meeting,
   official,
   registeredHouseholds,
@@ -16,6 +15,7 @@ import {
   villageClaimer,
   waitForStage,
 } from '../support/rounds';
+import { mapLimit } from '../support/http';
 import { startStack, type Stack } from '../support/stack';
 
 const SEED = 0x6a7a2026;
