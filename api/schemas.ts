@@ -11,7 +11,7 @@ import {
 } from '../domain/enums';
 import { idNumberProblem } from '../domain/idNumber';
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 const count = z.number().int().min(0).max(100_000);
 const isoDate = z
   .string()
@@ -31,7 +31,7 @@ export const ZTownshipCode = z.string().regex(/^\d{9}$/, 'must be a 9-digit town
 export const ZUuid = z.string().uuid('must be a UUID');
 export const ZIdempotencyKey = z.string().regex(/^[\x20-\x7E]{1,200}$/, 'must be 1 to 200 printable ASCII characters');
 
-const duration = (min: number, max: number) =>
+export const duration = (min: number, max: number) =>
   z
     .string()
     .max(40)

@@ -10,10 +10,8 @@ import { maskPhone } from '../../domain/idNumber';
 import type { PrismaClient } from '../../infra/db';
 import { caller, requireRole, type Official } from '../auth';
 import { notFound, parseOr400 } from '../problem';
-import { ZUuid, ZVillageCode } from '../schemas';
+import { text, ZUuid, ZVillageCode } from '../schemas';
 import { requireScope, seesIdNumbers } from '../scope';
-
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 
 export const ZAssignResponsibility = z
   .object({

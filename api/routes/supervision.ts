@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
-import { parseDuration } from '../../domain/duration';
 import {
   DEFAULT_SUPERVISION_POLICY,
   FINDING_KINDS,
@@ -17,19 +16,13 @@ import { caller, requireRole, type Official } from '../auth';
 import { derivedUuid } from '../derived-ids';
 import { decodeCursor, page, ZPage } from '../pagination';
 import { badRequest, parseOr400 } from '../problem';
-import { ZTownshipCode } from '../schemas';
+import { duration, ZTownshipCode } from '../schemas';
 import { codesWithin, inScope, requireScope } from '../scope';
 
-const duration = z
-  .string()
-  .max(40)
-  .refine((v) => {
-    const ms = parseDuration(v);
-    return ms !== null && ms >= 1000 && ms <= 365 * 86_400_000;
-  }, 'must be a duration such as "7 days" or "2s", between 1 s and 365 days');
+const sweepThreshold = duration(1000, 365 * 86_400_000);
 
 export const ZSupervisionPolicy = z
-  .object({ objectionStaleAfter: duration.optional(), roundStuckAfter: duration.optional() })
+  .object({ objectionStaleAfter: sweepThreshold.optional(), roundStuckAfter: sweepThreshold.optional() })
   .strict();
 
 export const ZSweepRequest = z.object({ policy: ZSupervisionPolicy.optional() }).strict();
