@@ -1,5 +1,5 @@
 // A newcomer's first start, exactly as the README tells it: a fresh `git clone` into a folder only its owner may
-// enter (mode 0700, like root's home directory), `npm ci`, then `npm start` with DATABASE_URL unset, twice.
+// enter (mode 0700, like root's home directory), `npm install`, then `npm start` with DATABASE_URL unset, twice.
 // As root, the embedded PostgreSQL runs as the user `postgres`, who cannot reach into that folder
 // (infra/local-postgres.ts); as any other user it runs as that user. Either way /api/v1/health must answer 200.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
