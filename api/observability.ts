@@ -122,8 +122,9 @@ export function observeRequests(logger: Logger, metrics: ApiMetrics): RequestHan
 }
 
 /**
- * First middleware of the API router: remembers its base URL for the route template, and enters the request's
- * context again (callbacks of the body parser's stream events run outside the context entered before it).
+ * First middleware of the API router: remembers its base URL for the route template (Express resets req.baseUrl
+ * when an error leaves a router), and enters the request's context again, so that the request id does not depend on
+ * how the middleware before it (body parsing from stream events) carried the asynchronous context.
  */
 export const enterApiRouter: RequestHandler = (req, res, next) => {
   const { requestId } = locals(res);
