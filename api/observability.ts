@@ -108,8 +108,8 @@ export function observeRequests(logger: Logger, metrics: ApiMetrics): RequestHan
         const reason = outcome === 'accepted' ? 'none' : (locals(res).refusalReason ?? `http_${status}`);
         metrics.decisions.inc({ kind, outcome, reason });
       }
-      // Only method, route and status: bodies and queries may carry personal data.
-      logger.info('request', {
+      // Only method, route and status: bodies and queries may carry personal data. Scrapes only at debug.
+      logger[route === '/metrics' ? 'debug' : 'info']('request', {
         reqId,
         method: req.method,
         path: route ?? req.path,
