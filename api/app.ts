@@ -6,6 +6,7 @@ import type { Logger } from '../infra/logger';
 import { authenticate, caller, type AuthLimits } from './auth';
 import { guardBody, requireUtf8 } from './body-guard';
 import { idempotency } from './idempotency';
+import { createApiMetrics, enterApiRouter, noteRefusal, observeRequests } from './observability';
 import { errorHandler, notFoundHandler } from './problem';
 import { campaignsRouter } from './routes/campaigns';
 import { registryRouter } from './routes/registry';
@@ -32,9 +33,11 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): Express {
   const { prisma, client, logger } = deps;
+  const metrics = createApiMetrics(prisma);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(observeRequests(logger, metrics));
   app.use(helmet());
   // No CORS headers at all: browsers on other origins are refused by default.
   app.use(
@@ -46,21 +49,11 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(guardBody);
-  app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      // Only method, route and status: bodies and queries may carry personal data.
-      logger.info('request', {
-        method: req.method,
-        path: req.baseUrl + (req.route?.path ?? req.path),
-        status: res.statusCode,
-        ms: Number((process.hrtime.bigint() - started) / 1_000_000n),
-      });
-    });
-    next();
-  });
+  // No token: counts and durations only, no personal data (operators' network; README, Metrics and logs).
+  app.get('/metrics', metrics.handler);
 
   const v1 = express.Router();
+  v1.use(enterApiRouter);
   v1.get('/health', async (_req, res) => {
     const [db, temporal] = await Promise.all([
       prisma.$queryRaw`SELECT 1`.then(
@@ -98,6 +91,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use('/api/v1', v1);
   app.use(notFoundHandler);
+  app.use(noteRefusal);
   app.use(
     errorHandler((err) =>
       logger.error('unhandled error', { error: (err as Error)?.message, name: (err as Error)?.name }),

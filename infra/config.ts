@@ -44,10 +44,15 @@ export const ZEnv = z.object({
     .default('100kb'),
   SEED: zBool.default(true),
   WORKER_HEALTH_PORT: zPort.optional(),
+  // The Temporal SDK's worker metrics (Prometheus, GET /metrics) on this port; one port per worker process.
+  WORKER_METRICS_PORT: zPort.optional(),
+  WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   // Open rounds kept in the worker's memory; past it an idle round is evicted and replays its history on its next
   // decision. The SDK's default follows the heap size (about 2,000 on a 4 GB heap); see docs/BENCHMARKS.md.
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // Unset: readable lines when stdout is a terminal, JSON lines otherwise (containers, files, pipes).
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   // Supervision: when the daily sweep runs, its thresholds, and the poor share under which a village may exit.
   SUPERVISION_CRON: z
     .string()

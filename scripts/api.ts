@@ -19,7 +19,7 @@ async function main() {
   await checkDatabase(config.DATABASE_URL);
   const prisma = createPrisma(config.DATABASE_URL);
   const client = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, undefined, { format: config.LOG_FORMAT });
   const app = createApp({
     prisma,
     client,
@@ -29,7 +29,9 @@ async function main() {
     supervision: supervisionSettings(config),
   });
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
-    process.stdout.write(`API listening on http://${config.API_HOST}:${config.API_PORT}/api/v1\n`);
+    process.stdout.write(
+      `API listening on http://${config.API_HOST}:${config.API_PORT}/api/v1 (metrics: GET /metrics, no token)\n`,
+    );
   });
   const stop = () => {
     server.close(() => {

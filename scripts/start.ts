@@ -3,11 +3,11 @@
 // Ctrl-C stops everything; state lives under DATA_DIR, so a restart resumes every round and timer.
 import type { Server } from 'node:http';
 import exitHook from 'async-exit-hook';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createApp } from '../api/app';
 import { connectClient, connectWorker, openDatabase, type Database } from '../infra/bootstrap';
 import { exitWithStartupError, loadConfig, type Config } from '../infra/config';
 import { createLogger } from '../infra/logger';
+import { installRuntime, workerMetricsAddress } from '../infra/runtime';
 import { redactUrl } from '../infra/postgres';
 import { seedDemoCounty } from '../infra/seed';
 import { ensureTemporalCli } from '../infra/temporal-cli';
@@ -22,8 +22,7 @@ async function main() {
   } catch (err) {
     exitWithStartupError(err);
   }
-  Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, undefined, { format: config.LOG_FORMAT });
   const say = (line: string) => process.stdout.write(line + '\n');
   const stops: Array<() => Promise<unknown>> = [];
   // Ctrl-C reaches the whole process group (PostgreSQL and Temporal too); our stops run in async-exit-hook's
@@ -42,6 +41,8 @@ async function main() {
   exitHook.forceExitTimeout(30_000);
 
   try {
+    // One process: Core's worker metrics on WORKER_METRICS_PORT (its own server), the API's on GET /metrics.
+    installRuntime(config, logger);
     // Fail fast, before starting anything, when a port we need is taken.
     await assertPortFree(config.API_PORT, 'API_PORT', config.API_HOST);
     let temporalCli: string | undefined;
@@ -116,6 +117,11 @@ async function main() {
       `  Temporal:     ${address}${dev ? `   Web UI: ${dev.uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows` : ''}`,
     );
     say(`  Task queue:   ${config.TASK_QUEUE}`);
+    const metricsAt = workerMetricsAddress(config);
+    say(
+      `  Metrics:      http://${config.API_HOST === '0.0.0.0' ? '127.0.0.1' : config.API_HOST}:${config.API_PORT}/metrics` +
+        (metricsAt ? `   worker: http://${metricsAt}/metrics` : ''),
+    );
     if (seeded) {
       say(
         `  Demo county:  秦安县 620522 — ${seeded.townships} townships, ${seeded.villages} villages, ${seeded.households} households`,

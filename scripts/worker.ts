@@ -1,5 +1,4 @@
 // A Temporal worker for the rounds task queue (run as many as you like against one Temporal cluster).
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { connectClient, connectWorker } from '../infra/bootstrap';
 import { ConfigError, exitWithStartupError, loadConfig } from '../infra/config';
 import { createPrisma } from '../infra/db';
@@ -7,6 +6,8 @@ import { checkDatabase } from '../infra/postgres';
 import { createWorker, workerTuning } from '../infra/worker';
 import { ensureSupervisionSchedule, supervisionScheduleOptions } from '../infra/schedule';
 import { workerHealthServer } from '../infra/bootstrap';
+import { createLogger } from '../infra/logger';
+import { installRuntime, workerMetricsAddress } from '../infra/runtime';
 
 async function main() {
   const config = loadConfig();
@@ -15,7 +16,8 @@ async function main() {
       'A standalone worker needs DATABASE_URL and TEMPORAL_ADDRESS. Fix: set both (or use `npm start`).',
     );
   }
-  Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+  const logger = createLogger(config.LOG_LEVEL, undefined, { format: config.LOG_FORMAT });
+  installRuntime(config, logger);
   await checkDatabase(config.DATABASE_URL);
   const prisma = createPrisma(config.DATABASE_URL);
   const connection = await connectWorker(config.TEMPORAL_ADDRESS);
@@ -30,7 +32,12 @@ async function main() {
   });
   await ensureSupervisionSchedule(client, supervisionScheduleOptions(config));
   const health = config.WORKER_HEALTH_PORT ? workerHealthServer(worker, config.WORKER_HEALTH_PORT) : undefined;
-  process.stdout.write(`Worker polling ${config.TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}\n`);
+  const metricsAt = workerMetricsAddress(config);
+  process.stdout.write(
+    `Worker polling ${config.TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}` +
+      (metricsAt ? `; metrics on http://${metricsAt}/metrics` : '') +
+      '\n',
+  );
   // The SDK drains on SIGINT/SIGTERM; run() resolves once in-flight tasks are done.
   await worker.run();
   health?.close();

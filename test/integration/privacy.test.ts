@@ -220,6 +220,17 @@ test('a full round: no ID number or phone number in any log; notices masked; ful
     ]);
   }
 
+  // A caller's request id that is an ID number: echoed to that caller, but redacted in the request's log line.
+  const tagged = await fetch(`${stack.baseUrl}/health`, { headers: { 'x-request-id': idA } });
+  expect(tagged.headers.get('x-request-id')).toBe(idA);
+  expect(stack.logs.some((l) => l.includes('"reqId":"[id-number]"'))).toBe(true);
+
+  // GET /metrics (no token) holds no personal data either.
+  const metrics = await (await fetch(new URL('/metrics', stack.baseUrl))).text();
+  expect(metrics).toContain('jingzhun_decisions_total');
+  for (const s of secrets)
+    expect({ secret: s, inMetrics: metrics.includes(s) }).toEqual({ secret: s, inMetrics: false });
+
   // Nothing personal in any log line: the API's logger, stdout/stderr/console, the Temporal runtime's logger.
   // First make sure each channel is really captured.
   process.stdout.write('canary-stdout\n');

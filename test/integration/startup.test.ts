@@ -49,6 +49,17 @@ test('a port in use', async () => {
   }
 });
 
+test('a worker metrics port in use', async () => {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const port = (server.address() as net.AddressInfo).port;
+  try {
+    expectClearFailure(await start({ WORKER_METRICS_PORT: String(port), API_PORT: '39874' }), 'WORKER_METRICS_PORT');
+  } finally {
+    server.close();
+  }
+});
+
 test('an invalid setting', async () => {
   expectClearFailure(await start({ API_PORT: 'eighty' }), 'API_PORT');
   expectClearFailure(await start({ SEED: 'maybe', API_PORT: '39872' }), 'SEED');

@@ -1,4 +1,4 @@
-import { createLogger, redact } from '../../infra/logger';
+import { createLogger, currentRequestId, redact, requestIdFrom, withRequestId } from '../../infra/logger';
 import { makeIdNumber } from '../../domain/idNumber';
 
 const ID = '620102198001011239';
@@ -76,8 +76,8 @@ describe('createLogger', () => {
     expect(lines[0]).not.toContain('\n');
     const [rec] = records();
     expect(rec).toMatchObject({ level: 'info', msg: 'round started', roundId: 'r1', n: 3 });
-    expect(typeof rec!.t).toBe('string');
-    expect(new Date(rec!.t as string).toISOString()).toBe(rec!.t);
+    expect(typeof rec!.time).toBe('string');
+    expect(new Date(rec!.time as string).toISOString()).toBe(rec!.time);
   });
 
   it('defaults to info: debug is dropped', () => {
@@ -120,5 +120,76 @@ describe('createLogger', () => {
       contact: '[phone]',
       village: '620522100201',
     });
+  });
+
+  it('redacts a field that is an Error (its message and stack)', () => {
+    const { lines, log } = capture('info');
+    log.error('failed', { error: new Error(`no household ${ID}`) });
+    expect(lines[0]).not.toContain(ID);
+    expect(JSON.parse(lines[0]!).error).toMatchObject({ type: 'Error', message: 'no household [id-number]' });
+  });
+
+  it('redacts pretty-printed lines too', () => {
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      createLogger('info', undefined, { format: 'pretty' }).warn(`call ${PHONE}`, { idNumber: ID });
+    } finally {
+      spy.mockRestore();
+    }
+    const out = written.join('');
+    expect(out).toContain('call [phone]');
+    expect(out).toContain('[id-number]');
+    expect(out).not.toContain(PHONE);
+    expect(out).not.toContain(ID);
+    expect(() => JSON.parse(out)).toThrow(); // not JSON: a line for a person to read
+  });
+});
+
+describe('request ids', () => {
+  it('adds reqId to every line logged inside a request, also after an await', async () => {
+    const lines: string[] = [];
+    const log = createLogger('info', (line) => lines.push(line));
+    log.info('outside');
+    await withRequestId('req-0001abcd', async () => {
+      log.info('first');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(currentRequestId()).toBe('req-0001abcd');
+      log.warn('after await', { n: 1 });
+    });
+    log.info('outside again');
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>).map((r) => [r.msg, r.reqId])).toEqual([
+      ['outside', undefined],
+      ['first', 'req-0001abcd'],
+      ['after await', 'req-0001abcd'],
+      ['outside again', undefined],
+    ]);
+  });
+
+  it.each([
+    ['a UUID', '3f2b8c1e-9d4a-4b7e-8f21-620522100201'],
+    ['a ULID', '01ARZ3NDEKTSV4RRFFQ69G5FAV'],
+    ['a proxy token', 'edge-1:abc.def_42'],
+  ])('keeps a well-formed incoming id (%s)', (_name, id) => {
+    expect(requestIdFrom(id)).toBe(id);
+  });
+
+  it.each([
+    ['absent', undefined],
+    ['empty', ''],
+    ['too short', 'abc'],
+    ['too long', 'a'.repeat(129)],
+    ['with spaces', 'hello world 123'],
+    ['with a newline', 'abcdefgh\nforged: line'],
+    ['with quotes', 'abcdefgh"}'],
+    ['non-ASCII', '请求编号一二三四五六'],
+  ])('replaces an ill-formed incoming id (%s) by a new UUID', (_name, id) => {
+    const got = requestIdFrom(id);
+    expect(got).not.toBe(id);
+    expect(got).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(requestIdFrom(undefined)).not.toBe(got);
   });
 });
