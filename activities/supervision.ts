@@ -11,7 +11,7 @@ import {
   type SupervisionPolicy,
 } from '../domain/supervision';
 import { Prisma, type PrismaClient } from '../infra/db';
-import { supervisionFindingSignal } from '../workflows/round';
+import { supervisionFindingSignal } from '../workflows/round-contract';
 
 export interface SupervisionActivityDeps {
   prisma: PrismaClient;

@@ -4,9 +4,6 @@
 import {
   allHandlersFinished,
   condition,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   patched,
   proxyActivities,
   setCurrentDetails,
@@ -28,28 +25,27 @@ import {
   type DecisionResult,
   type ObjectionUpdate,
   type ResolutionUpdate,
-  type SupervisionFindingSignal,
   type RoundInput,
   type RoundState,
   type TownshipReviewUpdate,
   type Transition,
 } from '../domain/round';
-import { NON_RETRYABLE_ERROR_TYPES, refuse, RoundError } from './errors';
+import { refuse } from './errors';
+import {
+  cancelRoundSignal,
+  cancelRoundUpdate,
+  countyAnnouncementUpdate,
+  fileObjectionUpdate,
+  NON_RETRYABLE_ERROR_TYPES,
+  resolveObjectionUpdate,
+  roundOpenedUpdate,
+  roundStateQuery,
+  RoundError,
+  submitAssessmentUpdate,
+  supervisionFindingSignal,
+  townshipReviewUpdate,
+} from './round-contract';
 import { CAMPAIGN_KEY, STAGE_KEY, TOWNSHIP_KEY, VILLAGE_KEY } from './search-attributes';
-
-export const submitAssessmentUpdate = defineUpdate<DecisionResult, [AssessmentUpdate]>('submitAssessment');
-export const fileObjectionUpdate = defineUpdate<DecisionResult & { objectionId: string }, [ObjectionUpdate]>(
-  'fileObjection',
-);
-export const resolveObjectionUpdate = defineUpdate<DecisionResult, [ResolutionUpdate]>('resolveObjection');
-export const townshipReviewUpdate = defineUpdate<DecisionResult, [TownshipReviewUpdate]>('townshipReview');
-export const countyAnnouncementUpdate = defineUpdate<DecisionResult, [CountyAnnouncementUpdate]>('countyAnnouncement');
-/** Answers once the round is recorded in the database, so the API can return a round that GET finds. */
-export const roundOpenedUpdate = defineUpdate<DecisionResult, []>('roundOpened');
-export const cancelRoundUpdate = defineUpdate<DecisionResult, [CancelUpdate]>('cancelRound');
-export const cancelRoundSignal = defineSignal<[CancelUpdate]>('cancelRoundSignal');
-export const supervisionFindingSignal = defineSignal<[SupervisionFindingSignal]>('supervisionFinding');
-export const roundStateQuery = defineQuery<RoundState>('roundState');
 
 // Persistence must never be lost: retry without limit (a database outage only delays the round).
 const { applyTransition } = proxyActivities<ReturnType<typeof createActivities>>({
