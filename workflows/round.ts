@@ -16,8 +16,6 @@ import { STAGE_LABELS, type Stage } from '../domain/enums';
 import {
   codeInScope,
   containsNul,
-  isQuorate,
-  PUBLICITY_STAGES,
   type Actor,
   type AssessmentUpdate,
   type CancelUpdate,
@@ -30,6 +28,7 @@ import {
   type TownshipReviewUpdate,
   type Transition,
 } from '../domain/round';
+import { isQuorate, PUBLICITY_STAGES, STAGE_ACTOR, stageAfter, type OpenStage } from '../domain/procedure';
 import { refuse } from './errors';
 import {
   cancelRoundSignal,
@@ -103,8 +102,7 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundState> {
     await applyTransition({ roundId: input.roundId, at: iso(at), ...t });
   }
 
-  const stageAfterPublicity = (stage: Stage): Stage =>
-    stage === 'FIRST_PUBLICITY' ? 'TOWNSHIP_REVIEW' : 'COUNTY_ANNOUNCEMENT';
+  const stageAfterPublicity = (stage: Stage): Stage => stageAfter(stage as OpenStage);
   const current = () => state.proposals.filter((p) => p.status === 'PROPOSED');
   const openObjections = () => state.objections.filter((o) => o.status === 'OPEN' || o.status === 'RESOLVING');
   const isPublicity = () => PUBLICITY_STAGES.includes(state.stage);
@@ -705,13 +703,7 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundState> {
         await serial(async () => {
           const at = Date.now();
           const seq = ++state.seq;
-          const waitingOn = isPublicity()
-            ? 'TOWNSHIP'
-            : state.stage === 'VILLAGE_ASSESSMENT'
-              ? 'VILLAGE'
-              : state.stage === 'TOWNSHIP_REVIEW'
-                ? 'TOWNSHIP'
-                : 'COUNTY';
+          const waitingOn = STAGE_ACTOR[state.stage as OpenStage];
           await persist(
             {
               decision: {
