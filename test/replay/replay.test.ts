@@ -2,8 +2,12 @@
 // rounds fails here. A deliberately nondeterministic variant of the workflow must fail the same replay.
 import fs from 'node:fs';
 import path from 'node:path';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
+import type { temporal } from '@temporalio/proto';
+import type { WorkflowInfo } from '@temporalio/workflow';
+import { bundleWorkflowCode, DefaultLogger, Worker, type InjectedSinks } from '@temporalio/worker';
+import type { CommandProbe } from './command-probe';
 import { quietRuntime, workflowBundle } from '../support/stack';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -20,10 +24,33 @@ function histories() {
     }));
 }
 
-async function replayAll(bundle: Awaited<ReturnType<typeof workflowBundle>>) {
+async function replayAll(bundle: Awaited<ReturnType<typeof workflowBundle>>, sinks?: InjectedSinks<CommandProbe>) {
   const results: { workflowId: string; error?: unknown }[] = [];
-  for await (const r of Worker.runReplayHistories({ workflowBundle: bundle }, histories())) results.push(r);
+  for await (const r of Worker.runReplayHistories({ workflowBundle: bundle, sinks }, histories())) results.push(r);
   return results;
+}
+
+type Command = { kind: string; name: string; args: string };
+
+const ms = (d: temporal.api.history.v1.ITimerStartedEventAttributes['startToFireTimeout']) =>
+  Number(d?.seconds ?? 0) * 1000 + Math.round((d?.nanos ?? 0) / 1e6);
+const args = (payloads: temporal.api.common.v1.IPayloads | null | undefined) =>
+  JSON.stringify((payloads?.payloads ?? []).map((p) => defaultPayloadConverter.fromPayload(p)));
+
+/** The activities, timers, child workflows and signals a history recorded, in order, with their inputs. */
+function recordedCommands(history: temporal.api.history.v1.IHistory): Command[] {
+  const commands: Command[] = [];
+  for (const e of history.events ?? []) {
+    const a = e.activityTaskScheduledEventAttributes;
+    if (a) commands.push({ kind: 'activity', name: a.activityType?.name ?? '', args: args(a.input) });
+    const t = e.timerStartedEventAttributes;
+    if (t) commands.push({ kind: 'timer', name: 'timer', args: JSON.stringify(ms(t.startToFireTimeout)) });
+    const c = e.startChildWorkflowExecutionInitiatedEventAttributes;
+    if (c) commands.push({ kind: 'child', name: c.workflowType?.name ?? '', args: args(c.input) });
+    const s = e.signalExternalWorkflowExecutionInitiatedEventAttributes;
+    if (s) commands.push({ kind: 'signal', name: s.signalName ?? '', args: args(s.input) });
+  }
+  return commands;
 }
 
 beforeAll(() => quietRuntime());
@@ -33,6 +60,34 @@ test('every recorded history replays against the current workflow code', async (
   expect(results.length).toBeGreaterThanOrEqual(3);
   for (const r of results)
     expect({ workflowId: r.workflowId, error: r.error }).toEqual({ workflowId: r.workflowId, error: undefined });
+});
+
+test('replaying asks for the recorded activities, timers, children and signals, with the recorded inputs', async () => {
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    workflowInterceptorModules: [require.resolve('./command-probe')],
+    logger: new DefaultLogger('WARN'),
+  });
+  const asked = new Map<string, Command[]>();
+  const sinks: InjectedSinks<CommandProbe> = {
+    probe: {
+      command: {
+        fn: (info: WorkflowInfo, kind: string, name: string, input: unknown) => {
+          const list = asked.get(info.workflowId) ?? [];
+          list.push({ kind, name, args: JSON.stringify(input) });
+          asked.set(info.workflowId, list);
+        },
+        callDuringReplay: true,
+      },
+    },
+  };
+  const results = await replayAll(bundle, sinks);
+  for (const r of results) expect(r.error).toBeUndefined();
+  for (const { workflowId, history } of histories()) {
+    const recorded = recordedCommands(history);
+    expect(recorded.length).toBeGreaterThan(0);
+    expect({ workflowId, commands: asked.get(workflowId) }).toEqual({ workflowId, commands: recorded });
+  }
 });
 
 /**
@@ -46,16 +101,11 @@ async function mutantBundle(name: string, extraTimer: string) {
   fs.cpSync(path.join(ROOT, 'domain'), path.join(dir, 'domain'), { recursive: true });
   const file = path.join(dir, 'workflows', 'round.ts');
   const source = fs.readFileSync(file, 'utf8');
-  const mutated = (
-    /^\s+patched,$/m.test(source)
-      ? source
-      : source.replace('  allHandlersFinished,\n', '  allHandlersFinished,\n  patched,\n')
-  )
-    .replace('  allHandlersFinished,\n', '  allHandlersFinished,\n  sleep,\n')
-    .replace(
-      '  upsertSearchAttributes([\n    { key: VILLAGE_KEY',
-      `  ${extraTimer}\n  upsertSearchAttributes([\n    { key: VILLAGE_KEY`,
-    );
+  // The round's first command is the upsert of its search attributes, in open().
+  const anchor = '  upsertSearchAttributes([\n    { key: VILLAGE_KEY';
+  expect(source).not.toMatch(/\b(patched|sleep)\b/);
+  const mutated =
+    "import { patched, sleep } from '@temporalio/workflow';\n" + source.replace(anchor, `  ${extraTimer}\n${anchor}`);
   expect(mutated.split(extraTimer)).toHaveLength(2);
   fs.writeFileSync(file, mutated);
   try {
