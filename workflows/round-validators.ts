@@ -1,7 +1,7 @@
 // What each decision must satisfy to be accepted: pure checks on the workflow's own state (validators
 // cannot do I/O). A refused decision is never written, and the caller hears why at once.
 import { STAGE_LABELS, type Stage } from '../domain/enums';
-import { isQuorate, stageAfter, type OpenStage } from '../domain/procedure';
+import { isQuorate, STAGE_DECIDER, stageAfter, type OpenStage } from '../domain/procedure';
 import {
   codeInScope,
   containsNul,
@@ -57,6 +57,11 @@ export function validators(round: Round) {
     }
   }
 
+  /** The official who decides `stage` (domain/procedure.ts), with jurisdiction over the village. */
+  function requireDecider(actor: Actor, stage: OpenStage, what: string) {
+    requireRole(actor, [STAGE_DECIDER[stage]!], what);
+  }
+
   function requireOnList(proposalId: string) {
     if (!round.current().some((p) => p.id === proposalId)) {
       refuse(RoundError.INVALID, `Proposal ${proposalId} is not on the current list of this round.`, { proposalId });
@@ -66,7 +71,7 @@ export function validators(round: Round) {
   return {
     assessment: checked<[AssessmentUpdate]>(({ actor, meeting, proposals }) => {
       requireStage('VILLAGE_ASSESSMENT');
-      requireRole(actor, ['VILLAGE'], 'The village assessment');
+      requireDecider(actor, 'VILLAGE_ASSESSMENT', 'The village assessment');
       if (!isQuorate(meeting))
         refuse(RoundError.INVALID, 'The meeting was not quorate (fewer than two thirds present).');
       if (proposals.length === 0) refuse(RoundError.INVALID, 'An assessment needs at least one proposal.');
@@ -109,7 +114,7 @@ export function validators(round: Round) {
 
     townshipReview: checked<[TownshipReviewUpdate]>(({ actor, decision, rejected = [], verification = [] }) => {
       requireStage('TOWNSHIP_REVIEW');
-      requireRole(actor, ['TOWNSHIP'], 'The township review');
+      requireDecider(actor, 'TOWNSHIP_REVIEW', 'The township review');
       if (decision === 'RETURN' && rejected.length > 0)
         refuse(RoundError.INVALID, 'A return rejects the whole list; name no single rejections.');
       const seen = new Set<string>();
@@ -123,7 +128,7 @@ export function validators(round: Round) {
 
     countyAnnouncement: checked<[CountyAnnouncementUpdate]>(({ actor, decision, returnTo }) => {
       requireStage('COUNTY_ANNOUNCEMENT');
-      requireRole(actor, ['COUNTY'], 'The county announcement');
+      requireDecider(actor, 'COUNTY_ANNOUNCEMENT', 'The county announcement');
       if (decision === 'ANNOUNCE' && returnTo !== undefined)
         refuse(RoundError.INVALID, 'returnTo belongs to a RETURN.');
     }),
