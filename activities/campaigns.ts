@@ -4,7 +4,7 @@ import { roundWorkflowId } from '../domain/constants';
 import { townshipWorkflowId, type CampaignInput, type CampaignScope } from '../domain/campaign';
 import type { Actor } from '../domain/round';
 import type { Prisma, PrismaClient } from '../infra/db';
-import { cancelTownshipSignal } from '../workflows/campaign';
+import { cancelTownshipSignal } from '../workflows/campaign-contract';
 
 export interface CampaignActivityDeps {
   prisma: PrismaClient;

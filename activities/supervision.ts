@@ -3,15 +3,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { durationMs } from '../domain/duration';
-import {
-  FINDING_KINDS,
-  STAGE_OVERDUE_ROLE,
-  type FindingKind,
-  type KindCounts,
-  type SupervisionPolicy,
-} from '../domain/supervision';
+import { FINDING_KINDS, type FindingKind, type KindCounts, type SupervisionPolicy } from '../domain/supervision';
+import { STAGE_ACTOR } from '../domain/procedure';
 import { Prisma, type PrismaClient } from '../infra/db';
-import { supervisionFindingSignal } from '../workflows/round';
+import { supervisionFindingSignal } from '../workflows/round-contract';
 
 export interface SupervisionActivityDeps {
   prisma: PrismaClient;
@@ -48,7 +43,7 @@ export function candidateSql(input: SweepKindInput): Prisma.Sql {
     case 'STAGE_OVERDUE': {
       // Who must act at each stage comes from the domain table, not from a second copy in SQL.
       const roleOf = Prisma.join(
-        Object.entries(STAGE_OVERDUE_ROLE).map(([stage, role]) => Prisma.sql`WHEN ${stage}::text THEN ${role}::text`),
+        Object.entries(STAGE_ACTOR).map(([stage, role]) => Prisma.sql`WHEN ${stage}::text THEN ${role}::text`),
         ' ',
       );
       return Prisma.sql`

@@ -10,6 +10,7 @@ import {
   STAGES,
 } from '../domain/enums';
 import { idNumberProblem } from '../domain/idNumber';
+import { isQuorate } from '../domain/procedure';
 
 export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 const count = z.number().int().min(0).max(100_000);
@@ -119,7 +120,7 @@ export const ZAssessment = z
             path: ['representativesPresent'],
             message: 'cannot exceed representativesTotal',
           });
-        } else if (m.representativesPresent * 3 < m.representativesTotal * 2) {
+        } else if (!isQuorate(m)) {
           ctx.addIssue({
             code: 'custom',
             path: ['representativesPresent'],

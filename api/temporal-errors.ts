@@ -4,7 +4,7 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { RoundError } from '../workflows/errors';
+import { RoundError } from '../workflows/round-contract';
 import { HttpProblem } from './problem';
 
 /** Maps what Temporal answers to an HTTP problem; the original error stays as `cause`. */

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { makeIdNumber } from '../domain/idNumber';
 import type { Actor, ProposalInput } from '../domain/round';
 import { createOfficial } from '../infra/officials';
-import { fileObjectionUpdate, submitAssessmentUpdate } from '../workflows';
+import { fileObjectionUpdate, submitAssessmentUpdate } from '../workflows/round-contract';
 import {
   describeDevServer,
   devServerOptionsFromEnv,

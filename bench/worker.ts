@@ -11,7 +11,8 @@ import type { RoundInput } from '../domain/round';
 import { createLogger } from '../infra/logger';
 import { seedDemoCounty } from '../infra/seed';
 import { SCENARIOS } from '../test/replay/scenarios';
-import { roundStateQuery, roundWorkflow } from '../workflows';
+import { roundWorkflow } from '../workflows';
+import { roundStateQuery } from '../workflows/round-contract';
 import { STAGE_KEY, TOWNSHIP_KEY, VILLAGE_KEY } from '../workflows/search-attributes';
 import {
   benchDatabase,

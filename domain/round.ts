@@ -196,20 +196,6 @@ export interface Transition {
 
 // ---- Pure rules ---------------------------------------------------------------------------------
 
-/** The villagers' representatives meeting is quorate with at least two thirds present. */
-export function isQuorate(meeting: Pick<Meeting, 'representativesPresent' | 'representativesTotal'>): boolean {
-  return meeting.representativesTotal > 0 && meeting.representativesPresent * 3 >= meeting.representativesTotal * 2;
-}
-
-export const PUBLICITY_STAGES: readonly Stage[] = ['FIRST_PUBLICITY', 'SECOND_PUBLICITY'];
-
-/** Which role decides at a stage (publicities are decided by the clock and the objections). */
-export const STAGE_DECIDER: Partial<Record<Stage, Role>> = {
-  VILLAGE_ASSESSMENT: 'VILLAGE',
-  TOWNSHIP_REVIEW: 'TOWNSHIP',
-  COUNTY_ANNOUNCEMENT: 'COUNTY',
-};
-
 /** Is `code` (village, township or county) inside the jurisdiction `scope`? Codes nest by prefix. */
 export function codeInScope(scope: string, code: string): boolean {
   return code.startsWith(scope);

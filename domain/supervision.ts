@@ -1,6 +1,5 @@
 // Supervision (督查): the kinds of findings a sweep records, who each escalates to, the sweep's thresholds and
 // the exit rule. Pure code shared by the sweep workflow, its activities and the API.
-import type { Role, Stage } from './enums';
 
 export const FINDING_KINDS = [
   'STAGE_OVERDUE',
@@ -76,15 +75,6 @@ export interface SweepSummary {
   /** Idempotency records past their retention, deleted by this sweep (absent from sweeps before it did this). */
   idempotencyRecordsPurged?: number;
 }
-
-/** Who must act on an overdue stage, by stage. Publicities overrun only while the township has objections to settle. */
-export const STAGE_OVERDUE_ROLE: Record<Exclude<Stage, 'COMPLETED'>, Role> = {
-  VILLAGE_ASSESSMENT: 'VILLAGE',
-  FIRST_PUBLICITY: 'TOWNSHIP',
-  TOWNSHIP_REVIEW: 'TOWNSHIP',
-  SECOND_PUBLICITY: 'TOWNSHIP',
-  COUNTY_ANNOUNCEMENT: 'COUNTY',
-};
 
 /** Calendar year in China time (UTC+8, no daylight saving), the year plans and assessments are kept in. */
 export function chinaYear(at: Date | number): number {

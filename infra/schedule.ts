@@ -8,7 +8,8 @@ import {
   type ScheduleSpec,
 } from '@temporalio/client';
 import type { SupervisionPolicy } from '../domain/supervision';
-import { SWEEP_WORKFLOW_ID, supervisionSweepWorkflow } from '../workflows/sweep';
+import { supervisionSweepWorkflow } from '../workflows/sweep';
+import { SWEEP_WORKFLOW_ID } from '../workflows/sweep-contract';
 import type { Config } from './config';
 
 export const SUPERVISION_SCHEDULE_ID = 'supervision-sweep';

@@ -5,9 +5,6 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   getExternalWorkflowHandle,
   ParentClosePolicy,
   proxyActivities,
@@ -27,17 +24,18 @@ import {
   type TownshipCampaignInput,
   type TownshipDone,
 } from '../domain/campaign';
-import { NON_RETRYABLE_ERROR_TYPES, refuse, RoundError } from './errors';
-import { cancelRoundSignal, roundWorkflow } from './round';
+import {
+  campaignOpenedUpdate,
+  campaignStateQuery,
+  CampaignError,
+  cancelCampaignUpdate,
+  cancelTownshipSignal,
+  townshipDoneSignal,
+} from './campaign-contract';
+import { refuse } from './errors';
+import { roundWorkflow } from './round';
+import { cancelRoundSignal, NON_RETRYABLE_ERROR_TYPES } from './round-contract';
 import { CAMPAIGN_KEY, TOWNSHIP_KEY, VILLAGE_KEY, STAGE_KEY } from './search-attributes';
-
-export const campaignOpenedUpdate = defineUpdate<{ campaignId: string }, []>('campaignOpened');
-export const cancelCampaignUpdate = defineUpdate<{ campaignId: string; status: string }, [CampaignCancel]>(
-  'cancelCampaign',
-);
-export const townshipDoneSignal = defineSignal<[TownshipDone]>('townshipDone');
-export const cancelTownshipSignal = defineSignal<[CampaignCancel]>('cancelTownship');
-export const campaignStateQuery = defineQuery<CampaignProgressState>('campaignState');
 
 const acts = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '5 minutes',
@@ -86,10 +84,11 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignPr
     },
     {
       validator: ({ actor }) => {
-        if (state.cancelled) refuse(RoundError.CLOSED, 'The campaign is already cancelled.');
-        if (state.allLaunched && state.done >= state.launched) refuse(RoundError.CLOSED, 'The campaign has finished.');
+        if (state.cancelled) refuse(CampaignError.CLOSED, 'The campaign is already cancelled.');
+        if (state.allLaunched && state.done >= state.launched)
+          refuse(CampaignError.CLOSED, 'The campaign has finished.');
         if (!['COUNTY', 'ADMIN'].includes(actor.role) || !input.scope.scopeCode.startsWith(actor.scopeCode)) {
-          refuse(RoundError.NOT_ALLOWED, 'Cancelling a campaign is for COUNTY or ADMIN officials of its county.');
+          refuse(CampaignError.NOT_ALLOWED, 'Cancelling a campaign is for COUNTY or ADMIN officials of its county.');
         }
       },
     },

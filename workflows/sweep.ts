@@ -24,9 +24,6 @@ const { sweepFindings, escalateFindingsToRounds, purgeIdempotencyRecords } = pro
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10 },
 });
 
-/** Workflow ID prefix of the scheduled sweeps (Temporal appends the scheduled time). */
-export const SWEEP_WORKFLOW_ID = 'supervision-sweep';
-
 export async function supervisionSweepWorkflow(input: SweepInput = {}): Promise<SweepSummary> {
   const policy: SupervisionPolicy = { ...DEFAULT_SUPERVISION_POLICY, ...input.policy };
   const now = Date.now();

@@ -12,10 +12,10 @@ import {
   fileObjectionUpdate,
   resolveObjectionUpdate,
   roundOpenedUpdate,
-  roundWorkflow,
   submitAssessmentUpdate,
   townshipReviewUpdate,
-} from '../../workflows';
+} from '../../workflows/round-contract';
+import { roundWorkflow } from '../../workflows/round';
 import { CAMPAIGN_KEY, STAGE_KEY, TOWNSHIP_KEY, VILLAGE_KEY } from '../../workflows/search-attributes';
 import { caller, requireRole, type Official } from '../auth';
 import { derivedUuid } from '../derived-ids';

@@ -1,17 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Stage } from '../../domain/enums';
+import { stageDecidedBy } from '../../domain/procedure';
 import { FINDING_ACTIONS, FINDING_LABELS, type FindingKind } from '../../domain/supervision';
 import { Prisma, type PrismaClient } from '../../infra/db';
 import { caller, type Official } from '../auth';
 import { parseOr400 } from '../problem';
 import { sqlCodesWithin } from '../scope';
-
-const WAITS_ON: Partial<Record<string, Stage>> = {
-  VILLAGE: 'VILLAGE_ASSESSMENT',
-  TOWNSHIP: 'TOWNSHIP_REVIEW',
-  COUNTY: 'COUNTY_ANNOUNCEMENT',
-};
 
 type TaskKind = 'DECIDE' | 'RESOLVE_OBJECTION' | 'OVERDUE' | 'FINDING';
 
@@ -67,7 +62,7 @@ const NO_FINDING = Prisma.sql`NULL::text AS "fId", NULL::text AS "fKind", NULL::
  * and PostgreSQL merges them by deadline, so the API maps at most `limit` rows (docs/BENCHMARKS.md, bench:reads).
  */
 function taskQuery(o: Official, limit: number): Prisma.Sql {
-  const stage = WAITS_ON[o.role];
+  const stage = stageDecidedBy(o.role);
   const villages = sqlCodesWithin(Prisma.sql`r."villageCode"`, o.scopeCode);
   const branches: Prisma.Sql[] = [];
   if (stage) {

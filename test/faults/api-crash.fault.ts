@@ -1,7 +1,7 @@
 // The API process SIGKILLed with decisions in flight. A request still reading the database in the API never
 // reaches the round; one the workflow has accepted is applied whole after the API is gone. The database, read
 // in one snapshot at every step, never holds half a decision; a new API process then completes the round.
-import { roundStateQuery } from '../../workflows';
+import { roundStateQuery } from '../../workflows/round-contract';
 import { eventually, type Reply } from '../support/http';
 import { partialWrites, snapshot, type Snapshot } from './support/db-state';
 import { updatesAccepted } from './support/history';

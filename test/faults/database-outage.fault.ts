@@ -4,7 +4,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { eventually, type Reply } from '../support/http';
 import { normalisedDump, partialWrites, snapshot } from './support/db-state';
-import { roundStateQuery } from '../../workflows';
+import { roundStateQuery } from '../../workflows/round-contract';
 import { activityAttempt, updatesAccepted } from './support/history';
 import { killAll } from './support/processes';
 import { runRound } from './support/round-script';

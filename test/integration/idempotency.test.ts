@@ -364,7 +364,7 @@ test('the Temporal ids derive from (official, key, request): an update already a
     derivedUuid(o.township.id, key, hash, 'objection'),
   );
 
-  const { fileObjectionUpdate } = await import('../../workflows');
+  const { fileObjectionUpdate } = await import('../../workflows/round-contract');
   const handle = stack.env.client.workflow.getHandle(roundId);
   const actor = { id: o.village.id, name: '村支书', role: 'VILLAGE' as const, scopeCode: code };
   const replayed = await handle.executeUpdate(fileObjectionUpdate, {

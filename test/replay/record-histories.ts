@@ -1,33 +1,59 @@
-// Records the workflow histories that CI replays: `npm run histories:record`. Re-record after a deliberate,
-// patched() change to a workflow, and keep the old files too (they prove old histories still replay).
+// Records the workflow histories that CI replays: `npm run histories:record [scenario …]` (all by default).
+// An existing file is kept, never overwritten: after a deliberate, patched() change to a workflow, record under
+// new names and keep the old files too (they prove old histories still replay).
 import fs from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import { ensureTemporalCli } from '../../infra/temporal-cli';
 import { startStack } from '../support/stack';
-import { SCENARIOS } from './scenarios';
+import { campaignCancelled, SCENARIOS, sweep } from './scenarios';
 
 async function main() {
   process.env.TEMPORAL_CLI_PATH ??= ensureTemporalCli();
   process.env.TEST_DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/postgres';
   const stack = await startStack();
   try {
+    const ctx = { baseUrl: stack.baseUrl, prisma: stack.db.prisma };
+    const only = process.argv.slice(2);
     const villages = await stack.db.prisma.village.findMany({ orderBy: { code: 'asc' }, take: 10, skip: 100 });
-    const dir = path.resolve(__dirname, '..', 'histories');
+    const workflows: Record<string, string> = {};
     let i = 0;
     for (const [name, scenario] of Object.entries(SCENARIOS)) {
-      const roundId = await scenario({ baseUrl: stack.baseUrl, prisma: stack.db.prisma }, villages[i++]!.code);
-      const handle = stack.env.client.workflow.getHandle(roundId);
-      await handle.result().catch(() => undefined);
-      const history = await handle.fetchHistory();
-      const file = path.join(dir, `round-${name}.json`);
-      fs.writeFileSync(file, historyToJSON(temporal.api.history.v1.History.create(history)) + '\n');
-      process.stdout.write(`${file}: ${history.events?.length ?? 0} events\n`);
+      const villageCode = villages[i++]!.code;
+      if (only.length === 0 || only.includes(name)) workflows[`round-${name}`] = await scenario(ctx, villageCode);
     }
+    // A township none of the round scenarios' villages are in.
+    const township = await stack.db.prisma.township.findFirstOrThrow({
+      where: { code: { notIn: villages.map((v) => v.townshipCode) } },
+      orderBy: { code: 'asc' },
+    });
+    if (only.length === 0 || only.includes('campaignCancelled'))
+      Object.assign(workflows, await campaignCancelled(ctx, township.code));
+    if (only.length === 0 || only.includes('sweep')) Object.assign(workflows, await sweep(ctx, township.countyCode));
+    for (const [name, workflowId] of Object.entries(workflows)) await save(stack, name, workflowId);
   } finally {
     await stack.stop();
   }
+}
+
+/** Waits for the workflow to close and writes its history to test/histories/<name>.json. */
+async function save(stack: Awaited<ReturnType<typeof startStack>>, name: string, workflowId: string) {
+  const handle = stack.env.client.workflow.getHandle(workflowId);
+  await handle.result().catch(() => undefined);
+  const history = await handle.fetchHistory();
+  const file = path.resolve(__dirname, '..', 'histories', `${name}.json`);
+  if (fs.existsSync(file)) {
+    process.stdout.write(`${file}: exists, kept (delete it to record it again)\n`);
+    return;
+  }
+  fs.writeFileSync(file, historyToJSON(temporal.api.history.v1.History.create(history)) + '\n');
+  // The replay runs each history under the workflow ID it was recorded with.
+  const idsFile = path.resolve(__dirname, '..', 'histories', 'workflow-ids.json');
+  const ids = fs.existsSync(idsFile) ? (JSON.parse(fs.readFileSync(idsFile, 'utf8')) as Record<string, string>) : {};
+  ids[name] = workflowId;
+  fs.writeFileSync(idsFile, JSON.stringify(ids, null, 2) + '\n');
+  process.stdout.write(`${file}: ${history.events?.length ?? 0} events\n`);
 }
 
 main().catch((err) => {

@@ -2,37 +2,106 @@
 // rounds fails here. A deliberately nondeterministic variant of the workflow must fail the same replay.
 import fs from 'node:fs';
 import path from 'node:path';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
+import type { temporal } from '@temporalio/proto';
+import type { WorkflowInfo } from '@temporalio/workflow';
+import { bundleWorkflowCode, DefaultLogger, Worker, type InjectedSinks } from '@temporalio/worker';
+import type { CommandProbe } from './command-probe';
 import { quietRuntime, workflowBundle } from '../support/stack';
 
 const ROOT = path.resolve(__dirname, '../..');
 const HISTORIES = path.join(ROOT, 'test', 'histories');
+/** The workflow ID each history ran under, where the workflow reads it (the sweep names its findings after it). */
+const WORKFLOW_IDS = 'workflow-ids.json';
 
-function histories() {
+/** The recorded histories (`round-…` for the round workflow's only). */
+function histories(prefix = '') {
+  const ids: Record<string, string> = JSON.parse(fs.readFileSync(path.join(HISTORIES, WORKFLOW_IDS), 'utf8'));
   return fs
     .readdirSync(HISTORIES)
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => f.startsWith(prefix) && f.endsWith('.json') && f !== WORKFLOW_IDS)
     .sort()
     .map((f) => ({
-      workflowId: f.replace(/\.json$/, ''),
+      workflowId: ids[f.replace(/\.json$/, '')] ?? f.replace(/\.json$/, ''),
       history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES, f), 'utf8'))),
     }));
 }
 
-async function replayAll(bundle: Awaited<ReturnType<typeof workflowBundle>>) {
+async function replayAll(
+  bundle: Awaited<ReturnType<typeof workflowBundle>>,
+  { sinks, prefix }: { sinks?: InjectedSinks<CommandProbe>; prefix?: string } = {},
+) {
   const results: { workflowId: string; error?: unknown }[] = [];
-  for await (const r of Worker.runReplayHistories({ workflowBundle: bundle }, histories())) results.push(r);
+  for await (const r of Worker.runReplayHistories({ workflowBundle: bundle, sinks }, histories(prefix)))
+    results.push(r);
   return results;
+}
+
+type Command = { kind: string; name: string; args: string };
+
+const ms = (d: temporal.api.history.v1.ITimerStartedEventAttributes['startToFireTimeout']) =>
+  Number(d?.seconds ?? 0) * 1000 + Math.round((d?.nanos ?? 0) / 1e6);
+const args = (payloads: temporal.api.common.v1.IPayloads | null | undefined) =>
+  JSON.stringify((payloads?.payloads ?? []).map((p) => defaultPayloadConverter.fromPayload(p)));
+
+/** The activities, timers, child workflows and signals a history recorded, in order, with their inputs. */
+function recordedCommands(history: temporal.api.history.v1.IHistory): Command[] {
+  const commands: Command[] = [];
+  for (const e of history.events ?? []) {
+    const a = e.activityTaskScheduledEventAttributes;
+    if (a) commands.push({ kind: 'activity', name: a.activityType?.name ?? '', args: args(a.input) });
+    const t = e.timerStartedEventAttributes;
+    if (t) commands.push({ kind: 'timer', name: 'timer', args: JSON.stringify(ms(t.startToFireTimeout)) });
+    const c = e.startChildWorkflowExecutionInitiatedEventAttributes;
+    if (c) commands.push({ kind: 'child', name: c.workflowType?.name ?? '', args: args(c.input) });
+    const s = e.signalExternalWorkflowExecutionInitiatedEventAttributes;
+    if (s) commands.push({ kind: 'signal', name: s.signalName ?? '', args: args(s.input) });
+  }
+  return commands;
 }
 
 beforeAll(() => quietRuntime());
 
 test('every recorded history replays against the current workflow code', async () => {
+  const types = histories().map(
+    ({ history }) => history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name,
+  );
+  expect(new Set(types)).toEqual(
+    new Set(['roundWorkflow', 'campaignWorkflow', 'townshipCampaignWorkflow', 'supervisionSweepWorkflow']),
+  );
   const results = await replayAll(await workflowBundle());
-  expect(results.length).toBeGreaterThanOrEqual(3);
+  expect(results).toHaveLength(types.length);
   for (const r of results)
     expect({ workflowId: r.workflowId, error: r.error }).toEqual({ workflowId: r.workflowId, error: undefined });
+});
+
+test('replaying asks for the recorded activities, timers, children and signals, with the recorded inputs', async () => {
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    workflowInterceptorModules: [require.resolve('./command-probe')],
+    logger: new DefaultLogger('WARN'),
+  });
+  const asked = new Map<string, Command[]>();
+  const sinks: InjectedSinks<CommandProbe> = {
+    probe: {
+      command: {
+        fn: (info: WorkflowInfo, kind: string, name: string, input: unknown) => {
+          const list = asked.get(info.workflowId) ?? [];
+          list.push({ kind, name, args: JSON.stringify(input) });
+          asked.set(info.workflowId, list);
+        },
+        callDuringReplay: true,
+      },
+    },
+  };
+  const results = await replayAll(bundle, { sinks });
+  for (const r of results) expect(r.error).toBeUndefined();
+  for (const { workflowId, history } of histories()) {
+    const recorded = recordedCommands(history);
+    expect(recorded.length).toBeGreaterThan(0);
+    expect({ workflowId, commands: asked.get(workflowId) }).toEqual({ workflowId, commands: recorded });
+  }
 });
 
 /**
@@ -46,16 +115,11 @@ async function mutantBundle(name: string, extraTimer: string) {
   fs.cpSync(path.join(ROOT, 'domain'), path.join(dir, 'domain'), { recursive: true });
   const file = path.join(dir, 'workflows', 'round.ts');
   const source = fs.readFileSync(file, 'utf8');
-  const mutated = (
-    /^\s+patched,$/m.test(source)
-      ? source
-      : source.replace('  allHandlersFinished,\n', '  allHandlersFinished,\n  patched,\n')
-  )
-    .replace('  allHandlersFinished,\n', '  allHandlersFinished,\n  sleep,\n')
-    .replace(
-      '  upsertSearchAttributes([\n    { key: VILLAGE_KEY',
-      `  ${extraTimer}\n  upsertSearchAttributes([\n    { key: VILLAGE_KEY`,
-    );
+  // The round's first command is the upsert of its search attributes, in open().
+  const anchor = '  upsertSearchAttributes([\n    { key: VILLAGE_KEY';
+  expect(source).not.toMatch(/\b(patched|sleep)\b/);
+  const mutated =
+    "import { patched, sleep } from '@temporalio/workflow';\n" + source.replace(anchor, `  ${extraTimer}\n${anchor}`);
   expect(mutated.split(extraTimer)).toHaveLength(2);
   fs.writeFileSync(file, mutated);
   try {
@@ -66,8 +130,8 @@ async function mutantBundle(name: string, extraTimer: string) {
 }
 
 test('a nondeterministic change to the round workflow fails the replay', async () => {
-  const results = await replayAll(await mutantBundle('unpatched', "await sleep('1 second');"));
-  expect(results.length).toBeGreaterThanOrEqual(3);
+  const results = await replayAll(await mutantBundle('unpatched', "await sleep('1 second');"), { prefix: 'round-' });
+  expect(results.length).toBeGreaterThanOrEqual(4);
   for (const r of results) {
     expect(r.error).toBeDefined();
     expect(String((r.error as Error).name ?? '') + String((r.error as Error).message)).toMatch(/[Nn]ondeterminis/);
@@ -77,7 +141,8 @@ test('a nondeterministic change to the round workflow fails the replay', async (
 test('the same change behind patched() replays the recorded histories', async () => {
   const results = await replayAll(
     await mutantBundle('patched', "if (patched('extra-timer')) await sleep('1 second');"),
+    { prefix: 'round-' },
   );
-  expect(results.length).toBeGreaterThanOrEqual(3);
+  expect(results.length).toBeGreaterThanOrEqual(4);
   for (const r of results) expect(r.error).toBeUndefined();
 });

@@ -1,5 +1,6 @@
 // Rounds driven through the HTTP API the way officials act; used to record the histories that CI replays.
 import type { PrismaClient } from '../../infra/db';
+import { townshipWorkflowId } from '../../domain/campaign';
 import { createOfficial } from '../../infra/officials';
 import { api, eventually } from '../support/http';
 
@@ -161,3 +162,42 @@ export async function overdueThenCancelled(ctx: ScenarioContext, villageCode: st
 }
 
 export const SCENARIOS = { happyPath, objectionsAndReturns, overdueThenCancelled };
+
+/**
+ * A campaign over two villages of one township, cancelled by the county once both rounds are open: records the
+ * campaign, its township workflow and a round the campaign cancelled (file name → workflow ID).
+ */
+export async function campaignCancelled(ctx: ScenarioContext, townshipCode: string): Promise<Record<string, string>> {
+  const county = await createOfficial(ctx.prisma, { role: 'COUNTY', scopeCode: townshipCode.slice(0, 6), name: '县' });
+  const c = api(ctx.baseUrl, county.token);
+  const villages = await ctx.prisma.village.findMany({ where: { townshipCode }, orderBy: { code: 'asc' }, take: 2 });
+  const start = await c.post('/campaigns', {
+    name: '试点调整',
+    year: 2026,
+    villages: villages.map((v) => v.code),
+    policy: { publicityPeriod: '1 hour' },
+  });
+  expectStatus(start, 201, 'campaign');
+  const id: string = start.body.campaignId;
+  await eventually(
+    async () => (await c.get(`/campaigns/${id}`)).body.progress.roundsStarted === villages.length,
+    30_000,
+    'rounds started',
+  );
+  expectStatus(await c.post(`/campaigns/${id}/cancel`, { reason: '上级通知暂停' }), 200, 'cancel');
+  await eventually(async () => (await c.get(`/campaigns/${id}`)).body.status === 'CANCELLED', 30_000, 'cancelled');
+  const round = await ctx.prisma.round.findFirstOrThrow({ where: { campaignId: id }, orderBy: { villageCode: 'asc' } });
+  return {
+    'campaign-cancelled': id,
+    'township-cancelled': townshipWorkflowId(id, townshipCode),
+    'round-cancelledByCampaign': round.id,
+  };
+}
+
+/** A supervision sweep run on demand by the county over the seeded county (its findings, escalations, purge). */
+export async function sweep(ctx: ScenarioContext, countyCode: string): Promise<Record<string, string>> {
+  const county = await createOfficial(ctx.prisma, { role: 'COUNTY', scopeCode: countyCode, name: '县督查' });
+  const reply = await api(ctx.baseUrl, county.token).post('/supervision/sweeps', {});
+  expectStatus(reply, 201, 'sweep');
+  return { 'sweep-manual': reply.body.sweepId };
+}

@@ -1,11 +1,5 @@
-import {
-  codeInScope,
-  containsNul,
-  DEFAULT_POLICY,
-  isQuorate,
-  PUBLICITY_STAGES,
-  STAGE_DECIDER,
-} from '../../domain/round';
+import { codeInScope, containsNul, DEFAULT_POLICY } from '../../domain/round';
+import { isQuorate, PUBLICITY_STAGES, STAGE_DECIDER } from '../../domain/procedure';
 import { parseDuration } from '../../domain/duration';
 
 const meeting = (representativesPresent: number, representativesTotal: number) => ({

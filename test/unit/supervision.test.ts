@@ -10,8 +10,8 @@ import {
   FINDING_LABELS,
   mayExit,
   poorShare,
-  STAGE_OVERDUE_ROLE,
 } from '../../domain/supervision';
+import { STAGE_ACTOR } from '../../domain/procedure';
 import { STAGES } from '../../domain/enums';
 
 describe('supervision rules', () => {
@@ -34,14 +34,14 @@ describe('supervision rules', () => {
   });
 
   it('escalates an overdue stage to whoever must act at it', () => {
-    expect(STAGE_OVERDUE_ROLE).toEqual({
+    expect(STAGE_ACTOR).toEqual({
       VILLAGE_ASSESSMENT: 'VILLAGE',
       FIRST_PUBLICITY: 'TOWNSHIP',
       TOWNSHIP_REVIEW: 'TOWNSHIP',
       SECOND_PUBLICITY: 'TOWNSHIP',
       COUNTY_ANNOUNCEMENT: 'COUNTY',
     });
-    expect(Object.keys(STAGE_OVERDUE_ROLE).sort()).toEqual(STAGES.filter((s) => s !== 'COMPLETED').sort());
+    expect(Object.keys(STAGE_ACTOR).sort()).toEqual(STAGES.filter((s) => s !== 'COMPLETED').sort());
   });
 
   it('labels every kind and tells what to do about it', () => {

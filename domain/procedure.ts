@@ -1,0 +1,131 @@
+// The identification procedure's rules, pure (no Temporal, no database): the stages in order, who acts at
+// each, what follows what, when a stage is due and a publicity ends, and what a decision does to the list.
+// The round workflow, the supervision sweep and the API's task list all read them from here.
+import type { Role, Stage } from './enums';
+
+/** A stage a round can be waiting at (COMPLETED is where it ends). */
+export type OpenStage = Exclude<Stage, 'COMPLETED'>;
+export type PublicityStage = 'FIRST_PUBLICITY' | 'SECOND_PUBLICITY';
+
+interface StageRule {
+  /** Who must act: the official who decides the stage, or during a publicity the township, which settles objections. */
+  actor: Role;
+  /** A decision stage ends with an official's decision; a publicity ends by the clock once no objection is open. */
+  kind: 'DECISION' | 'PUBLICITY';
+  /** Where the round goes when the stage ends without a return. */
+  next: Stage;
+}
+
+/** The stage table of DOMAIN.md, in order. */
+export const PROCEDURE: Readonly<Record<OpenStage, StageRule>> = {
+  VILLAGE_ASSESSMENT: { actor: 'VILLAGE', kind: 'DECISION', next: 'FIRST_PUBLICITY' },
+  FIRST_PUBLICITY: { actor: 'TOWNSHIP', kind: 'PUBLICITY', next: 'TOWNSHIP_REVIEW' },
+  TOWNSHIP_REVIEW: { actor: 'TOWNSHIP', kind: 'DECISION', next: 'SECOND_PUBLICITY' },
+  SECOND_PUBLICITY: { actor: 'TOWNSHIP', kind: 'PUBLICITY', next: 'COUNTY_ANNOUNCEMENT' },
+  COUNTY_ANNOUNCEMENT: { actor: 'COUNTY', kind: 'DECISION', next: 'COMPLETED' },
+};
+
+const OPEN_STAGES = Object.keys(PROCEDURE) as OpenStage[];
+
+export const PUBLICITY_STAGES: readonly Stage[] = OPEN_STAGES.filter((s) => PROCEDURE[s].kind === 'PUBLICITY');
+
+export function isPublicityStage(stage: Stage): stage is PublicityStage {
+  return PUBLICITY_STAGES.includes(stage);
+}
+
+/** Who must act on a stage (and is reminded when it is overdue). */
+export const STAGE_ACTOR: Readonly<Record<OpenStage, Role>> = Object.fromEntries(
+  OPEN_STAGES.map((s) => [s, PROCEDURE[s].actor]),
+) as Record<OpenStage, Role>;
+
+/** Which role decides at a stage (publicities are decided by the clock and the objections). */
+export const STAGE_DECIDER: Readonly<Partial<Record<Stage, Role>>> = Object.fromEntries(
+  OPEN_STAGES.filter((s) => PROCEDURE[s].kind === 'DECISION').map((s) => [s, PROCEDURE[s].actor]),
+);
+
+/** The decision stage a role waits on (each role decides exactly one), if any. */
+export function stageDecidedBy(role: Role): OpenStage | undefined {
+  return OPEN_STAGES.find((s) => STAGE_DECIDER[s] === role);
+}
+
+/** The stage that follows `stage` when it ends without a return. */
+export function stageAfter(stage: OpenStage): Stage {
+  return PROCEDURE[stage].next;
+}
+
+/** The villagers' representatives meeting is quorate with at least two thirds present. */
+export function isQuorate(meeting: { representativesPresent: number; representativesTotal: number }): boolean {
+  return meeting.representativesTotal > 0 && meeting.representativesPresent * 3 >= meeting.representativesTotal * 2;
+}
+
+// ---- Times ----------------------------------------------------------------------------------------
+
+/** The round's policy in milliseconds. */
+export interface StageClock {
+  publicityMs: number;
+  deadlineMs: number;
+}
+
+/** The round fields of entering a stage. */
+export interface StageTimes {
+  stage: Stage;
+  stageEnteredAt: string;
+  stageDeadline: string | null;
+  publicityEndsAt: string | null;
+  overdueSince: null;
+}
+
+/**
+ * Entering `stage` at `at`: a publicity runs for the policy's period, and a stage is due the policy's deadline
+ * after it starts, a publicity's after it ends (the time the township has to settle what holds it open).
+ */
+export function stageTimes(stage: Stage, at: number, clock: StageClock): StageTimes {
+  const publicityEndsAt = isPublicityStage(stage) ? at + clock.publicityMs : undefined;
+  const deadline = stage === 'COMPLETED' ? undefined : (publicityEndsAt ?? at) + clock.deadlineMs;
+  return {
+    stage,
+    stageEnteredAt: iso(at),
+    stageDeadline: deadline === undefined ? null : iso(deadline),
+    publicityEndsAt: publicityEndsAt === undefined ? null : iso(publicityEndsAt),
+    overdueSince: null,
+  };
+}
+
+/** A publicity may close once its period is over and no objection is open or being filed. */
+export function publicityCanClose(now: number, endsAt: number, openObjections: number): boolean {
+  return now >= endsAt && openObjections === 0;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+// ---- What decisions do to the list -----------------------------------------------------------------
+
+/** Where a return sends the round: the township returns to the village; the county to the township by default. */
+export function returnTarget(
+  from: 'TOWNSHIP_REVIEW' | 'COUNTY_ANNOUNCEMENT',
+  returnTo?: 'TOWNSHIP_REVIEW' | 'VILLAGE_ASSESSMENT',
+): 'TOWNSHIP_REVIEW' | 'VILLAGE_ASSESSMENT' {
+  return from === 'TOWNSHIP_REVIEW' ? 'VILLAGE_ASSESSMENT' : (returnTo ?? 'TOWNSHIP_REVIEW');
+}
+
+/** A return to the village assessment supersedes the whole list (the village assesses afresh); others keep it. */
+export function supersededByReturn(to: Stage, list: readonly { id: string }[]): string[] {
+  return to === 'VILLAGE_ASSESSMENT' ? list.map((p) => p.id) : [];
+}
+
+/** The township's approval publishes the list without the proposals it rejected. */
+export function approvedList<P extends { id: string }>(list: readonly P[], rejectedIds: ReadonlySet<string>): P[] {
+  return list.filter((p) => !rejectedIds.has(p.id));
+}
+
+/**
+ * Only an upheld objection that asks for it withdraws its proposal; a withdrawal changes the list, so the
+ * publicity restarts with a new notice.
+ */
+export function objectionWithdraws(
+  decision: 'UPHELD' | 'DISMISSED',
+  withdrawProposal: boolean | undefined,
+  proposalId: string | undefined,
+): boolean {
+  return decision === 'UPHELD' && withdrawProposal === true && proposalId !== undefined;
+}

@@ -1,0 +1,163 @@
+// A round's state inside its workflow and the one way it changes: `record(...)` writes a trail entry (with
+// whatever goes with it) after the writes before it, then applies it to the state the query answers.
+import { condition, proxyActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import { durationMs } from '../domain/duration';
+import { STAGE_LABELS, type Stage } from '../domain/enums';
+import { isPublicityStage, stageTimes, type StageClock, type StageTimes } from '../domain/procedure';
+import type { DecisionResult, RoundInput, RoundState, Transition } from '../domain/round';
+import { NON_RETRYABLE_ERROR_TYPES } from './round-contract';
+import { STAGE_KEY } from './search-attributes';
+
+// Persistence must never be lost: retry without limit (a database outage only delays the round).
+const { applyTransition } = proxyActivities<ReturnType<typeof createActivities>>({
+  // Longer than the transaction's own limits (10 s to start, 30 s to run), short enough that a crashed
+  // worker's step is retried elsewhere quickly.
+  startToCloseTimeout: '45 seconds',
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '30s',
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+  },
+});
+
+/** What one step writes besides the round and the time: the trail entry and what goes with it. */
+export type Entry = Omit<Transition, 'roundId' | 'at'>;
+/** One write of the round, given its trail number and time: what to write, and what follows once written. */
+export type Step<T> = (seq: number, at: number) => { entry: Entry; then?: () => T };
+
+export const iso = (ms: number) => new Date(ms).toISOString();
+
+export class Round {
+  readonly state: RoundState;
+  readonly clock: StageClock;
+  /** A stage decision is being recorded: a second one is refused rather than queued. */
+  busy = false;
+  /** The publicity is being closed: no more objections. */
+  closing = false;
+  objectionsInFlight = 0;
+  /** Bumped on every change the procedure waits on. */
+  epoch = 0;
+  /** The round is in the database (the roundOpened update answers then). */
+  opened = false;
+  // Writes happen one at a time, in the order decisions were accepted, so the trail's seq order is the
+  // order of the database writes.
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly input: RoundInput) {
+    this.clock = {
+      publicityMs: durationMs(input.policy.publicityPeriod),
+      deadlineMs: durationMs(input.policy.stageDeadline),
+    };
+    this.state = {
+      roundId: input.roundId,
+      villageCode: input.villageCode,
+      townshipCode: input.townshipCode,
+      stage: 'VILLAGE_ASSESSMENT',
+      status: 'OPEN',
+      assessmentNo: 0,
+      seq: 0,
+      noticeVersion: 0,
+      stageEnteredAt: iso(Date.now()),
+      stageDeadline: iso(Date.now() + this.clock.deadlineMs),
+      reminded: false,
+      proposals: [],
+      objections: [],
+      findings: [],
+    };
+  }
+
+  /** Runs `fn` after every write queued before it. */
+  serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(fn);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Writes one trail entry when its turn comes: `step` gets the entry's number and time and returns what to write
+   * with it (one transaction) and what to do once it is written (bring the state up to date, answer).
+   */
+  record<T = void>(step: Step<T>): Promise<T> {
+    return this.serial(() => this.write(step));
+  }
+
+  /** `record` without waiting its turn: for a write already inside `serial`. */
+  async write<T>(step: Step<T>): Promise<T> {
+    const at = Date.now();
+    const seq = ++this.state.seq;
+    const { entry, then } = step(seq, at);
+    await applyTransition({ roundId: this.input.roundId, at: iso(at), ...entry });
+    return then?.() as T;
+  }
+
+  isOpen(): boolean {
+    return this.state.status === 'OPEN';
+  }
+
+  /** The round is open and waiting at `stage`. */
+  at(stage: Stage): boolean {
+    return this.isOpen() && this.state.stage === stage;
+  }
+
+  isPublicity(): boolean {
+    return isPublicityStage(this.state.stage);
+  }
+
+  /** The round fields of entering `stage` at `at`; `enter` applies them to the state once written. */
+  times(stage: Stage, at: number): StageTimes {
+    return stageTimes(stage, at, this.clock);
+  }
+
+  enter(patch: StageTimes): void {
+    const state = this.state;
+    const changed = patch.stage !== state.stage;
+    state.stage = patch.stage;
+    state.stageEnteredAt = patch.stageEnteredAt;
+    state.stageDeadline = patch.stageDeadline ?? state.stageDeadline;
+    state.publicityEndsAt = patch.publicityEndsAt ?? undefined;
+    state.reminded = false;
+    if (changed) upsertSearchAttributes([{ key: STAGE_KEY, value: patch.stage }]);
+    this.describe();
+    this.epoch++;
+  }
+
+  /** Proposals on the current list. */
+  current() {
+    return this.state.proposals.filter((p) => p.status === 'PROPOSED');
+  }
+
+  /** Objections that still hold a publicity open. */
+  openObjections() {
+    return this.state.objections.filter((o) => o.status === 'OPEN' || o.status === 'RESOLVING');
+  }
+
+  result(seq: number, noticeVersion?: number): DecisionResult {
+    return { roundId: this.input.roundId, stage: this.state.stage, seq, noticeVersion };
+  }
+
+  /** Waits until something the procedure waits on changes, or at most the shortest of `waits` (ms). */
+  async changeOr(seen: number, waits: number[]): Promise<void> {
+    if (waits.length > 0) await condition(() => this.epoch !== seen, Math.max(1, Math.min(...waits)));
+    else await condition(() => this.epoch !== seen);
+  }
+
+  /** The workflow's summary in the Temporal UI. */
+  describe(): void {
+    const state = this.state;
+    const lines = [
+      `**${STAGE_LABELS[state.stage]}** (${state.stage}) · ${state.status}`,
+      `Village ${state.villageCode} · round ${this.input.roundNo}`,
+      state.stage === 'COMPLETED' ? '' : `Deadline ${state.stageDeadline}${state.reminded ? ' · **OVERDUE**' : ''}`,
+      state.publicityEndsAt
+        ? `Publicity until ${state.publicityEndsAt} · open objections ${this.openObjections().length}`
+        : '',
+      `Proposals on the list: ${this.current().length}`,
+      state.lastReturn
+        ? `Last return: ${state.lastReturn.from} → ${state.lastReturn.to}: ${state.lastReturn.reason}`
+        : '',
+    ];
+    setCurrentDetails(lines.filter(Boolean).join('\n\n'));
+  }
+}

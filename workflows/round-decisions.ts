@@ -1,0 +1,361 @@
+// What each official's decision writes and does to the round. The handlers at the end are thin: the
+// validator refuses what may not be decided now, the decision is recorded in its turn, the answer goes back.
+import { condition, patched, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { approvedList, objectionWithdraws, returnTarget, supersededByReturn } from '../domain/procedure';
+import type {
+  AssessmentUpdate,
+  CancelUpdate,
+  CountyAnnouncementUpdate,
+  DecisionResult,
+  ObjectionUpdate,
+  ResolutionUpdate,
+  SupervisionFindingSignal,
+  TownshipReviewUpdate,
+} from '../domain/round';
+import { iso, type Round } from './round-context';
+import {
+  cancelRoundSignal,
+  cancelRoundUpdate,
+  countyAnnouncementUpdate,
+  fileObjectionUpdate,
+  resolveObjectionUpdate,
+  roundOpenedUpdate,
+  roundStateQuery,
+  submitAssessmentUpdate,
+  supervisionFindingSignal,
+  townshipReviewUpdate,
+} from './round-contract';
+import { validators } from './round-validators';
+import { STAGE_KEY } from './search-attributes';
+
+/** The village's list: the proposals join the round and the first publicity starts with notice version 1, 2, … */
+function submitAssessment(round: Round, { actor, meeting, proposals }: AssessmentUpdate) {
+  const { state } = round;
+  return round.record((seq, at) => {
+    const assessmentNo = state.assessmentNo + 1;
+    const version = ++state.noticeVersion;
+    const patch = round.times('FIRST_PUBLICITY', at);
+    return {
+      entry: {
+        decision: {
+          seq,
+          stage: 'VILLAGE_ASSESSMENT',
+          kind: 'ASSESSMENT_SUBMITTED',
+          actor,
+          payload: { meeting, count: proposals.length },
+        },
+        round: patch,
+        newProposals: proposals.map((p) => ({ ...p, assessmentNo })),
+        notice: {
+          version,
+          kind: 'FIRST_PUBLICITY',
+          startsAt: patch.stageEnteredAt,
+          endsAt: patch.publicityEndsAt,
+          proposalIds: proposals.map((p) => p.id),
+        },
+      },
+      then: () => {
+        state.assessmentNo = assessmentNo;
+        for (const p of proposals) {
+          state.proposals.push({
+            id: p.id,
+            action: p.action,
+            householdId: p.householdId,
+            status: 'PROPOSED',
+            assessmentNo,
+          });
+        }
+        round.enter(patch);
+        return round.result(seq, version);
+      },
+    };
+  });
+}
+
+/** An objection during a publicity: it holds the publicity open until the township resolves it. */
+function fileObjection(
+  round: Round,
+  { actor, objectionId, proposalId, objector, reason }: ObjectionUpdate,
+  noticeVersion: number,
+) {
+  const { state } = round;
+  return round.record((seq) => ({
+    entry: {
+      decision: { seq, stage: state.stage, kind: 'OBJECTION_FILED', actor, payload: { objectionId, proposalId } },
+      newObjection: {
+        id: objectionId,
+        noticeVersion,
+        proposalId,
+        objectorName: objector.name,
+        objectorContact: objector.contact,
+        reason,
+      },
+    },
+    then: () => {
+      state.objections.push({ id: objectionId, proposalId, status: 'OPEN', noticeVersion });
+      round.describe();
+      return { ...round.result(seq), objectionId };
+    },
+  }));
+}
+
+/** The township resolves an objection; an upheld one that withdraws its proposal restarts the publicity. */
+function resolveObjection(round: Round, { actor, objectionId, decision, note, withdrawProposal }: ResolutionUpdate) {
+  const { state } = round;
+  const objection = state.objections.find((o) => o.id === objectionId)!;
+  return round.record((seq, at) => {
+    const withdraw = objectionWithdraws(decision, withdrawProposal, objection.proposalId);
+    // An upheld objection that changes the list restarts the publicity with a new notice version.
+    const remaining = round.current().filter((p) => !(withdraw && p.id === objection.proposalId));
+    const version = withdraw ? ++state.noticeVersion : undefined;
+    const patch = withdraw ? round.times(state.stage, at) : undefined;
+    return {
+      entry: {
+        decision: {
+          seq,
+          stage: state.stage,
+          kind: 'OBJECTION_RESOLVED',
+          actor,
+          decision,
+          note,
+          payload: { objectionId, withdrawProposal: withdraw },
+        },
+        resolveObjection: { id: objectionId, status: decision, note, withdrewProposal: withdraw },
+        proposalStatus: withdraw ? [{ ids: [objection.proposalId!], status: 'WITHDRAWN', reason: note }] : undefined,
+        round: patch,
+        notice:
+          version && patch
+            ? {
+                version,
+                kind: state.stage as 'FIRST_PUBLICITY' | 'SECOND_PUBLICITY',
+                startsAt: patch.stageEnteredAt,
+                endsAt: patch.publicityEndsAt,
+                proposalIds: remaining.map((p) => p.id),
+              }
+            : undefined,
+      },
+      then: () => {
+        objection.status = decision;
+        if (withdraw) {
+          const p = state.proposals.find((x) => x.id === objection.proposalId);
+          if (p) p.status = 'WITHDRAWN';
+        }
+        if (patch) round.enter(patch);
+        else round.describe();
+        return round.result(seq, version);
+      },
+    };
+  });
+}
+
+/** The township approves the list (less what it rejects) into the second publicity, or returns it to the village. */
+function townshipReview(
+  round: Round,
+  { actor, decision, rejected = [], verification = [], note }: TownshipReviewUpdate,
+) {
+  const { state } = round;
+  return round.record<DecisionResult>((seq, at) => {
+    const stage = 'TOWNSHIP_REVIEW';
+    if (decision === 'RETURN') {
+      const to = returnTarget(stage);
+      const patch = round.times(to, at);
+      const superseded = supersededByReturn(to, round.current());
+      return {
+        entry: {
+          decision: { seq, stage, kind: stage, actor, decision, note, payload: { returnTo: to, verification } },
+          round: patch,
+          proposalStatus: [{ ids: superseded, status: 'SUPERSEDED', reason: note }],
+        },
+        then: () => {
+          for (const p of round.current()) p.status = 'SUPERSEDED';
+          state.lastReturn = { from: stage, to, reason: note, at: iso(at) };
+          round.enter(patch);
+          return round.result(seq);
+        },
+      };
+    }
+    const rejectedIds = new Set(rejected.map((r) => r.proposalId));
+    const approved = approvedList(round.current(), rejectedIds);
+    const version = ++state.noticeVersion;
+    const patch = round.times('SECOND_PUBLICITY', at);
+    return {
+      entry: {
+        decision: { seq, stage, kind: stage, actor, decision, note, payload: { rejected, verification } },
+        round: patch,
+        proposalStatus: rejected.map((r) => ({ ids: [r.proposalId], status: 'REJECTED' as const, reason: r.reason })),
+        notice: {
+          version,
+          kind: 'SECOND_PUBLICITY',
+          startsAt: patch.stageEnteredAt,
+          endsAt: patch.publicityEndsAt,
+          proposalIds: approved.map((p) => p.id),
+        },
+      },
+      then: () => {
+        for (const p of round.current()) if (rejectedIds.has(p.id)) p.status = 'REJECTED';
+        round.enter(patch);
+        return round.result(seq, version);
+      },
+    };
+  });
+}
+
+/** The county announces the list (applied to the registry; the round completes) or returns it. */
+function countyAnnouncement(round: Round, { actor, decision, returnTo, note }: CountyAnnouncementUpdate) {
+  const { state } = round;
+  return round.record<DecisionResult>((seq, at) => {
+    const stage = 'COUNTY_ANNOUNCEMENT';
+    if (decision === 'RETURN') {
+      const to = returnTarget(stage, returnTo);
+      const patch = round.times(to, at);
+      const superseded = supersededByReturn(to, round.current());
+      return {
+        entry: {
+          decision: { seq, stage, kind: stage, actor, decision, note, payload: { returnTo: to } },
+          round: patch,
+          proposalStatus: superseded.length ? [{ ids: superseded, status: 'SUPERSEDED', reason: note }] : undefined,
+        },
+        then: () => {
+          if (to === 'VILLAGE_ASSESSMENT') for (const p of round.current()) p.status = 'SUPERSEDED';
+          state.lastReturn = { from: stage, to, reason: note, at: iso(at) };
+          round.enter(patch);
+          return round.result(seq);
+        },
+      };
+    }
+    const announced = round.current().map((p) => p.id);
+    const version = ++state.noticeVersion;
+    const patch = round.times('COMPLETED', at);
+    return {
+      entry: {
+        decision: { seq, stage, kind: stage, actor, decision, note, payload: { announced: announced.length } },
+        round: { ...patch, status: 'COMPLETED' },
+        notice: { version, kind: 'ANNOUNCEMENT', startsAt: iso(at), endsAt: null, proposalIds: announced },
+        proposalStatus: [{ ids: announced, status: 'APPLIED' }],
+        applyRegistry: { proposalIds: announced },
+      },
+      then: () => {
+        for (const p of round.current()) p.status = 'APPLIED';
+        state.status = 'COMPLETED';
+        round.enter(patch);
+        return round.result(seq, version);
+      },
+    };
+  });
+}
+
+/** Cancels the round; shared by the cancel update (an official) and the cancel signal (a campaign). */
+function cancel(round: Round, { actor, reason }: CancelUpdate): Promise<DecisionResult> {
+  const { state } = round;
+  return round.serial(async () => {
+    if (state.status !== 'OPEN') return round.result(state.seq);
+    return round.write((seq) => ({
+      entry: {
+        decision: {
+          seq,
+          stage: state.stage,
+          kind: 'ROUND_CANCELLED',
+          actor,
+          note: reason,
+          payload: { openObjections: round.openObjections().map((o) => o.id) },
+        },
+        round: { status: 'CANCELLED', stageDeadline: null, publicityEndsAt: null, overdueSince: null },
+      },
+      then: () => {
+        state.status = 'CANCELLED';
+        // Added after histories were recorded: patched() keeps those replaying.
+        if (patched('cancelled-stage-attribute')) upsertSearchAttributes([{ key: STAGE_KEY, value: 'CANCELLED' }]);
+        round.describe();
+        round.epoch++;
+        return round.result(seq);
+      },
+    }));
+  });
+}
+
+/** A supervision finding joins the round's trail (once per finding). */
+function recordFinding(round: Round, { findingId, kind, detail }: SupervisionFindingSignal) {
+  const { state } = round;
+  state.findings.push(findingId);
+  void round.record((seq) => ({
+    entry: { decision: { seq, stage: state.stage, kind: 'SUPERVISION_FINDING', payload: { findingId, kind, detail } } },
+  }));
+}
+
+/** A decision that holds the stage: a second one is refused (DecisionInProgress) until it is recorded. */
+async function holdingStage<T>(round: Round, decide: () => Promise<T>): Promise<T> {
+  round.busy = true;
+  try {
+    return await decide();
+  } finally {
+    round.busy = false;
+  }
+}
+
+/** The round's message handlers: validate, record the decision in its turn, answer. */
+export function acceptDecisions(round: Round): void {
+  const { state } = round;
+  const valid = validators(round);
+
+  setHandler(roundStateQuery, () => state);
+  setHandler(roundOpenedUpdate, async () => {
+    await condition(() => round.opened);
+    return round.result(1);
+  });
+
+  setHandler(submitAssessmentUpdate, (d) => holdingStage(round, () => submitAssessment(round, d)), {
+    validator: valid.assessment,
+  });
+
+  setHandler(
+    fileObjectionUpdate,
+    async (d) => {
+      // The objection is against the notice on display when it was accepted.
+      const noticeVersion = state.noticeVersion;
+      round.objectionsInFlight++;
+      try {
+        return await fileObjection(round, d, noticeVersion);
+      } finally {
+        round.objectionsInFlight--;
+        round.epoch++;
+      }
+    },
+    { validator: valid.objection },
+  );
+
+  setHandler(
+    resolveObjectionUpdate,
+    async (d) => {
+      const objection = state.objections.find((o) => o.id === d.objectionId)!;
+      objection.status = 'RESOLVING';
+      try {
+        return await resolveObjection(round, d);
+      } catch (err) {
+        objection.status = 'OPEN';
+        throw err;
+      } finally {
+        round.epoch++;
+      }
+    },
+    { validator: valid.resolution },
+  );
+
+  setHandler(townshipReviewUpdate, (d) => holdingStage(round, () => townshipReview(round, d)), {
+    validator: valid.townshipReview,
+  });
+  setHandler(countyAnnouncementUpdate, (d) => holdingStage(round, () => countyAnnouncement(round, d)), {
+    validator: valid.countyAnnouncement,
+  });
+  setHandler(cancelRoundUpdate, (d) => holdingStage(round, () => cancel(round, d)), { validator: valid.cancel });
+
+  // A campaign cancels its rounds without waiting for an answer; a closed round ignores it.
+  setHandler(cancelRoundSignal, (d) => {
+    if (state.status === 'OPEN') void cancel(round, d);
+  });
+
+  // The supervision sweep escalates a finding to the round: it joins the round's trail (once per finding).
+  setHandler(supervisionFindingSignal, (f) => {
+    if (state.status !== 'OPEN' || state.findings.includes(f.findingId)) return;
+    recordFinding(round, f);
+  });
+}

@@ -1,0 +1,142 @@
+// What each decision must satisfy to be accepted: pure checks on the workflow's own state (validators
+// cannot do I/O). A refused decision is never written, and the caller hears why at once.
+import { STAGE_LABELS, type Stage } from '../domain/enums';
+import { isQuorate, STAGE_DECIDER, stageAfter, type OpenStage } from '../domain/procedure';
+import {
+  codeInScope,
+  containsNul,
+  type Actor,
+  type AssessmentUpdate,
+  type CancelUpdate,
+  type CountyAnnouncementUpdate,
+  type ObjectionUpdate,
+  type ResolutionUpdate,
+  type TownshipReviewUpdate,
+} from '../domain/round';
+import { refuse } from './errors';
+import type { Round } from './round-context';
+import { RoundError } from './round-contract';
+
+export function validators(round: Round) {
+  const { state, input } = round;
+
+  /** Every validator first refuses text PostgreSQL cannot store (NUL), which would stall the write forever. */
+  function checked<Args extends unknown[]>(validate: (...args: Args) => void): (...args: Args) => void {
+    return (...args) => {
+      if (containsNul(args)) refuse(RoundError.INVALID, 'Text must not contain NUL (U+0000) characters.');
+      validate(...args);
+    };
+  }
+
+  function requireOpen() {
+    if (state.status !== 'OPEN') refuse(RoundError.CLOSED, `The round is ${state.status.toLowerCase()}.`);
+  }
+
+  function requireStage(stage: Stage) {
+    requireOpen();
+    // A publicity whose end is being written is as good as over: its transaction commits the next stage, which
+    // the API shows at once, a moment before this workflow hears back (longer while a worker or Temporal
+    // recovers). A decision for that stage is accepted; serial() applies it after the end is recorded.
+    const arriving = round.closing ? stageAfter(state.stage as OpenStage) : undefined;
+    if (state.stage !== stage && arriving !== stage) {
+      refuse(
+        RoundError.WRONG_STAGE,
+        `The round is at ${state.stage} (${STAGE_LABELS[state.stage]}); this decision belongs to ${stage} (${STAGE_LABELS[stage]}).`,
+        { stage: state.stage },
+      );
+    }
+    if (round.busy) refuse(RoundError.BUSY, 'Another decision on this stage is being recorded.');
+  }
+
+  function requireRole(actor: Actor, roles: Actor['role'][], what: string) {
+    if (!roles.includes(actor.role) || !codeInScope(actor.scopeCode, input.villageCode)) {
+      refuse(
+        RoundError.NOT_ALLOWED,
+        `${what} is for ${roles.join(' or ')} officials with jurisdiction over village ${input.villageCode}.`,
+      );
+    }
+  }
+
+  /** The official who decides `stage` (domain/procedure.ts), with jurisdiction over the village. */
+  function requireDecider(actor: Actor, stage: OpenStage, what: string) {
+    requireRole(actor, [STAGE_DECIDER[stage]!], what);
+  }
+
+  function requireOnList(proposalId: string) {
+    if (!round.current().some((p) => p.id === proposalId)) {
+      refuse(RoundError.INVALID, `Proposal ${proposalId} is not on the current list of this round.`, { proposalId });
+    }
+  }
+
+  return {
+    assessment: checked<[AssessmentUpdate]>(({ actor, meeting, proposals }) => {
+      requireStage('VILLAGE_ASSESSMENT');
+      requireDecider(actor, 'VILLAGE_ASSESSMENT', 'The village assessment');
+      if (!isQuorate(meeting))
+        refuse(RoundError.INVALID, 'The meeting was not quorate (fewer than two thirds present).');
+      if (proposals.length === 0) refuse(RoundError.INVALID, 'An assessment needs at least one proposal.');
+    }),
+
+    objection: checked<[ObjectionUpdate]>(({ actor, objectionId, proposalId }) => {
+      requireOpen();
+      if (!round.isPublicity() || round.closing) {
+        refuse(
+          RoundError.WRONG_STAGE,
+          `Objections are received only during a publicity; the round is at ${state.stage}.`,
+          { stage: state.stage },
+        );
+      }
+      if (Date.now() >= Date.parse(state.publicityEndsAt ?? '')) {
+        refuse(RoundError.WRONG_STAGE, `The objection period ended at ${state.publicityEndsAt}.`, {
+          stage: state.stage,
+        });
+      }
+      requireRole(actor, ['VILLAGE', 'TOWNSHIP', 'COUNTY'], 'Recording an objection');
+      if (state.objections.some((o) => o.id === objectionId))
+        refuse(RoundError.INVALID, 'This objection is already recorded.');
+      if (proposalId !== undefined) requireOnList(proposalId);
+    }),
+
+    resolution: checked<[ResolutionUpdate]>(({ actor, objectionId, withdrawProposal, decision }) => {
+      requireOpen();
+      requireRole(actor, ['TOWNSHIP'], 'Resolving an objection');
+      const objection = state.objections.find((o) => o.id === objectionId);
+      if (!objection) refuse(RoundError.NOT_FOUND, `Objection ${objectionId} is not part of this round.`);
+      if (objection.status !== 'OPEN')
+        refuse(RoundError.WRONG_STAGE, `Objection ${objectionId} is already ${objection.status.toLowerCase()}.`);
+      if (withdrawProposal && decision !== 'UPHELD')
+        refuse(RoundError.INVALID, 'Only an upheld objection can withdraw a proposal.');
+      if (withdrawProposal && objection.proposalId === undefined) {
+        refuse(RoundError.INVALID, 'This objection names no proposal, so there is none to withdraw.');
+      }
+      if (withdrawProposal && objection.proposalId !== undefined) requireOnList(objection.proposalId);
+    }),
+
+    townshipReview: checked<[TownshipReviewUpdate]>(({ actor, decision, rejected = [], verification = [] }) => {
+      requireStage('TOWNSHIP_REVIEW');
+      requireDecider(actor, 'TOWNSHIP_REVIEW', 'The township review');
+      if (decision === 'RETURN' && rejected.length > 0)
+        refuse(RoundError.INVALID, 'A return rejects the whole list; name no single rejections.');
+      const seen = new Set<string>();
+      for (const r of rejected) {
+        requireOnList(r.proposalId);
+        if (seen.has(r.proposalId)) refuse(RoundError.INVALID, `Proposal ${r.proposalId} is rejected twice.`);
+        seen.add(r.proposalId);
+      }
+      for (const v of verification) requireOnList(v.proposalId);
+    }),
+
+    countyAnnouncement: checked<[CountyAnnouncementUpdate]>(({ actor, decision, returnTo }) => {
+      requireStage('COUNTY_ANNOUNCEMENT');
+      requireDecider(actor, 'COUNTY_ANNOUNCEMENT', 'The county announcement');
+      if (decision === 'ANNOUNCE' && returnTo !== undefined)
+        refuse(RoundError.INVALID, 'returnTo belongs to a RETURN.');
+    }),
+
+    cancel: checked<[CancelUpdate]>(({ actor }) => {
+      requireOpen();
+      if (round.busy) refuse(RoundError.BUSY, 'Another decision on this round is being recorded.');
+      requireRole(actor, ['COUNTY', 'ADMIN'], 'Cancelling a round');
+    }),
+  };
+}
