@@ -6,7 +6,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { STAGES } from '../domain/enums';
 import type { PrismaClient } from '../infra/db';
 import { requestIdFrom, withRequestId, type Logger } from '../infra/logger';
-import { RoundError } from '../workflows/errors';
+import { RoundError } from '../workflows/round-contract';
 import { HttpProblem } from './problem';
 
 /** Decisions are Temporal Updates sent by these routes (POST), by kind. */
