@@ -1,6 +1,58 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const NODE_IO = ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'http', 'https', 'net'];
+const TEST_CODE = { group: ['**/test/*', '**/test/**'], message: 'Only tests import from test/.' };
+
+function restrict(files, patterns, extra = {}) {
+  return {
+    files,
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [...patterns, TEST_CODE], ...extra }] },
+  };
+}
+
+function boundaries() {
+  return [
+    // Workflow code runs in Temporal's deterministic sandbox: @temporalio/workflow, domain/ and the workflows'
+    // own modules only (activities by type, for proxyActivities), no Node built-ins, no I/O.
+    restrict(
+      ['workflows/**/*.ts'],
+      [
+        {
+          group: [...NODE_IO, '../*', '!../domain', '!../domain/*', '!../activities', '@prisma/*', 'pg', 'express'],
+          message: 'Workflows are deterministic: import @temporalio/workflow, domain/ and workflow modules only.',
+        },
+        {
+          group: ['../activities', '../activities/*'],
+          allowTypeImports: true,
+          message: 'Workflows may name activities by type only (proxyActivities); activity code runs in the worker.',
+        },
+        {
+          group: ['@temporalio/*', '!@temporalio/workflow', '!@temporalio/common'],
+          message: 'Workflows use @temporalio/workflow (and @temporalio/common types) only.',
+        },
+      ],
+    ),
+    // The domain is pure: nothing of the project outside domain/, no I/O, no framework.
+    restrict(
+      ['domain/**/*.ts'],
+      [
+        {
+          group: [...NODE_IO, '../*', '@temporalio/*', '@prisma/*', 'pg', 'express', 'prom-client', 'pino'],
+          message: 'domain/ is pure code: it imports only other domain/ modules.',
+        },
+      ],
+    ),
+    // The API talks to workflows through their contracts and the Temporal client, never by running activity code.
+    restrict(
+      ['api/**/*.ts'],
+      [{ group: ['**/activities', '**/activities/*'], message: 'api/ never imports activity code.' }],
+    ),
+    // bench/ still borrows test/support's database and polling helpers until the shared test kit (issue 11) moves them.
+    restrict(['activities/**/*.ts', 'infra/**/*.ts', 'scripts/**/*.ts', 'sim/**/*.ts'], []),
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['node_modules', 'dist', 'generated', 'coverage', '.data', '.tools'] },
   js.configs.recommended,
@@ -13,37 +65,9 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  {
-    // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O.
-    files: ['workflows/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: [
-                'node:*',
-                'fs',
-                'path',
-                'crypto',
-                'os',
-                'child_process',
-                'http',
-                'https',
-                '../activities/*',
-                '../infra/*',
-                '../api/*',
-                '../generated/*',
-              ],
-              message:
-                'Workflows are deterministic: use relative imports of pure code only (domain/), no Node built-ins or I/O.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  // Boundaries between folders (README, Architecture). Each folder has one rule entry: flat config replaces, not
+  // merges, a rule's options when several entries match a file. test/support/boundaries.test.ts proves they bite.
+  ...boundaries(),
   // HTTP replies in tests are untyped JSON.
   { files: ['test/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   { files: ['**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },

@@ -5,7 +5,7 @@ import {
   responsibilityOf,
   type Assignment,
   type ResponsibilitySubject,
-} from '../../activities/responsibility';
+} from '../../infra/responsibility';
 import { maskPhone } from '../../domain/idNumber';
 import type { PrismaClient } from '../../infra/db';
 import { caller, requireRole, type Official } from '../auth';

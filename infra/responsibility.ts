@@ -1,6 +1,6 @@
 // Responsible unit and person (责任单位、责任人) of a poor village or household. An assignment is never edited
 // away: a handover closes the current one (toDate) and opens the next, so the history stays complete.
-import type { PrismaClient } from '../infra/db';
+import type { PrismaClient } from './db';
 
 export type ResponsibilitySubject =
   { subject: 'VILLAGE'; villageCode: string } | { subject: 'HOUSEHOLD'; householdId: string };
