@@ -3,34 +3,27 @@
 // and writes each batch with the COPY protocol: one COPY for the households, one for their IMPORT registry changes.
 // Personal data stays out of every report, log line and error: rows are named by number and registry number.
 
-import fs from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { Client, type ClientBase } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import type { ClientBase } from 'pg';
 import {
   checkRow,
-  COLUMNS,
   CsvParser,
   MAX_FIELD_CHARS,
   detachString,
   DuplicateTracker,
   isBlankRecord,
   mapHeader,
-  primaryLabel,
   reportRegistryNo,
-  REQUIRED_COLUMNS,
   showValue,
-  STATUS_LABELS,
   WITHHELD,
   type Column,
   type CsvRecord,
   type HeaderMap,
   type HouseholdInput,
 } from '../domain/csv';
-import { CATEGORY_LABELS, CAUSE_LABELS, EXIT_REASON_LABELS } from '../domain/enums';
+import { copyRows, copyValue, COPY_CHANGES_SQL, COPY_HOUSEHOLDS_SQL, uuidV7Source } from './import-copy';
+
+export { copyValue, uuidV7Source } from './import-copy';
 
 /** Rows per database round: big enough that round trips vanish, small enough to keep memory flat. */
 export const BATCH_SIZE = 5000;
@@ -42,7 +35,7 @@ export const CONNECTIONS = 2;
 /** Errors listed in the --json summary; the report (stderr or --report) has them all. */
 export const MAX_LISTED_ERRORS = 1000;
 /** Files at least this large show progress even when stderr is not a terminal. */
-const LARGE_FILE_BYTES = 16 * 1024 * 1024;
+export const LARGE_FILE_BYTES = 16 * 1024 * 1024;
 
 /** The import cannot start (unreadable file, wrong encoding, bad header): nothing was written. */
 export class ImportError extends Error {
@@ -102,61 +95,6 @@ export interface ImportOptions {
 const VILLAGES_SQL = 'SELECT "code" FROM "Village" WHERE "code" = ANY($1::text[])';
 const EXISTING_SQL =
   'SELECT "idNumber", "registryNo" FROM "Household" WHERE "idNumber" = ANY($1::text[]) OR "registryNo" = ANY($2::text[])';
-// Each batch goes in with the COPY protocol, one COPY per table, in PostgreSQL's text format: the server's fastest
-// path for many rows (multi-row heap inserts, no statement per row, no array parameters to parse). Ids are
-// time-ordered (UUIDv7), so the primary keys and RegistryChange's household index grow at their right edge instead
-// of taking a random page per row.
-const COPY_HOUSEHOLDS_SQL = `COPY "Household" ("id", "registryNo", "villageCode", "headName", "idNumber", "phone",
-  "size", "category", "status", "cause", "exitReason", "registeredOn", "exitedOn", "updatedAt") FROM STDIN`;
-const COPY_CHANGES_SQL = `COPY "RegistryChange" ("id", "householdId", "source", "action", "toStatus", "toCategory",
-  "cause", "exitReason", "at") FROM STDIN`;
-
-const COPY_SPECIAL = /[\\\t\n\r]/;
-const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-/** One value in COPY's text format: \N for NULL; backslash, tab and line breaks escaped. */
-export function copyValue(value: string | number | null): string {
-  if (value === null) return '\\N';
-  const text = String(value);
-  return COPY_SPECIAL.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c] as string) : text;
-}
-
-/** Sends rows (already in COPY text format, one line each) through COPY … FROM STDIN; resolves to the rows copied. */
-async function copyRows(client: ClientBase, sql: string, lines: string[]): Promise<number> {
-  const stream = client.query(copyFrom(sql));
-  await pipeline(Readable.from([lines.join('')]), stream);
-  return stream.rowCount;
-}
-
-/**
- * Time-ordered UUIDs (RFC 9562 version 7): 48 bits of Unix milliseconds, a 12-bit counter that keeps ids of the
- * same millisecond in order, 62 random bits. Each source hands out strictly increasing ids.
- */
-export function uuidV7Source(now: () => number = Date.now): () => string {
-  let lastMs = 0;
-  let counter = 0;
-  let pool = '';
-  let at = 0;
-  return () => {
-    const ms = now();
-    if (ms > lastMs) {
-      lastMs = ms;
-      counter = 0;
-    } else if (++counter > 0xfff) {
-      lastMs++; // borrow the next millisecond rather than go out of order
-      counter = 0;
-    }
-    if (at + 16 > pool.length) {
-      pool = randomBytes(4096).toString('hex');
-      at = 0;
-    }
-    const r = pool.slice(at, (at += 16));
-    const t = lastMs.toString(16).padStart(12, '0');
-    const variant = '89ab'[parseInt(r[0] as string, 16) & 3] as string;
-    return `${t.slice(0, 8)}-${t.slice(8)}-7${counter.toString(16).padStart(3, '0')}-${variant}${r.slice(1, 4)}-${r.slice(4)}`;
-  };
-}
-
 const UNIQUE_VIOLATION = '23505';
 /** The first insert of a batch, then checked ones: another writer can take a key between a check and an insert. */
 const MAX_ATTEMPTS = 4;
@@ -179,7 +117,7 @@ function localDate(d = new Date()): string {
 }
 
 /** Refuses what is plainly not a UTF-8 CSV before anything is parsed. */
-function checkFirstBytes(chunk: Uint8Array): void {
+export function checkFirstBytes(chunk: Uint8Array): void {
   if (chunk[0] === 0x50 && chunk[1] === 0x4b && chunk[2] === 0x03 && chunk[3] === 0x04) {
     throw new ImportError('The file is an Excel workbook (.xlsx), not CSV: save it as "CSV UTF-8" and try again.');
   }
@@ -188,7 +126,7 @@ function checkFirstBytes(chunk: Uint8Array): void {
   }
 }
 
-function headerOrThrow(record: CsvRecord): HeaderMap {
+export function headerOrThrow(record: CsvRecord): HeaderMap {
   const result = mapHeader(record.fields);
   if (result.ok) return result.header;
   throw new ImportError(
@@ -450,235 +388,3 @@ export async function importHouseholds(
 
 // ---------------------------------------------------------------------------------------------------------------
 // The CLI command
-
-const COLUMN_HELP: Record<Column, string> = {
-  registryNo: 'registry number (建档立卡), unique in the registry',
-  villageCode: 'code of an existing village',
-  headName: "household head's name",
-  idNumber: "head's resident ID number: 18 characters, valid check character",
-  size: 'household size, a whole number 1-30',
-  category: 'needed when REGISTERED or EXITED',
-  status: 'REGISTERED, EXITED or NOT_REGISTERED',
-  cause: 'main cause of poverty; needed when REGISTERED or EXITED',
-  exitReason: 'needed when EXITED, empty otherwise',
-  registeredOn: 'date included, YYYY-MM-DD (YYYY/M/D accepted)',
-  exitedOn: 'date exited; needed when EXITED, empty otherwise',
-  phone: 'contact phone',
-};
-
-/** "NAME 标签, NAME 标签, ..." wrapped to lines of about 100 characters, indented for the help text. */
-function valueList(labels: Record<string, string>, indent: string): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const [name, label] of Object.entries(labels)) {
-    const item = `${name} ${label}`;
-    if (line && line.length + item.length > 90) {
-      lines.push(line + ',');
-      line = '';
-    }
-    line = line ? `${line}, ${item}` : item;
-  }
-  return [...lines, line].join('\n' + indent);
-}
-
-export const IMPORT_USAGE = `Usage:
-  npm run cli -- import households <file.csv> [--all-or-nothing] [--report <file>] [--json] [--connections N]
-
-Imports a registry export (UTF-8 CSV with a header row) into the household registry. Every row is checked;
-valid rows are imported and each rejected row is reported by row number and registry number (ID and phone
-numbers are never printed). See docs/IMPORT.md.
-
-Options:
-  --all-or-nothing   import nothing unless every row is valid
-  --report <file>    write the per-row error report to <file> instead of stderr
-  --json             print a machine-readable summary on stdout
-  --connections N    database connections writing at once (default ${CONNECTIONS}; 1 with --all-or-nothing)
-
-Columns (header in English or Chinese, any order; * = the header must have it):
-${COLUMNS.map((c) => {
-  const label = primaryLabel(c);
-  // Chinese characters take two columns on a terminal.
-  const pad = ' '.repeat(Math.max(1, 10 - 2 * label.length));
-  return `  ${REQUIRED_COLUMNS.includes(c) ? '*' : ' '} ${c.padEnd(13)}${label}${pad}${COLUMN_HELP[c]}`;
-}).join('\n')}
-
-Values (English name or Chinese label):
-  category     ${valueList(CATEGORY_LABELS, '               ')}
-  status       ${valueList(STATUS_LABELS, '               ')}
-  cause        ${valueList(CAUSE_LABELS, '               ')}
-  exitReason   ${valueList(EXIT_REASON_LABELS, '               ')}
-
-Rows are rejected when a rule fails, when a village does not exist, and when an ID number or registry number
-appears twice in the file or is already in the registry.
-
-Exit status: 0 all rows imported, 1 some rows rejected (the others imported), 2 usage or header error, or
---all-or-nothing rolled back.`;
-
-export interface ImportCommandOptions {
-  allOrNothing: boolean;
-  /** Path of the report file; stderr when absent. */
-  report?: string;
-  json: boolean;
-  batchSize?: number;
-  /** Database connections writing batches at once (1 with allOrNothing). */
-  connections?: number;
-}
-
-/** Reads just enough of the file to check its header, so that a bad file fails before the database starts. */
-async function checkHeaderOf(file: string): Promise<void> {
-  const stream = fs.createReadStream(file, { highWaterMark: 64 * 1024 });
-  const decoder = new StringDecoder('utf8');
-  const parser = new CsvParser();
-  let first = true;
-  try {
-    for await (const chunk of stream) {
-      if (first) checkFirstBytes(chunk as Buffer);
-      first = false;
-      const [record] = parser.push(decoder.write(chunk as Buffer));
-      if (record) {
-        headerOrThrow(record);
-        return;
-      }
-      if (parser.overflowed) break;
-    }
-    const [record] = [...parser.push(decoder.end()), ...parser.end()];
-    if (!record) throw new ImportError('The file is empty or its header row is unreadable.');
-    headerOrThrow(record);
-  } finally {
-    stream.destroy();
-  }
-}
-
-function formatRowError(e: ImportRowError): string {
-  const where = e.registryNo ? `row ${e.row} (registryNo ${e.registryNo})` : `row ${e.row}`;
-  return e.column ? `${where} ${e.column} (${primaryLabel(e.column)}): ${e.message}` : `${where}: ${e.message}`;
-}
-
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-
-/** A bar redrawn in place on a terminal; on a pipe or file, a line every few seconds. */
-class ProgressDisplay {
-  private readonly started = performance.now();
-  private last = 0;
-  private drawn = false;
-
-  constructor(
-    private readonly totalBytes: number,
-    private readonly out: NodeJS.WriteStream,
-  ) {}
-
-  update(p: ImportProgress, force = false): void {
-    const now = performance.now();
-    if (!force && now - this.last < (this.out.isTTY ? 200 : 5000)) return;
-    this.last = now;
-    const share = this.totalBytes > 0 ? Math.min(1, p.bytes / this.totalBytes) : 1;
-    const rate = p.rows / Math.max((now - this.started) / 1000, 0.001);
-    const text = `${String(Math.floor(share * 100)).padStart(3)}%  ${fmt(p.rows)} rows  ${fmt(rate)} rows/s  ${fmt(p.rejected)} rejected`;
-    if (this.out.isTTY) {
-      const width = 30;
-      const done = Math.round(share * width);
-      this.out.write(`\r\x1b[Kimporting [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${text}`);
-      this.drawn = true;
-    } else {
-      this.out.write(`importing: ${text}\n`);
-    }
-  }
-
-  /** Clears the bar so that other lines can be written to the terminal. */
-  clear(): void {
-    if (this.drawn) this.out.write('\r\x1b[K');
-    this.drawn = false;
-  }
-
-  finish(p: ImportProgress): void {
-    if (!this.out.isTTY) return;
-    this.update(p, true);
-    this.out.write('\n');
-    this.drawn = false;
-  }
-}
-
-/** Runs the import command and returns the process exit code. */
-export async function runImportCommand(
-  file: string,
-  options: ImportCommandOptions,
-  openDatabase: () => Promise<{ url: string; stop(): Promise<void> }>,
-): Promise<number> {
-  let size: number;
-  try {
-    const stat = await fs.promises.stat(file);
-    if (!stat.isFile()) throw new Error('not a file');
-    size = stat.size;
-  } catch (err) {
-    throw new ImportError(`Cannot read ${file}: ${(err as Error).message}`, { cause: err });
-  }
-  await checkHeaderOf(file);
-
-  let reportFd: number | undefined;
-  if (options.report) {
-    try {
-      reportFd = fs.openSync(options.report, 'w');
-    } catch (err) {
-      throw new ImportError(`Cannot write the report to ${options.report}: ${(err as Error).message}`, { cause: err });
-    }
-  }
-  const progress = process.stderr.isTTY || size >= LARGE_FILE_BYTES ? new ProgressDisplay(size, process.stderr) : null;
-  const writeReport = (errors: ImportRowError[]) => {
-    const text = errors.map(formatRowError).join('\n') + '\n';
-    if (reportFd !== undefined) {
-      fs.writeSync(reportFd, text);
-    } else {
-      progress?.clear();
-      process.stderr.write(text);
-    }
-  };
-
-  let summary: ImportSummary;
-  try {
-    const db = await openDatabase();
-    try {
-      const count = options.allOrNothing ? 1 : (options.connections ?? CONNECTIONS);
-      const clients = Array.from({ length: count }, () => new Client({ connectionString: db.url }));
-      try {
-        await Promise.all(clients.map((c) => c.connect()));
-        const [client, ...moreClients] = clients as [Client, ...Client[]];
-        // Chunks of 64 KiB: parsing one takes a few milliseconds, so the connections' answers are never kept waiting.
-        summary = await importHouseholds(client, fs.createReadStream(file, { highWaterMark: 64 * 1024 }), {
-          allOrNothing: options.allOrNothing,
-          batchSize: options.batchSize,
-          moreClients,
-          onRowErrors: writeReport,
-          onProgress: (p) => progress?.update(p),
-        });
-      } finally {
-        await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
-      }
-    } finally {
-      await db.stop();
-    }
-  } finally {
-    if (reportFd !== undefined) fs.closeSync(reportFd);
-  }
-  progress?.finish({ bytes: size, rows: summary.rows, imported: summary.imported, rejected: summary.rejected });
-
-  const code = summary.rolledBack ? 2 : summary.rejected > 0 ? 1 : 0;
-  if (options.json) {
-    const { errors, ...counts } = summary;
-    process.stdout.write(
-      JSON.stringify({
-        ...counts,
-        allOrNothing: options.allOrNothing,
-        errorsListed: errors.length,
-        errors: errors.map(({ row, registryNo, column, message }) => ({ row, registryNo, column, message })),
-      }) + '\n',
-    );
-  } else {
-    const rate = summary.rows / Math.max(summary.seconds, 0.001);
-    const where = summary.errorCount === 0 ? '' : options.report ? ` Errors: ${options.report}.` : ' Errors: above.';
-    const line = summary.rolledBack
-      ? `Nothing imported: ${fmt(summary.rejected)} of ${fmt(summary.rows)} rows were rejected and --all-or-nothing rolled the import back.${where}`
-      : `Imported ${fmt(summary.imported)} of ${fmt(summary.rows)} rows, rejected ${fmt(summary.rejected)}, in ${summary.seconds.toFixed(1)} s (${fmt(rate)} rows/s).${where}`;
-    process.stdout.write(line + '\n');
-  }
-  return code;
-}

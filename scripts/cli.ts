@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { ROLES } from '../domain/enums';
 import { attachDatabase } from '../infra/bootstrap';
 import { ConfigError, loadConfig } from '../infra/config';
-import { IMPORT_USAGE, ImportError, runImportCommand } from '../infra/import';
+import { ImportError } from '../infra/import';
+import { IMPORT_USAGE, runImportCommand } from '../infra/import-command';
 import { createOfficial, listOfficials, OfficialError, revokeOfficial } from '../infra/officials';
 
 const USAGE = `Usage:
