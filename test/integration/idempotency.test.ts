@@ -20,6 +20,7 @@ import {
   type Client,
 } from '../support/rounds';
 import { startStack, type Stack } from '../support/stack';
+import { checkedFetch } from '../support/openapi';
 
 let stack: Stack;
 let claimVillage: ReturnType<typeof villageClaimer>;
@@ -92,7 +93,7 @@ test('the Idempotency-Key header must be 1 to 200 printable ASCII characters, el
   expect(ok.status).toBe(201);
   expect(await record(o.township.id, longest)).toMatchObject({ responseStatus: 201, path: '/api/v1/rounds' });
   // Reads ignore the header.
-  const read = await fetch(`${stack.baseUrl}/rounds/${ok.body.roundId}`, {
+  const read = await checkedFetch(`${stack.baseUrl}/rounds/${ok.body.roundId}`, {
     headers: { authorization: `Bearer ${o.township.token}`, 'idempotency-key': '' },
   });
   expect(read.status).toBe(200);
