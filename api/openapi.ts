@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import {
   createDocument,
+  type ZodOpenApiHeadersObject,
   type ZodOpenApiOperationObject,
   type ZodOpenApiPathsObject,
   type ZodOpenApiResponsesObject,
@@ -109,34 +110,37 @@ export function problemStatuses(op: ApiOperation): number[] {
   return [...s].sort((a, b) => a - b);
 }
 
+/** Response headers by name: their descriptions, as header objects. */
+function headerObjects(headers: Record<string, string>): { headers?: ZodOpenApiHeadersObject } {
+  const entries = Object.entries(headers);
+  if (entries.length === 0) return {};
+  return {
+    headers: Object.fromEntries(
+      entries.map(([name, description]) => [name, { description, schema: { type: 'string' } }]),
+    ),
+  };
+}
+
+const REPLAYED = '"true" when this is the stored answer to an earlier request with the same Idempotency-Key.';
+const RETRY_AFTER = 'Seconds to wait before retrying.';
+
 function operationObject(op: ApiOperation): ZodOpenApiOperationObject {
+  const replayed: Record<string, string> = op.method === 'post' ? { 'Idempotent-Replayed': REPLAYED } : {};
   const responses: ZodOpenApiResponsesObject = {};
   for (const [status, r] of Object.entries(op.responses)) {
     responses[status as `${1 | 2 | 3 | 4 | 5}${string}`] = {
       description: r.description,
-      ...(r.headers
-        ? {
-            headers: Object.fromEntries(
-              Object.entries(r.headers).map(([name, description]) => [
-                name,
-                { description, schema: { type: 'string' } },
-              ]),
-            ),
-          }
-        : {}),
+      ...headerObjects({ ...r.headers, ...replayed }),
       content: r.html
         ? { 'text/html': { schema: { type: 'string' } } }
         : { 'application/json': { schema: r.schema ?? z.never() } },
     };
   }
   for (const status of problemStatuses(op)) {
+    const retry: Record<string, string> = status === 429 || status === 409 ? { 'Retry-After': RETRY_AFTER } : {};
     responses[String(status) as `4${string}`] = {
       description: PROBLEM_DESCRIPTIONS[status] ?? 'A problem.',
-      ...(status === 429 || status === 409
-        ? {
-            headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'string' } } },
-          }
-        : {}),
+      ...headerObjects({ ...retry, ...(status < 500 ? replayed : {}) }),
       content: { 'application/problem+json': { schema: ZProblem } },
     };
   }

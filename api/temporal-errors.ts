@@ -22,7 +22,7 @@ export function toProblem(err: unknown): unknown {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     const f = err.cause;
     const { status, title, code } = REFUSALS[f.type ?? ''] ?? { status: 409, title: 'Conflict', code: 'CONFLICT' };
-    return new HttpProblem(status, title, f.message, { reason: f.type }, { cause: err, code });
+    return new HttpProblem(status, title, f.message, f.type ? { reason: f.type } : {}, { cause: err, code });
   }
   if (err instanceof WorkflowNotFoundError) {
     return new HttpProblem(
