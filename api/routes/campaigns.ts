@@ -74,7 +74,8 @@ export const ZCancelCampaignResponse = z.object({ campaignId: z.string(), status
 
 export const ZCampaignId = z
   .string()
-  .regex(/^campaign-\d{4}-[0-9a-f]{8}$/, 'must be a campaign id such as campaign-2026-1a2b3c4d');
+  .regex(/^campaign-\d{4}-[0-9a-f]{8}$/, 'must be a campaign id such as campaign-2026-1a2b3c4d')
+  .meta({ examples: ['campaign-2026-1a2b3c4d'] });
 
 export function campaignsRouter({
   prisma,

@@ -16,12 +16,12 @@ import type { PrismaClient } from '../../infra/db';
 import { caller } from '../auth';
 import { decodeCursor, page, ZPage } from '../pagination';
 import { badRequest, notFound, parseOr400 } from '../problem';
-import { ZHouseholdFilter, ZTownshipCode } from '../schemas';
+import { ZHouseholdFilter, ZTownshipCode, ZVillageCode } from '../schemas';
 import { codesWithin, inScope, requireScope, seesIdNumbers } from '../scope';
 import type { Official } from '../auth';
 import { pageOf, ZDateTime, type ApiOperation } from '../responses';
 
-export const ZVillageCodeParam = z.string().regex(/^\d{12}$/, 'must be a 12-digit village code');
+export const ZVillageCodeParam = ZVillageCode;
 export const ZHouseholdId = z.string().uuid('must be a UUID');
 export const ZVillagesQuery = ZPage.extend({ township: ZTownshipCode.optional() });
 

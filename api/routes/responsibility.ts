@@ -22,6 +22,7 @@ export const ZAssignResponsibility = z
       .string()
       .trim()
       .regex(/^\+?\d[\d -]{4,19}$/, 'must be a phone number')
+      .meta({ examples: ['13800138000'] })
       .optional(),
     note: z.string().trim().max(1000).optional(),
   })

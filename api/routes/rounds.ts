@@ -54,7 +54,10 @@ export interface RoundsDeps {
   taskQueue: string;
 }
 
-export const ZRoundId = z.string().regex(/^round-\d{12}-\d{1,6}$/, 'must be a round id such as round-620522100201-1');
+export const ZRoundId = z
+  .string()
+  .regex(/^round-\d{12}-\d{1,6}$/, 'must be a round id such as round-620522100201-1')
+  .meta({ examples: ['round-620522100201-1'] });
 export const ZNoticeVersion = z.coerce.number().int().min(1).max(100_000);
 
 export const ZStartRoundResponse = z.object({ roundId: z.string(), workflowId: z.string(), stage: z.enum(STAGES) });

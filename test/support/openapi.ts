@@ -28,14 +28,23 @@ interface CompiledOperation {
   responses: Map<string, Map<string, ValidateFunction | null>>;
 }
 
-let compiled: { doc: Doc; operations: CompiledOperation[]; problem: ValidateFunction } | undefined;
+interface Compiled {
+  operations: CompiledOperation[];
+  problem: ValidateFunction;
+}
+
+let compiled: Compiled | undefined;
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const isJson = (mediaType: string) => mediaType === 'application/json' || mediaType.endsWith('+json');
 
-function load() {
-  if (compiled) return compiled;
-  const doc = openApiDocument();
+function load(): Compiled {
+  compiled ??= compile(openApiDocument());
+  return compiled;
+}
+
+/** Validators for every response a document describes. */
+function compile(doc: Doc): Compiled {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
   // The component schemas as one schema of their own; references into them are rewritten to point at it.
@@ -74,8 +83,7 @@ function load() {
     }
   }
   const problem = ajv.compile(resolve({ $ref: '#/components/schemas/Problem' }));
-  compiled = { doc, operations, problem };
-  return compiled;
+  return { operations, problem };
 }
 
 /** Every documented operation, as `METHOD /path operationId`. */
@@ -116,7 +124,25 @@ export function checkResponse(
   contentType: string | null,
   text: string,
 ): void {
-  const { operations, problem } = load();
+  checkAgainst(load(), method, url, status, contentType, text, record);
+}
+
+/** A checker for another copy of the document (e.g. one fetched from the API); records no coverage. */
+export function responseChecker(doc: Doc) {
+  const c = compile(doc);
+  return (method: string, url: string, status: number, contentType: string | null, text: string) =>
+    checkAgainst(c, method, url, status, contentType, text, () => undefined);
+}
+
+function checkAgainst(
+  { operations, problem }: Compiled,
+  method: string,
+  url: string,
+  status: number,
+  contentType: string | null,
+  text: string,
+  onMatch: (o: CompiledOperation) => void,
+): void {
   const pathname = new URL(url).pathname;
   const at = pathname.indexOf(API_PREFIX);
   if (at < 0) return;
@@ -131,7 +157,7 @@ export function checkResponse(
     }
     return validateBody(where, problem, text);
   }
-  record(op);
+  onMatch(op);
   const byType = op.responses.get(String(status));
   if (!byType) {
     throw new UndocumentedResponse(
