@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
+import { ROLES } from '../../domain/enums';
 import {
   DEFAULT_SUPERVISION_POLICY,
   FINDING_KINDS,
@@ -16,10 +17,9 @@ import { caller, requireRole, type Official } from '../auth';
 import { derivedUuid } from '../derived-ids';
 import { decodeCursor, page, ZPage } from '../pagination';
 import { badRequest, parseOr400 } from '../problem';
-import { duration, ZTownshipCode } from '../schemas';
 import { pageOf, ZDateTime, type ApiOperation } from '../responses';
+import { duration, ZTownshipCode } from '../schemas';
 import { codesWithin, inScope, requireScope } from '../scope';
-import { ROLES } from '../../domain/enums';
 
 const sweepThreshold = duration(1000, 365 * 86_400_000);
 
