@@ -5,6 +5,7 @@ import type { PrismaClient } from '../infra/db';
 import type { Logger } from '../infra/logger';
 import { authenticate, caller, type AuthLimits } from './auth';
 import { guardBody, requireUtf8 } from './body-guard';
+import { docsRouter, openApiHandler } from './docs';
 import { idempotency } from './idempotency';
 import { createApiMetrics, enterApiRouter, noteRefusal, observeRequests } from './observability';
 import { errorHandler, notFoundHandler } from './problem';
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps): Express {
     const up = db.status === 'up' && temporal.status === 'up';
     res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'degraded', database: db, temporal });
   });
+  v1.get('/openapi.json', openApiHandler);
   v1.use(authenticate(prisma, deps.authLimits));
   v1.use(idempotency({ prisma, logger, abandonAfterMs: deps.idempotencyAbandonAfterMs }));
   v1.get('/me', (req, res) => {
@@ -90,6 +92,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use(exitPlanRouter({ prisma, exitPoorShareThreshold: deps.supervision?.exitPoorShareThreshold }));
 
   app.use('/api/v1', v1);
+  app.use('/api/docs', docsRouter());
   app.use(notFoundHandler);
   app.use(noteRefusal);
   app.use(

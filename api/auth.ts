@@ -90,12 +90,19 @@ export function authenticate(prisma: PrismaClient, limits: AuthLimits = DEFAULT_
     const blocked = failures.blockedFor(key, now);
     if (blocked > 0) {
       res.setHeader('Retry-After', String(Math.ceil(blocked / 1000)));
-      return sendProblem(res, 429, 'Too Many Requests', 'Too many failed authentication attempts; try again later.');
+      return sendProblem(
+        res,
+        429,
+        'Too Many Requests',
+        'Too many failed authentication attempts; try again later.',
+        {},
+        'TOO_MANY_REQUESTS',
+      );
     }
     const fail = (detail: string) => {
       failures.record(key, now);
       res.setHeader('WWW-Authenticate', 'Bearer');
-      sendProblem(res, 401, 'Unauthorized', detail);
+      sendProblem(res, 401, 'Unauthorized', detail, {}, 'UNAUTHENTICATED');
     };
     const header = req.headers.authorization;
     const m = header ? /^Bearer\s+(\S{1,512})\s*$/i.exec(header) : null;

@@ -55,6 +55,7 @@ export function idempotency({ prisma, logger, abandonAfterMs = 60_000 }: Idempot
           'Unprocessable Content',
           `This Idempotency-Key was already used for a different request (first for ${existing.method} ${existing.path}); send a new key with a new request.`,
           { reason: 'IdempotencyKeyReused' },
+          { code: 'IDEMPOTENCY_KEY_REUSED' },
         );
       }
       if (existing.completedAt && existing.responseStatus !== null) return replay(res, existing);
@@ -102,9 +103,11 @@ export function idempotency({ prisma, logger, abandonAfterMs = 60_000 }: Idempot
 
 function inProgress(res: Response) {
   res.setHeader('Retry-After', '1');
-  return conflict('A request with this Idempotency-Key is still in progress; retry it later.', {
-    reason: 'IdempotencyKeyInProgress',
-  });
+  return conflict(
+    'A request with this Idempotency-Key is still in progress; retry it later.',
+    { reason: 'IdempotencyKeyInProgress' },
+    'IDEMPOTENCY_KEY_IN_PROGRESS',
+  );
 }
 
 function replay(res: Response, record: StoredRecord) {

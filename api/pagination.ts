@@ -16,7 +16,7 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   const value = Buffer.from(cursor, 'base64url').toString('utf8');
   // eslint-disable-next-line no-control-regex -- control characters are what is refused
   const invalid = !value || [...value].length > 100 || /[\u0000-\u001f\u007f-\u009f\ufffd]/.test(value);
-  if (invalid || encodeCursor(value) !== cursor) throw badRequest('Invalid cursor.');
+  if (invalid || encodeCursor(value) !== cursor) throw badRequest('Invalid cursor.', undefined, 'INVALID_CURSOR');
   return value;
 }
 

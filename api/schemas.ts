@@ -17,6 +17,7 @@ const count = z.number().int().min(0).max(100_000);
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .meta({ examples: ['2026-05-01'] })
   .refine((v) => {
     const d = new Date(v + 'T00:00:00Z');
     return (
@@ -27,10 +28,19 @@ const isoDate = z
     );
   }, 'must be a real date between 2000 and 2100');
 
-export const ZVillageCode = z.string().regex(/^\d{12}$/, 'must be a 12-digit village code');
-export const ZTownshipCode = z.string().regex(/^\d{9}$/, 'must be a 9-digit township code');
+export const ZVillageCode = z
+  .string()
+  .regex(/^\d{12}$/, 'must be a 12-digit village code')
+  .meta({ examples: ['620522100201'] });
+export const ZTownshipCode = z
+  .string()
+  .regex(/^\d{9}$/, 'must be a 9-digit township code')
+  .meta({ examples: ['620522100'] });
 export const ZUuid = z.string().uuid('must be a UUID');
-export const ZIdempotencyKey = z.string().regex(/^[\x20-\x7E]{1,200}$/, 'must be 1 to 200 printable ASCII characters');
+export const ZIdempotencyKey = z
+  .string()
+  .regex(/^[\x20-\x7E]{1,200}$/, 'must be 1 to 200 printable ASCII characters')
+  .meta({ examples: ['5f0c6c1e-assessment-1'] });
 
 export const duration = (min: number, max: number) =>
   z

@@ -28,7 +28,8 @@ export function sqlCodesWithin(column: Prisma.Sql, scopeCode: string): Prisma.Sq
 }
 
 export function requireScope(o: Official, code: string, what: string) {
-  if (!inScope(o, code)) throw forbidden(`${what} is outside your jurisdiction (${o.scopeCode}).`);
+  if (!inScope(o, code))
+    throw forbidden(`${what} is outside your jurisdiction (${o.scopeCode}).`, 'OUT_OF_JURISDICTION');
 }
 
 /** ID numbers are shown in full only to officials of the household's village or its township. */

@@ -3,7 +3,8 @@ import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { CampaignInput, CampaignScope } from '../../domain/campaign';
-import { DEFAULT_POLICY } from '../../domain/round';
+import { ROUND_STATUSES, STAGES } from '../../domain/enums';
+import { DEFAULT_POLICY, type RoundPolicy } from '../../domain/round';
 import type { PrismaClient } from '../../infra/db';
 import { campaignWorkflow } from '../../workflows/campaign';
 import { campaignOpenedUpdate, cancelCampaignUpdate } from '../../workflows/campaign-contract';
@@ -12,6 +13,7 @@ import { caller, requireRole } from '../auth';
 import { decodeCursor, page, ZPage } from '../pagination';
 import { badRequest, conflict, notFound, parseOr400 } from '../problem';
 import { ZCancel, ZPolicy, ZVillageCode } from '../schemas';
+import { pageOf, ZDateTime, type ApiOperation } from '../responses';
 import { requireScope } from '../scope';
 import { toProblem } from '../temporal-errors';
 import { actorOf } from './rounds';
@@ -25,9 +27,56 @@ export const ZStartCampaign = z
   })
   .strict();
 
-const ZCampaignId = z
+const CAMPAIGN_STATUSES = ['RUNNING', 'COMPLETED', 'CANCELLED'] as const;
+
+export const ZStartCampaignResponse = z.object({
+  campaignId: z.string(),
+  workflowId: z.string(),
+  status: z.enum(CAMPAIGN_STATUSES),
+});
+
+export const ZCampaignListResponse = pageOf(
+  z
+    .object({
+      campaignId: z.string(),
+      name: z.string(),
+      year: z.number().int(),
+      status: z.enum(CAMPAIGN_STATUSES),
+      createdAt: ZDateTime,
+    })
+    .meta({ id: 'CampaignSummary' }),
+);
+
+const ZCounts = z.object({
+  byStage: z.partialRecord(z.enum(STAGES), z.number().int()).meta({ description: 'Rounds by stage.' }),
+  byStatus: z.partialRecord(z.enum(ROUND_STATUSES), z.number().int()).meta({ description: 'Rounds by status.' }),
+});
+
+export const ZCampaignDetail = z
+  .object({
+    campaignId: z.string(),
+    workflowId: z.string(),
+    name: z.string(),
+    year: z.number().int(),
+    status: z.enum(CAMPAIGN_STATUSES),
+    policy: z.object({ publicityPeriod: z.string(), stageDeadline: z.string() }),
+    villages: z
+      .union([z.literal('ALL'), z.number().int()])
+      .meta({ description: 'ALL, or how many villages the campaign lists.' }),
+    cancelReason: z.string().nullable(),
+    createdAt: ZDateTime,
+    finishedAt: ZDateTime.nullable(),
+    progress: ZCounts.extend({ villagesTargeted: z.number().int(), roundsStarted: z.number().int() }),
+    townships: z.array(ZCounts.extend({ townshipCode: z.string(), rounds: z.number().int() })),
+  })
+  .meta({ id: 'CampaignDetail' });
+
+export const ZCancelCampaignResponse = z.object({ campaignId: z.string(), status: z.enum(CAMPAIGN_STATUSES) });
+
+export const ZCampaignId = z
   .string()
-  .regex(/^campaign-\d{4}-[0-9a-f]{8}$/, 'must be a campaign id such as campaign-2026-1a2b3c4d');
+  .regex(/^campaign-\d{4}-[0-9a-f]{8}$/, 'must be a campaign id such as campaign-2026-1a2b3c4d')
+  .meta({ examples: ['campaign-2026-1a2b3c4d'] });
 
 export function campaignsRouter({
   prisma,
@@ -76,7 +125,7 @@ export function campaignsRouter({
     res
       .status(201)
       .location(`/api/v1/campaigns/${campaignId}`)
-      .json({ campaignId, workflowId: campaignId, status: 'RUNNING' });
+      .json({ campaignId, workflowId: campaignId, status: 'RUNNING' } satisfies z.input<typeof ZStartCampaignResponse>);
   });
 
   r.get('/campaigns', async (req, res) => {
@@ -100,7 +149,7 @@ export function campaignsRouter({
         createdAt: c.createdAt,
       })),
       nextCursor: p.nextCursor,
-    });
+    } satisfies z.input<typeof ZCampaignListResponse>);
   });
 
   r.get('/campaigns/:campaignId', async (req, res) => {
@@ -152,14 +201,14 @@ export function campaignsRouter({
       name: c.name,
       year: c.year,
       status: c.status,
-      policy: c.policy,
+      policy: c.policy as unknown as RoundPolicy,
       villages: scope.villages === 'ALL' ? 'ALL' : scope.villages.length,
       cancelReason: c.cancelReason,
       createdAt: c.createdAt,
       finishedAt: c.finishedAt,
       progress: { villagesTargeted: targeted, roundsStarted: rounds, byStage, byStatus },
       townships: [...byTownship.values()].sort((a, b) => a.townshipCode.localeCompare(b.townshipCode)),
-    });
+    } satisfies z.input<typeof ZCampaignDetail>);
   });
 
   r.post('/campaigns/:campaignId/cancel', async (req, res) => {
@@ -169,12 +218,12 @@ export function campaignsRouter({
     const c = await prisma.campaign.findUnique({ where: { id } });
     if (!c) throw notFound(`No campaign ${id}.`);
     requireScope(o, (c.villageCodes as unknown as CampaignScope).scopeCode, `Campaign ${id}`);
-    if (c.status !== 'RUNNING') throw conflict(`Campaign ${id} is ${c.status.toLowerCase()}.`);
+    if (c.status !== 'RUNNING') throw conflict(`Campaign ${id} is ${c.status.toLowerCase()}.`, {}, 'CAMPAIGN_CLOSED');
     try {
       const result = await client.workflow
         .getHandle(id)
         .executeUpdate(cancelCampaignUpdate, { args: [{ actor: actorOf(o), reason: body.reason }] });
-      res.json(result);
+      res.json(result as z.input<typeof ZCancelCampaignResponse>);
     } catch (err) {
       throw toProblem(err);
     }
@@ -182,3 +231,56 @@ export function campaignsRouter({
 
   return r;
 }
+
+const campaignParams = z.object({ campaignId: ZCampaignId });
+
+/** The operations of this router, for the OpenAPI document (api/openapi.ts). */
+export const campaignsOperations: ApiOperation[] = [
+  {
+    method: 'post',
+    path: '/campaigns',
+    operationId: 'startCampaign',
+    summary: 'Start a campaign: a round in every listed village (or all) of the caller’s county',
+    tag: 'campaigns',
+    body: ZStartCampaign,
+    responses: {
+      201: {
+        description: 'The campaign is started.',
+        schema: ZStartCampaignResponse,
+        headers: { Location: 'The campaign’s URL.' },
+      },
+    },
+    problems: [403],
+  },
+  {
+    method: 'get',
+    path: '/campaigns',
+    operationId: 'listCampaigns',
+    summary: 'Campaigns whose county contains the caller’s jurisdiction',
+    tag: 'campaigns',
+    query: ZPage,
+    responses: { 200: { description: 'A page of campaigns, by id.', schema: ZCampaignListResponse } },
+    problems: [400],
+  },
+  {
+    method: 'get',
+    path: '/campaigns/{campaignId}',
+    operationId: 'getCampaign',
+    summary: 'A campaign and its progress within the caller’s jurisdiction',
+    tag: 'campaigns',
+    params: campaignParams,
+    responses: { 200: { description: 'The campaign.', schema: ZCampaignDetail } },
+    problems: [400, 403, 404],
+  },
+  {
+    method: 'post',
+    path: '/campaigns/{campaignId}/cancel',
+    operationId: 'cancelCampaign',
+    summary: 'Cancel a campaign and its open rounds',
+    tag: 'campaigns',
+    params: campaignParams,
+    body: ZCancel,
+    responses: { 200: { description: 'The campaign is cancelled.', schema: ZCancelCampaignResponse } },
+    problems: [403, 404, 409, 422],
+  },
+];

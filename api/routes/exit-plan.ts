@@ -4,6 +4,7 @@ import {
   chinaYear,
   chinaYearBounds,
   DEFAULT_EXIT_POOR_SHARE_THRESHOLD,
+  FINDING_KINDS,
   mayExit,
   poorShare,
 } from '../../domain/supervision';
@@ -11,11 +12,72 @@ import { Prisma, type PrismaClient } from '../../infra/db';
 import { caller, type Official } from '../auth';
 import { forbidden, parseOr400 } from '../problem';
 import { ZTownshipCode } from '../schemas';
+import { type ApiOperation } from '../responses';
 import { codesWithin, sqlCodesWithin } from '../scope';
 
 export const ZYear = z.coerce.number().int().min(2000).max(2100);
 export const ZExitPlanQuery = z.object({ year: ZYear.optional(), township: ZTownshipCode.optional() });
 export const ZAssessmentQuery = z.object({ year: ZYear.optional() });
+
+const ZPlannedExited = z.object({ planned: z.number().int(), exited: z.number().int() });
+
+export const ZExitPlanResponse = z.object({
+  year: z.number().int(),
+  threshold: z.number().meta({ description: 'A poor village may exit as a whole below this poor share.' }),
+  totals: z.object({
+    scopeCode: z.string(),
+    townships: ZPlannedExited,
+    villages: ZPlannedExited.extend({ behind: z.number().int() }),
+  }),
+  townships: z.array(
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      plannedExitYear: z.number().int().nullable(),
+      exitedYear: z.number().int().nullable(),
+      villages: ZPlannedExited.extend({ behind: z.number().int() }),
+    }),
+  ),
+  villages: z
+    .array(
+      z.object({
+        code: z.string(),
+        name: z.string(),
+        plannedExitYear: z.number().int().nullable(),
+        exitedYear: z.number().int().nullable(),
+        behind: z.boolean(),
+        population: z.number().int().nullable(),
+        poorPopulation: z.number().int(),
+        poorShare: z.number().nullable(),
+        mayExit: z.boolean().nullable().meta({ description: 'Null when the village’s population is unknown.' }),
+      }),
+    )
+    .optional()
+    .meta({ description: 'Per poor village of the township, when `township` is given.' }),
+});
+
+export const ZTownshipScorecardResponse = z.object({
+  year: z.number().int(),
+  items: z.array(
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      rounds: z.object({
+        total: z.number().int(),
+        completed: z.number().int(),
+        completedOnTime: z.number().int(),
+        overdueNow: z.number().int(),
+      }),
+      openFindings: z.object({
+        total: z.number().int(),
+        byKind: z.partialRecord(z.enum(FINDING_KINDS), z.number().int()),
+      }),
+      exits: ZPlannedExited.extend({
+        township: z.object({ plannedExitYear: z.number().int().nullable(), exitedYear: z.number().int().nullable() }),
+      }),
+    }),
+  ),
+});
 
 export interface ExitPlanDeps {
   prisma: PrismaClient;
@@ -44,7 +106,7 @@ export function exitPlanRouter({ prisma, exitPoorShareThreshold }: ExitPlanDeps)
     const year = q.year ?? chinaYear(Date.now());
     const scope = townshipScope(o);
     if (q.township && !q.township.startsWith(scope)) {
-      throw forbidden(`Township ${q.township} is outside your jurisdiction (${o.scopeCode}).`);
+      throw forbidden(`Township ${q.township} is outside your jurisdiction (${o.scopeCode}).`, 'OUT_OF_JURISDICTION');
     }
     const inScope = q.township ?? scope;
     const [townships, villageCounts] = await Promise.all([
@@ -123,7 +185,13 @@ export function exitPlanRouter({ prisma, exitPoorShareThreshold }: ExitPlanDeps)
         };
       });
     }
-    res.json({ year, threshold, totals, townships: townshipItems, ...(villages ? { villages } : {}) });
+    res.json({
+      year,
+      threshold,
+      totals,
+      townships: townshipItems,
+      ...(villages ? { villages } : {}),
+    } satisfies z.input<typeof ZExitPlanResponse>);
   });
 
   r.get('/assessment/townships', async (req, res) => {
@@ -194,8 +262,32 @@ export function exitPlanRouter({ prisma, exitPoorShareThreshold }: ExitPlanDeps)
           },
         };
       }),
-    });
+    } satisfies z.input<typeof ZTownshipScorecardResponse>);
   });
 
   return r;
 }
+
+/** The operations of this router, for the OpenAPI document (api/openapi.ts). */
+export const exitPlanOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/exit-plan',
+    operationId: 'getExitPlan',
+    summary: 'The exit plan (脱贫时序): planned against actual exits, by township',
+    tag: 'exit-plan',
+    query: ZExitPlanQuery,
+    responses: { 200: { description: 'The plan for the year.', schema: ZExitPlanResponse } },
+    problems: [400, 403],
+  },
+  {
+    method: 'get',
+    path: '/assessment/townships',
+    operationId: 'getTownshipScorecard',
+    summary: 'The township scorecard: rounds, open findings and exits for the year',
+    tag: 'exit-plan',
+    query: ZAssessmentQuery,
+    responses: { 200: { description: 'One row per township.', schema: ZTownshipScorecardResponse } },
+    problems: [400],
+  },
+];

@@ -1,13 +1,101 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import {
+  CATEGORIES,
+  CAUSES,
+  EXIT_REASONS,
+  HOUSEHOLD_STATUSES,
+  STAGES,
+  type Category,
+  type Cause,
+  type ExitReason,
+  type HouseholdStatus,
+} from '../../domain/enums';
 import { maskIdNumber, maskPhone } from '../../domain/idNumber';
 import type { PrismaClient } from '../../infra/db';
 import { caller } from '../auth';
 import { decodeCursor, page, ZPage } from '../pagination';
 import { badRequest, notFound, parseOr400 } from '../problem';
-import { ZHouseholdFilter, ZTownshipCode } from '../schemas';
+import { ZHouseholdFilter, ZTownshipCode, ZVillageCode } from '../schemas';
 import { codesWithin, inScope, requireScope, seesIdNumbers } from '../scope';
 import type { Official } from '../auth';
+import { pageOf, ZDateTime, type ApiOperation } from '../responses';
+
+export const ZVillageCodeParam = ZVillageCode;
+export const ZHouseholdId = z.string().uuid('must be a UUID');
+export const ZVillagesQuery = ZPage.extend({ township: ZTownshipCode.optional() });
+
+export const ZTownshipListResponse = pageOf(
+  z
+    .object({
+      code: z.string(),
+      name: z.string(),
+      countyCode: z.string(),
+      plannedExitYear: z.number().int().nullable(),
+      exitedYear: z.number().int().nullable(),
+      villageCount: z.number().int(),
+    })
+    .meta({ id: 'Township' }),
+);
+
+export const ZVillage = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    townshipCode: z.string(),
+    belt: z.number().int().nullable(),
+    isPoor: z.boolean(),
+    plannedExitYear: z.number().int().nullable(),
+    exitedYear: z.number().int().nullable(),
+  })
+  .meta({ id: 'Village' });
+export const ZVillageListResponse = pageOf(ZVillage);
+
+export const ZVillageDetail = ZVillage.extend({
+  townshipName: z.string(),
+  households: z
+    .partialRecord(z.enum(HOUSEHOLD_STATUSES), z.object({ households: z.number().int(), people: z.number().int() }))
+    .meta({ description: 'Households and people by household status.' }),
+  openRound: z.object({ id: z.string(), stage: z.enum(STAGES), stageDeadline: ZDateTime.nullable() }).nullable(),
+  responsibility: z.object({ unit: z.string(), personName: z.string(), since: ZDateTime }).nullable(),
+}).meta({ id: 'VillageDetail' });
+
+export const ZHousehold = z
+  .object({
+    id: z.string(),
+    registryNo: z.string(),
+    villageCode: z.string(),
+    headName: z.string(),
+    idNumber: z.string(),
+    idNumberMasked: z.boolean(),
+    phone: z.string().nullable(),
+    size: z.number().int(),
+    category: z.enum(CATEGORIES).nullable(),
+    status: z.enum(HOUSEHOLD_STATUSES),
+    cause: z.enum(CAUSES).nullable(),
+    exitReason: z.enum(EXIT_REASONS).nullable(),
+    registeredOn: ZDateTime.nullable(),
+    exitedOn: ZDateTime.nullable(),
+  })
+  .meta({ id: 'Household' });
+export const ZHouseholdListResponse = pageOf(ZHousehold);
+
+export const ZHouseholdDetail = ZHousehold.extend({
+  changes: z.array(
+    z.object({
+      at: ZDateTime,
+      action: z.string(),
+      roundId: z.string().nullable(),
+      fromStatus: z.enum(HOUSEHOLD_STATUSES).nullable(),
+      toStatus: z.enum(HOUSEHOLD_STATUSES),
+      fromCategory: z.enum(CATEGORIES).nullable(),
+      toCategory: z.enum(CATEGORIES).nullable(),
+      cause: z.enum(CAUSES).nullable(),
+      exitReason: z.enum(EXIT_REASONS).nullable(),
+      decidedById: z.string().nullable(),
+    }),
+  ),
+}).meta({ id: 'HouseholdDetail' });
 
 export function householdView(
   o: Official,
@@ -19,14 +107,14 @@ export function householdView(
     idNumber: string;
     phone: string | null;
     size: number;
-    category: string | null;
-    status: string;
-    cause: string | null;
-    exitReason: string | null;
+    category: Category | null;
+    status: HouseholdStatus;
+    cause: Cause | null;
+    exitReason: ExitReason | null;
     registeredOn: Date | null;
     exitedOn: Date | null;
   },
-) {
+): z.input<typeof ZHousehold> {
   const full = seesIdNumbers(o, h.villageCode);
   return {
     id: h.id,
@@ -75,12 +163,12 @@ export function registryRouter(prisma: PrismaClient): Router {
         villageCount: t._count.villages,
       })),
       nextCursor: p.nextCursor,
-    });
+    } satisfies z.input<typeof ZTownshipListResponse>);
   });
 
   r.get('/villages', async (req, res) => {
     const o = caller(req);
-    const q = parseOr400(ZPage.extend({ township: ZTownshipCode.optional() }), req.query, 'query');
+    const q = parseOr400(ZVillagesQuery, req.query, 'query');
     const after = decodeCursor(q.cursor);
     // A village official may name its own township; anyone else only townships inside their jurisdiction.
     if (q.township && !inScope(o, q.township) && !o.scopeCode.startsWith(q.township)) {
@@ -95,16 +183,14 @@ export function registryRouter(prisma: PrismaClient): Router {
       take: q.limit + 1,
     });
     const p = page(rows, q.limit, (v) => v.code);
-    res.json({ items: p.items.map(villageView), nextCursor: p.nextCursor });
+    res.json({ items: p.items.map(villageView), nextCursor: p.nextCursor } satisfies z.input<
+      typeof ZVillageListResponse
+    >);
   });
 
   r.get('/villages/:code', async (req, res) => {
     const o = caller(req);
-    const code = parseOr400(
-      z.string().regex(/^\d{12}$/, 'must be a 12-digit village code'),
-      req.params.code,
-      'village code',
-    );
+    const code = parseOr400(ZVillageCodeParam, req.params.code, 'village code');
     // Jurisdiction first, so that outsiders cannot probe which codes exist.
     requireScope(o, code, `Village ${code}`);
     const v = await prisma.village.findUnique({ where: { code }, include: { township: true } });
@@ -130,7 +216,7 @@ export function registryRouter(prisma: PrismaClient): Router {
       responsibility: responsibility
         ? { unit: responsibility.unit, personName: responsibility.personName, since: responsibility.fromDate }
         : null,
-    });
+    } satisfies z.input<typeof ZVillageDetail>);
   });
 
   r.get('/households', async (req, res) => {
@@ -164,12 +250,15 @@ export function registryRouter(prisma: PrismaClient): Router {
       take: q.limit + 1,
     });
     const p = page(rows, q.limit, (h) => `${h.villageCode}:${h.registryNo}`);
-    res.json({ items: p.items.map((h) => householdView(o, h)), nextCursor: p.nextCursor });
+    res.json({
+      items: p.items.map((h) => householdView(o, h)),
+      nextCursor: p.nextCursor,
+    } satisfies z.input<typeof ZHouseholdListResponse>);
   });
 
   r.get('/households/:id', async (req, res) => {
     const o = caller(req);
-    const id = parseOr400(z.string().uuid('must be a UUID'), req.params.id, 'household id');
+    const id = parseOr400(ZHouseholdId, req.params.id, 'household id');
     const h = await prisma.household.findUnique({
       where: { id },
       include: { changes: { orderBy: { at: 'asc' } } },
@@ -190,7 +279,7 @@ export function registryRouter(prisma: PrismaClient): Router {
         exitReason: c.exitReason,
         decidedById: c.decidedById,
       })),
-    });
+    } satisfies z.input<typeof ZHouseholdDetail>);
   });
 
   return r;
@@ -200,7 +289,7 @@ export function registryRouter(prisma: PrismaClient): Router {
 function householdCursor(value: string | undefined): { villageCode: string; registryNo: string } | undefined {
   if (value === undefined) return undefined;
   const m = /^(\d{12}):(.+)$/.exec(value);
-  if (!m) throw badRequest('Invalid cursor.');
+  if (!m) throw badRequest('Invalid cursor.', undefined, 'INVALID_CURSOR');
   return { villageCode: m[1]!, registryNo: m[2]! };
 }
 
@@ -212,7 +301,7 @@ function villageView(v: {
   isPoor: boolean;
   plannedExitYear: number | null;
   exitedYear: number | null;
-}) {
+}): z.input<typeof ZVillage> {
   return {
     code: v.code,
     name: v.name,
@@ -223,3 +312,60 @@ function villageView(v: {
     exitedYear: v.exitedYear,
   };
 }
+
+/** The operations of this router, for the OpenAPI document (api/openapi.ts). */
+export const registryOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/townships',
+    operationId: 'listTownships',
+    summary: 'Townships in (or above, for a village official) the caller’s jurisdiction',
+    tag: 'registry',
+    query: ZPage,
+    responses: { 200: { description: 'A page of townships, by code.', schema: ZTownshipListResponse } },
+    problems: [400],
+  },
+  {
+    method: 'get',
+    path: '/villages',
+    operationId: 'listVillages',
+    summary: 'Villages in the caller’s jurisdiction',
+    tag: 'registry',
+    query: ZVillagesQuery,
+    responses: { 200: { description: 'A page of villages, by code.', schema: ZVillageListResponse } },
+    problems: [400, 403],
+  },
+  {
+    method: 'get',
+    path: '/villages/{code}',
+    operationId: 'getVillage',
+    summary: 'A village with its household counts, open round and responsible unit',
+    tag: 'registry',
+    params: z.object({ code: ZVillageCodeParam }),
+    responses: { 200: { description: 'The village.', schema: ZVillageDetail } },
+    problems: [400, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/households',
+    operationId: 'listHouseholds',
+    summary: 'Registered households (建档立卡户) in the caller’s jurisdiction',
+    description: 'ID numbers and phones are masked unless the caller is of the household’s village or township.',
+    tag: 'registry',
+    query: ZPage.merge(ZHouseholdFilter),
+    responses: {
+      200: { description: 'A page of households, by village and registry number.', schema: ZHouseholdListResponse },
+    },
+    problems: [400, 403],
+  },
+  {
+    method: 'get',
+    path: '/households/{id}',
+    operationId: 'getHousehold',
+    summary: 'A household with its registry changes',
+    tag: 'registry',
+    params: z.object({ id: ZHouseholdId }),
+    responses: { 200: { description: 'The household.', schema: ZHouseholdDetail } },
+    problems: [400, 403, 404],
+  },
+];

@@ -11,6 +11,7 @@ import type { PrismaClient } from '../../infra/db';
 import { caller, requireRole, type Official } from '../auth';
 import { notFound, parseOr400 } from '../problem';
 import { text, ZUuid, ZVillageCode } from '../schemas';
+import { ZDateTime, type ApiOperation } from '../responses';
 import { requireScope, seesIdNumbers } from '../scope';
 
 export const ZAssignResponsibility = z
@@ -21,16 +22,36 @@ export const ZAssignResponsibility = z
       .string()
       .trim()
       .regex(/^\+?\d[\d -]{4,19}$/, 'must be a phone number')
+      .meta({ examples: ['13800138000'] })
       .optional(),
     note: z.string().trim().max(1000).optional(),
   })
   .strict();
 export type TAssignResponsibility = z.infer<typeof ZAssignResponsibility>;
 
+export const ZAssignment = z
+  .object({
+    id: z.string(),
+    unit: z.string(),
+    personName: z.string(),
+    personPhone: z.string().nullable().meta({ description: 'Masked unless the caller is of the village or township.' }),
+    from: ZDateTime,
+    to: ZDateTime.nullable(),
+    note: z.string().nullable(),
+    assignedById: z.string().nullable(),
+  })
+  .meta({ id: 'Assignment' });
+export const ZResponsibilityResponse = z.object({ current: ZAssignment.nullable(), history: z.array(ZAssignment) });
+export const ZAssignResponsibilityResponse = z.object({
+  current: ZAssignment,
+  history: z.array(ZAssignment),
+  changed: z.boolean().meta({ description: 'False when the same unit and person were already assigned.' }),
+});
+
 /** Who may assign: the township over the subject, the county, an administrator. */
 const ASSIGNERS: Official['role'][] = ['TOWNSHIP', 'COUNTY', 'ADMIN'];
 
-function assignmentView(o: Official, villageCode: string, a: Assignment) {
+function assignmentView(o: Official, villageCode: string, a: Assignment): z.input<typeof ZAssignment> {
   const full = seesIdNumbers(o, villageCode);
   return {
     id: a.id,
@@ -74,7 +95,7 @@ export function responsibilityRouter(prisma: PrismaClient): Router {
       res.json({
         current: current ? assignmentView(o, villageCode, current) : null,
         history: history.map((a) => assignmentView(o, villageCode, a)),
-      });
+      } satisfies z.input<typeof ZResponsibilityResponse>);
     };
   }
 
@@ -88,7 +109,7 @@ export function responsibilityRouter(prisma: PrismaClient): Router {
         current: assignmentView(o, villageCode, result.current),
         history: result.history.map((a) => assignmentView(o, villageCode, a)),
         changed: result.changed,
-      });
+      } satisfies z.input<typeof ZAssignResponsibilityResponse>);
     };
   }
 
@@ -99,3 +120,58 @@ export function responsibilityRouter(prisma: PrismaClient): Router {
 
   return r;
 }
+
+const villageParams = z.object({ code: ZVillageCode });
+const householdParams = z.object({ id: ZUuid });
+const readResponse = {
+  200: { description: 'The current assignment (null when none) and the history.', schema: ZResponsibilityResponse },
+};
+const assignResponse = {
+  200: { description: 'The assignment as it now stands.', schema: ZAssignResponsibilityResponse },
+};
+
+/** The operations of this router, for the OpenAPI document (api/openapi.ts). */
+export const responsibilityOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/villages/{code}/responsibility',
+    operationId: 'getVillageResponsibility',
+    summary: 'The unit and person responsible for a village',
+    tag: 'responsibility',
+    params: villageParams,
+    responses: readResponse,
+    problems: [400, 403, 404],
+  },
+  {
+    method: 'put',
+    path: '/villages/{code}/responsibility',
+    operationId: 'assignVillageResponsibility',
+    summary: 'Assign the unit and person responsible for a village',
+    tag: 'responsibility',
+    params: villageParams,
+    body: ZAssignResponsibility,
+    responses: assignResponse,
+    problems: [403, 404],
+  },
+  {
+    method: 'get',
+    path: '/households/{id}/responsibility',
+    operationId: 'getHouseholdResponsibility',
+    summary: 'The person responsible for helping a household',
+    tag: 'responsibility',
+    params: householdParams,
+    responses: readResponse,
+    problems: [400, 403, 404],
+  },
+  {
+    method: 'put',
+    path: '/households/{id}/responsibility',
+    operationId: 'assignHouseholdResponsibility',
+    summary: 'Assign the person responsible for helping a household',
+    tag: 'responsibility',
+    params: householdParams,
+    body: ZAssignResponsibility,
+    responses: assignResponse,
+    problems: [403, 404],
+  },
+];

@@ -3,8 +3,19 @@ import { Router, type Request } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { roundWorkflowId, townshipOf } from '../../domain/constants';
+import {
+  CATEGORIES,
+  CAUSES,
+  EXIT_REASONS,
+  NOTICE_KINDS,
+  OBJECTION_STATUSES,
+  PROPOSAL_ACTIONS,
+  PROPOSAL_STATUSES,
+  ROUND_STATUSES,
+  STAGES,
+} from '../../domain/enums';
 import { maskIdNumber, maskPhone } from '../../domain/idNumber';
-import { DEFAULT_POLICY, type Actor, type ProposalInput, type RoundInput } from '../../domain/round';
+import { DEFAULT_POLICY, type Actor, type ProposalInput, type RoundInput, type RoundPolicy } from '../../domain/round';
 import type { PrismaClient } from '../../infra/db';
 import {
   cancelRoundUpdate,
@@ -18,6 +29,7 @@ import {
 import { roundWorkflow } from '../../workflows/round';
 import { CAMPAIGN_KEY, STAGE_KEY, TOWNSHIP_KEY, VILLAGE_KEY } from '../../workflows/search-attributes';
 import { caller, requireRole, type Official } from '../auth';
+import { pageOf, ZDateTime, ZDecisionResult, type ApiOperation } from '../responses';
 import { derivedUuid } from '../derived-ids';
 import { decodeCursor, page, ZPage } from '../pagination';
 import { badRequest, conflict, notFound, parseOr400 } from '../problem';
@@ -42,7 +54,118 @@ export interface RoundsDeps {
   taskQueue: string;
 }
 
-const ZRoundId = z.string().regex(/^round-\d{12}-\d{1,6}$/, 'must be a round id such as round-620522100201-1');
+export const ZRoundId = z
+  .string()
+  .regex(/^round-\d{12}-\d{1,6}$/, 'must be a round id such as round-620522100201-1')
+  .meta({ examples: ['round-620522100201-1'] });
+export const ZNoticeVersion = z.coerce.number().int().min(1).max(100_000);
+
+export const ZStartRoundResponse = z.object({ roundId: z.string(), workflowId: z.string(), stage: z.enum(STAGES) });
+
+export const ZRoundSummary = z
+  .object({
+    roundId: z.string(),
+    workflowId: z.string(),
+    villageCode: z.string(),
+    villageName: z.string(),
+    townshipCode: z.string(),
+    roundNo: z.number().int(),
+    campaignId: z.string().nullable(),
+    stage: z.enum(STAGES),
+    status: z.enum(ROUND_STATUSES),
+    deadline: ZDateTime.nullable(),
+    publicityEndsAt: ZDateTime.nullable(),
+    overdue: z.boolean(),
+    startedAt: ZDateTime,
+    finishedAt: ZDateTime.nullable(),
+  })
+  .meta({ id: 'RoundSummary' });
+export const ZRoundListResponse = pageOf(ZRoundSummary);
+
+export const ZRoundDetail = z
+  .object({
+    roundId: z.string(),
+    workflowId: z.string(),
+    villageCode: z.string(),
+    villageName: z.string(),
+    townshipCode: z.string(),
+    roundNo: z.number().int(),
+    campaignId: z.string().nullable(),
+    stage: z.enum(STAGES),
+    status: z.enum(ROUND_STATUSES),
+    policy: z.object({ publicityPeriod: z.string(), stageDeadline: z.string() }),
+    stageEnteredAt: ZDateTime,
+    deadline: ZDateTime.nullable(),
+    publicityEndsAt: ZDateTime.nullable(),
+    overdueSince: ZDateTime.nullable(),
+    startedAt: ZDateTime,
+    finishedAt: ZDateTime.nullable(),
+    proposals: z.array(
+      z.object({
+        id: z.string(),
+        assessmentNo: z.number().int(),
+        action: z.enum(PROPOSAL_ACTIONS),
+        status: z.enum(PROPOSAL_STATUSES),
+        statusReason: z.string().nullable(),
+        householdId: z.string().nullable(),
+        headName: z.string().nullable(),
+        idNumber: z.string().meta({ description: 'Masked unless the caller is of the village or its township.' }),
+        size: z.number().int().nullable(),
+        category: z.enum(CATEGORIES).nullable(),
+        cause: z.enum(CAUSES).nullable(),
+        exitReason: z.enum(EXIT_REASONS).nullable(),
+        votesFor: z.number().int(),
+        votesAgainst: z.number().int(),
+        note: z.string().nullable(),
+      }),
+    ),
+    notices: z.array(
+      z.object({
+        version: z.number().int(),
+        kind: z.enum(NOTICE_KINDS),
+        startsAt: ZDateTime,
+        endsAt: ZDateTime.nullable(),
+        publishedAt: ZDateTime,
+        url: z.string().meta({ description: 'The printable notice (text/html).' }),
+      }),
+    ),
+    objections: z.array(
+      z.object({
+        id: z.string(),
+        noticeVersion: z.number().int(),
+        proposalId: z.string().nullable(),
+        objector: z.object({ name: z.string(), contact: z.string().nullable() }),
+        reason: z.string(),
+        status: z.enum(OBJECTION_STATUSES),
+        filedById: z.string(),
+        filedAt: ZDateTime,
+        resolvedById: z.string().nullable(),
+        resolvedAt: ZDateTime.nullable(),
+        resolutionNote: z.string().nullable(),
+        withdrewProposal: z.boolean(),
+      }),
+    ),
+    decisions: z.array(
+      z.object({
+        seq: z.number().int(),
+        stage: z.enum(STAGES),
+        kind: z.string(),
+        by: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
+        at: ZDateTime,
+        decision: z.string().nullable(),
+        note: z.string().nullable(),
+        details: z.unknown().meta({ description: 'What the decision carried (JSON), or null.' }),
+      }),
+    ),
+  })
+  .meta({ id: 'RoundDetail' });
+
+export const ZAssessmentResponse = ZDecisionResult.extend({
+  proposals: z.array(
+    z.object({ id: z.string(), action: z.enum(PROPOSAL_ACTIONS), householdId: z.string().nullable() }),
+  ),
+});
+export const ZObjectionResponse = z.object({ objectionId: z.string(), roundId: z.string(), stage: z.enum(STAGES) });
 
 export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router {
   const r = Router();
@@ -63,7 +186,7 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
     // A retry under an Idempotency-Key goes on to the workflow even when its first attempt closed the round:
     // the update id is the same, so Temporal answers the first outcome; the workflow refuses anything else.
     if (round.status !== 'OPEN' && !req.idempotency)
-      throw conflict(`Round ${round.id} is ${round.status.toLowerCase()}.`, { stage: round.stage });
+      throw conflict(`Round ${round.id} is ${round.status.toLowerCase()}.`, { stage: round.stage }, 'ROUND_CLOSED');
     return { o, round, handle: client.workflow.getHandle(round.id), ...idsFor(req) };
   }
 
@@ -100,7 +223,9 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
       res
         .status(201)
         .location(`/api/v1/rounds/${id}`)
-        .json({ roundId: id, workflowId: id, stage: 'VILLAGE_ASSESSMENT' });
+        .json({ roundId: id, workflowId: id, stage: 'VILLAGE_ASSESSMENT' } satisfies z.input<
+          typeof ZStartRoundResponse
+        >);
     };
     // Read the highest round number before looking for an open round: a round opened by a concurrent start
     // after the first read is then seen by the second, so no request computes the number after the winner's.
@@ -108,7 +233,11 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
     const open = await prisma.round.findUnique({ where: { openVillageCode: village.code } });
     if (open) {
       if (await startedByThisRequest(open.id)) return answerCreated(open.id);
-      throw conflict(`Village ${village.code} already has an open round: ${open.id}.`, { roundId: open.id });
+      throw conflict(
+        `Village ${village.code} already has an open round: ${open.id}.`,
+        { roundId: open.id },
+        'ALREADY_EXISTS',
+      );
     }
     const roundNo = (last._max.roundNo ?? 0) + 1;
     const roundId = roundWorkflowId(village.code, roundNo);
@@ -142,7 +271,7 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
       const p = toProblem(err);
       if (p === err) throw err;
       if (await startedByThisRequest(roundId)) return answerCreated(roundId);
-      throw conflict(`Village ${village.code} already has an open round: ${roundId}.`, { roundId });
+      throw conflict(`Village ${village.code} already has an open round: ${roundId}.`, { roundId }, 'ALREADY_EXISTS');
     }
     try {
       await answerCreated(roundId);
@@ -150,7 +279,11 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
       // The round could not be recorded because another one is open (started some other way): name that one.
       const other = await prisma.round.findUnique({ where: { openVillageCode: village.code } });
       if (other && other.id !== roundId) {
-        throw conflict(`Village ${village.code} already has an open round: ${other.id}.`, { roundId: other.id });
+        throw conflict(
+          `Village ${village.code} already has an open round: ${other.id}.`,
+          { roundId: other.id },
+          'ALREADY_EXISTS',
+        );
       }
       throw err;
     }
@@ -195,7 +328,7 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
         finishedAt: x.finishedAt,
       })),
       nextCursor: p.nextCursor,
-    });
+    } satisfies z.input<typeof ZRoundListResponse>);
   });
 
   r.get('/rounds/:roundId', async (req, res) => {
@@ -205,7 +338,7 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
 
   r.get('/rounds/:roundId/notices/:version', async (req, res) => {
     const { round } = await loadRound(req);
-    const version = parseOr400(z.coerce.number().int().min(1).max(100_000), req.params.version, 'notice version');
+    const version = parseOr400(ZNoticeVersion, req.params.version, 'notice version');
     const notice = await prisma.notice.findUnique({ where: { roundId_version: { roundId: round.id, version } } });
     if (!notice) throw notFound(`Round ${round.id} has no notice version ${version}.`);
     res
@@ -228,7 +361,7 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
     res.json({
       ...result,
       proposals: proposals.map((p) => ({ id: p.id, action: p.action, householdId: p.householdId ?? null })),
-    });
+    } satisfies z.input<typeof ZAssessmentResponse>);
   });
 
   r.post('/rounds/:roundId/objections', async (req, res) => {
@@ -242,7 +375,9 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
     const result = await decide(() =>
       handle.executeUpdate(fileObjectionUpdate, { args: [{ actor: actorOf(o), objectionId, ...body }], updateId }),
     );
-    res.status(201).json({ objectionId, roundId: result.roundId, stage: result.stage });
+    res
+      .status(201)
+      .json({ objectionId, roundId: result.roundId, stage: result.stage } satisfies z.input<typeof ZObjectionResponse>);
   });
 
   r.post('/rounds/:roundId/objections/:objectionId/resolution', async (req, res) => {
@@ -252,7 +387,7 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
     const result = await decide(() =>
       handle.executeUpdate(resolveObjectionUpdate, { args: [{ actor: actorOf(o), objectionId, ...body }], updateId }),
     );
-    res.json(result);
+    res.json(result satisfies z.input<typeof ZDecisionResult>);
   });
 
   r.post('/rounds/:roundId/township-review', async (req, res) => {
@@ -261,7 +396,7 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
     const result = await decide(() =>
       handle.executeUpdate(townshipReviewUpdate, { args: [{ actor: actorOf(o), ...body }], updateId }),
     );
-    res.json(result);
+    res.json(result satisfies z.input<typeof ZDecisionResult>);
   });
 
   r.post('/rounds/:roundId/county-announcement', async (req, res) => {
@@ -270,7 +405,7 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
     const result = await decide(() =>
       handle.executeUpdate(countyAnnouncementUpdate, { args: [{ actor: actorOf(o), ...body }], updateId }),
     );
-    res.json(result);
+    res.json(result satisfies z.input<typeof ZDecisionResult>);
   });
 
   r.post('/rounds/:roundId/cancel', async (req, res) => {
@@ -279,7 +414,7 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
     const result = await decide(() =>
       handle.executeUpdate(cancelRoundUpdate, { args: [{ actor: actorOf(o), ...body }], updateId }),
     );
-    res.json(result);
+    res.json(result satisfies z.input<typeof ZDecisionResult>);
   });
 
   return r;
@@ -351,7 +486,11 @@ async function checkProposals(prisma: PrismaClient, villageCode: string, body: T
     );
 }
 
-export async function roundDetail(prisma: PrismaClient, o: Official, roundId: string) {
+export async function roundDetail(
+  prisma: PrismaClient,
+  o: Official,
+  roundId: string,
+): Promise<z.input<typeof ZRoundDetail>> {
   const round = await prisma.round.findUniqueOrThrow({
     where: { id: roundId },
     include: {
@@ -380,7 +519,7 @@ export async function roundDetail(prisma: PrismaClient, o: Official, roundId: st
     campaignId: round.campaignId,
     stage: round.stage,
     status: round.status,
-    policy: round.policy,
+    policy: round.policy as unknown as RoundPolicy,
     stageEnteredAt: round.stageEnteredAt,
     deadline: round.stageDeadline,
     publicityEndsAt: round.publicityEndsAt,
@@ -439,3 +578,122 @@ export async function roundDetail(prisma: PrismaClient, o: Official, roundId: st
     })),
   };
 }
+
+const roundParams = z.object({ roundId: ZRoundId });
+const decisionProblems = [403, 404, 409, 422];
+
+/** The operations of this router, for the OpenAPI document (api/openapi.ts). */
+export const roundsOperations: ApiOperation[] = [
+  {
+    method: 'post',
+    path: '/rounds',
+    operationId: 'startRound',
+    summary: 'Start an identification round in a village',
+    tag: 'rounds',
+    body: ZStartRound,
+    responses: {
+      201: {
+        description: 'The round is started and recorded.',
+        schema: ZStartRoundResponse,
+        headers: { Location: 'The round’s URL.' },
+      },
+    },
+    problems: [403, 404, 409],
+  },
+  {
+    method: 'get',
+    path: '/rounds',
+    operationId: 'listRounds',
+    summary: 'List the rounds in the caller’s jurisdiction',
+    tag: 'rounds',
+    query: ZPage.merge(ZRoundFilter),
+    responses: { 200: { description: 'A page of rounds, by id.', schema: ZRoundListResponse } },
+    problems: [400, 403],
+  },
+  {
+    method: 'get',
+    path: '/rounds/{roundId}',
+    operationId: 'getRound',
+    summary: 'A round with its proposals, notices, objections and decisions',
+    tag: 'rounds',
+    params: roundParams,
+    responses: { 200: { description: 'The round.', schema: ZRoundDetail } },
+    problems: [400, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/rounds/{roundId}/notices/{version}',
+    operationId: 'getNotice',
+    summary: 'A printable publicity notice or announcement (HTML)',
+    tag: 'rounds',
+    params: roundParams.extend({ version: ZNoticeVersion }),
+    responses: { 200: { description: 'The notice as an HTML page.', html: true } },
+    problems: [400, 403, 404],
+  },
+  {
+    method: 'post',
+    path: '/rounds/{roundId}/assessment',
+    operationId: 'submitAssessment',
+    summary: 'The village assessment (民主评议): the meeting and its proposals',
+    tag: 'rounds',
+    params: roundParams,
+    body: ZAssessment,
+    responses: { 200: { description: 'The assessment is recorded.', schema: ZAssessmentResponse } },
+    problems: decisionProblems,
+  },
+  {
+    method: 'post',
+    path: '/rounds/{roundId}/objections',
+    operationId: 'fileObjection',
+    summary: 'Record an objection raised during a publicity',
+    tag: 'rounds',
+    params: roundParams,
+    body: ZObjection,
+    responses: { 201: { description: 'The objection is recorded.', schema: ZObjectionResponse } },
+    problems: decisionProblems,
+  },
+  {
+    method: 'post',
+    path: '/rounds/{roundId}/objections/{objectionId}/resolution',
+    operationId: 'resolveObjection',
+    summary: 'Resolve an objection (township)',
+    tag: 'rounds',
+    params: roundParams.extend({ objectionId: ZUuid }),
+    body: ZResolution,
+    responses: { 200: { description: 'The objection is resolved.', schema: ZDecisionResult } },
+    problems: decisionProblems,
+  },
+  {
+    method: 'post',
+    path: '/rounds/{roundId}/township-review',
+    operationId: 'townshipReview',
+    summary: 'The township review: approve, or return to the village',
+    tag: 'rounds',
+    params: roundParams,
+    body: ZTownshipReview,
+    responses: { 200: { description: 'The review is recorded.', schema: ZDecisionResult } },
+    problems: decisionProblems,
+  },
+  {
+    method: 'post',
+    path: '/rounds/{roundId}/county-announcement',
+    operationId: 'countyAnnouncement',
+    summary: 'The county announcement: announce, or return',
+    tag: 'rounds',
+    params: roundParams,
+    body: ZCountyAnnouncement,
+    responses: { 200: { description: 'The decision is recorded.', schema: ZDecisionResult } },
+    problems: decisionProblems,
+  },
+  {
+    method: 'post',
+    path: '/rounds/{roundId}/cancel',
+    operationId: 'cancelRound',
+    summary: 'Cancel a round',
+    tag: 'rounds',
+    params: roundParams,
+    body: ZCancel,
+    responses: { 200: { description: 'The round is cancelled.', schema: ZDecisionResult } },
+    problems: decisionProblems,
+  },
+];

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
+import { ROLES } from '../../domain/enums';
 import {
   DEFAULT_SUPERVISION_POLICY,
   FINDING_KINDS,
@@ -16,6 +17,7 @@ import { caller, requireRole, type Official } from '../auth';
 import { derivedUuid } from '../derived-ids';
 import { decodeCursor, page, ZPage } from '../pagination';
 import { badRequest, parseOr400 } from '../problem';
+import { pageOf, ZDateTime, type ApiOperation } from '../responses';
 import { duration, ZTownshipCode } from '../schemas';
 import { codesWithin, inScope, requireScope } from '../scope';
 
@@ -33,6 +35,45 @@ export const ZFindingFilter = ZPage.extend({
   township: ZTownshipCode.optional(),
   kind: z.enum(FINDING_KINDS).optional(),
 });
+
+export const ZFinding = z
+  .object({
+    id: z.string(),
+    kind: z.enum(FINDING_KINDS),
+    label: z.string(),
+    subjectKey: z.string(),
+    status: z.enum(FINDING_STATUSES),
+    townshipCode: z.string().nullable(),
+    villageCode: z.string().nullable(),
+    roundId: z.string().nullable(),
+    householdId: z.string().nullable(),
+    escalatedTo: z.object({ role: z.enum(ROLES), scopeCode: z.string().nullable() }).nullable(),
+    detail: z.unknown().meta({ description: 'What the sweep found (JSON, by kind), or null.' }),
+    openedAt: ZDateTime,
+    lastSeenAt: ZDateTime,
+    closedAt: ZDateTime.nullable(),
+  })
+  .meta({ id: 'Finding' });
+export const ZFindingListResponse = pageOf(ZFinding);
+
+const ZKindCounts = z.object({
+  opened: z.number().int().meta({ description: 'Findings first recorded by this sweep.' }),
+  stillOpen: z.number().int().meta({ description: 'Findings already open that this sweep saw again.' }),
+  closed: z.number().int().meta({ description: 'Open findings whose condition has cleared.' }),
+});
+
+/** domain/supervision.ts SweepSummary. */
+export const ZSweepSummary = z
+  .object({
+    sweepId: z.string(),
+    at: z.iso.datetime(),
+    year: z.number().int().meta({ description: 'The calendar year (China time) the exit plan is judged against.' }),
+    policy: z.object({ objectionStaleAfter: z.string(), roundStuckAfter: z.string() }),
+    byKind: z.record(z.enum(FINDING_KINDS), ZKindCounts),
+    escalatedToRounds: z.number().int(),
+    idempotencyRecordsPurged: z.number().int().optional(),
+  })
+  .meta({ id: 'SweepSummary' });
 
 export interface SupervisionDeps {
   prisma: PrismaClient;
@@ -55,21 +96,21 @@ export function findingView(f: {
   id: string;
   kind: string;
   subjectKey: string;
-  status: string;
+  status: (typeof FINDING_STATUSES)[number];
   townshipCode: string | null;
   villageCode: string | null;
   roundId: string | null;
   householdId: string | null;
-  escalatedToRole: string | null;
+  escalatedToRole: Official['role'] | null;
   escalatedToScope: string | null;
   detail: unknown;
   openedAt: Date;
   lastSeenAt: Date;
   closedAt: Date | null;
-}) {
+}): z.input<typeof ZFinding> {
   return {
     id: f.id,
-    kind: f.kind,
+    kind: f.kind as FindingKind,
     label: FINDING_LABELS[f.kind as FindingKind] ?? f.kind,
     subjectKey: f.subjectKey,
     status: f.status,
@@ -106,7 +147,7 @@ export function supervisionRouter({
     let cursor: Prisma.SupervisionFindingWhereInput | undefined;
     if (after) {
       const m = /^(\d{1,15}):([0-9a-f-]{36})$/.exec(after);
-      if (!m) throw badRequest('Invalid cursor.');
+      if (!m) throw badRequest('Invalid cursor.', undefined, 'INVALID_CURSOR');
       const openedAt = new Date(Number(m[1]));
       cursor = { OR: [{ openedAt: { gt: openedAt } }, { openedAt, id: { gt: m[2]! } }] };
     }
@@ -126,7 +167,9 @@ export function supervisionRouter({
       take: q.limit + 1,
     });
     const p = page(rows, q.limit, (f) => `${f.openedAt.getTime()}:${f.id}`);
-    res.json({ items: p.items.map(findingView), nextCursor: p.nextCursor });
+    res.json({ items: p.items.map(findingView), nextCursor: p.nextCursor } satisfies z.input<
+      typeof ZFindingListResponse
+    >);
   });
 
   r.post('/supervision/sweeps', async (req, res) => {
@@ -154,8 +197,33 @@ export function supervisionRouter({
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       handle = client.workflow.getHandle(workflowId);
     }
-    res.status(201).json(await handle.result());
+    res.status(201).json((await handle.result()) satisfies z.input<typeof ZSweepSummary>);
   });
 
   return r;
 }
+
+/** The operations of this router, for the OpenAPI document (api/openapi.ts). */
+export const supervisionOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/supervision/findings',
+    operationId: 'listFindings',
+    summary: 'Supervision findings in the caller’s jurisdiction',
+    tag: 'supervision',
+    query: ZFindingFilter,
+    responses: { 200: { description: 'A page of findings, oldest first.', schema: ZFindingListResponse } },
+    problems: [400, 403],
+  },
+  {
+    method: 'post',
+    path: '/supervision/sweeps',
+    operationId: 'runSweep',
+    summary: 'Run a supervision sweep now and wait for its summary',
+    tag: 'supervision',
+    body: ZSweepRequest,
+    bodyOptional: true,
+    responses: { 201: { description: 'The sweep ran; its summary.', schema: ZSweepSummary } },
+    problems: [403],
+  },
+];

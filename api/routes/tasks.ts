@@ -1,38 +1,48 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Stage } from '../../domain/enums';
+import { ROLES, STAGES, type Stage } from '../../domain/enums';
 import { stageDecidedBy } from '../../domain/procedure';
-import { FINDING_ACTIONS, FINDING_LABELS, type FindingKind } from '../../domain/supervision';
+import { FINDING_ACTIONS, FINDING_KINDS, FINDING_LABELS, type FindingKind } from '../../domain/supervision';
 import { Prisma, type PrismaClient } from '../../infra/db';
 import { caller, type Official } from '../auth';
 import { parseOr400 } from '../problem';
+import { ZDateTime, type ApiOperation } from '../responses';
 import { sqlCodesWithin } from '../scope';
 
-type TaskKind = 'DECIDE' | 'RESOLVE_OBJECTION' | 'OVERDUE' | 'FINDING';
+export const ZTasksQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) });
 
-interface Task {
-  kind: TaskKind;
-  /** Null for a finding that concerns no round (e.g. a household without a responsible person). */
-  roundId: string | null;
-  villageCode: string | null;
-  stage: Stage | null;
-  /** A finding is due from the moment it was opened. */
-  deadline: Date | null;
-  overdue: boolean;
-  objectionId?: string;
-  finding?: {
-    id: string;
-    kind: string;
-    label: string;
-    subjectKey: string;
-    householdId: string | null;
-    townshipCode: string | null;
-    openedAt: Date;
-    ageSeconds: number;
-    escalatedTo: { role: string | null; scopeCode: string | null };
-  };
-  action: string;
-}
+const TASK_KINDS = ['DECIDE', 'RESOLVE_OBJECTION', 'OVERDUE', 'FINDING'] as const;
+
+export const ZTask = z
+  .object({
+    kind: z.enum(TASK_KINDS),
+    roundId: z.string().nullable().meta({ description: 'Null for a finding that concerns no round.' }),
+    villageCode: z.string().nullable(),
+    stage: z.enum(STAGES).nullable(),
+    deadline: ZDateTime.nullable().meta({ description: 'A finding is due from the moment it was opened.' }),
+    overdue: z.boolean(),
+    objectionId: z.string().optional(),
+    finding: z
+      .object({
+        id: z.string(),
+        kind: z.enum(FINDING_KINDS),
+        label: z.string(),
+        subjectKey: z.string(),
+        householdId: z.string().nullable(),
+        townshipCode: z.string().nullable(),
+        openedAt: ZDateTime,
+        ageSeconds: z.number().int(),
+        escalatedTo: z.object({ role: z.enum(ROLES).nullable(), scopeCode: z.string().nullable() }),
+      })
+      .optional(),
+    action: z.string().meta({ description: 'What to do, in words.' }),
+  })
+  .meta({ id: 'Task' });
+export const ZTasksResponse = z.object({ items: z.array(ZTask) });
+
+type TaskKind = (typeof TASK_KINDS)[number];
+
+type Task = z.input<typeof ZTask>;
 
 /** One row of the task query: a round task, or a finding (the f* columns). */
 interface TaskRow {
@@ -48,7 +58,7 @@ interface TaskRow {
   fSubjectKey: string | null;
   fHouseholdId: string | null;
   fTownshipCode: string | null;
-  fRole: string | null;
+  fRole: Official['role'] | null;
   fScope: string | null;
 }
 
@@ -154,14 +164,26 @@ export function tasksRouter(prisma: PrismaClient): Router {
   const r = Router();
   r.get('/tasks', async (req, res) => {
     const o = caller(req);
-    const q = parseOr400(
-      z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }),
-      req.query,
-      'query',
-    );
+    const q = parseOr400(ZTasksQuery, req.query, 'query');
     const rows = await prisma.$queryRaw<TaskRow[]>(taskQuery(o, q.limit));
     const now = Date.now();
-    res.json({ items: rows.map((x) => toTask(x, now)) });
+    res.json({ items: rows.map((x) => toTask(x, now)) } satisfies z.input<typeof ZTasksResponse>);
   });
   return r;
 }
+
+/** The operations of this router, for the OpenAPI document (api/openapi.ts). */
+export const tasksOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/tasks',
+    operationId: 'listTasks',
+    summary: 'What the caller must act on now',
+    description:
+      'Rounds waiting for the caller’s decision, objections to resolve, overdue stages below them and supervision findings escalated to them, by deadline.',
+    tag: 'tasks',
+    query: ZTasksQuery,
+    responses: { 200: { description: 'The tasks, most urgent first.', schema: ZTasksResponse } },
+    problems: [400],
+  },
+];

@@ -53,7 +53,7 @@ test.each([1, 2, 3])(
     const roundId = `round-${code}-1`;
     expect(winner.body).toMatchObject({ roundId, stage: 'VILLAGE_ASSESSMENT' });
     for (const r of replies.filter((x) => x.status === 409)) {
-      expectProblem(r, 409, /already/);
+      expectProblem(r, 409, /already/, 'ALREADY_EXISTS');
       expect(r.body.roundId).toBe(roundId);
     }
 

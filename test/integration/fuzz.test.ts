@@ -17,6 +17,7 @@ import {
 } from '../support/rounds';
 import { mapLimit } from '../support/http';
 import { startStack, type Stack } from '../support/stack';
+import { checkResponse } from '../support/openapi';
 
 const SEED = 0x6a7a2026;
 const CASES_PER_ENDPOINT = 1000;
@@ -829,6 +830,8 @@ interface Outcome {
   status: number;
   contentType: string;
   text: string;
+  /** Why the answer is not one the OpenAPI document allows (test/support/openapi.ts), when it is not. */
+  undocumented?: string;
 }
 
 async function send(e: Endpoint, c: Case): Promise<Outcome> {
@@ -847,7 +850,14 @@ async function send(e: Endpoint, c: Case): Promise<Outcome> {
       signal: AbortSignal.timeout(ANSWER_WITHIN_MS),
     });
     const text = await res.text();
-    return { name: c.name, status: res.status, contentType: res.headers.get('content-type') ?? '', text };
+    const contentType = res.headers.get('content-type') ?? '';
+    let undocumented: string | undefined;
+    try {
+      checkResponse(e.method ?? 'POST', stack.baseUrl + e.path, res.status, contentType, text);
+    } catch (err) {
+      undocumented = (err as Error).message;
+    }
+    return { name: c.name, status: res.status, contentType, text, undocumented };
   } catch (err) {
     return { name: c.name, status: 0, contentType: '', text: `no answer: ${(err as Error).name}` };
   }
@@ -857,6 +867,7 @@ const STACK_TRACE = /\n\s+at\s|\bat\s+\S+\s+\(|\/work\/|node_modules|[\w-]+\.[jt
 
 /** Why an answer is not a proper refusal, or null when it is one. */
 function fault(o: Outcome): string | null {
+  if (o.undocumented) return o.undocumented;
   if (o.status < 400 || o.status >= 500) return `status ${o.status}`;
   if (!o.contentType.startsWith('application/problem+json')) return `content-type ${o.contentType}`;
   if (STACK_TRACE.test(o.text)) return 'stack trace or file path in the body';

@@ -20,6 +20,7 @@ import {
   type Client,
 } from '../support/rounds';
 import { startStack, type Stack } from '../support/stack';
+import { checkedFetch } from '../support/openapi';
 
 let stack: Stack;
 let claimVillage: ReturnType<typeof villageClaimer>;
@@ -81,7 +82,7 @@ test('the Idempotency-Key header must be 1 to 200 printable ASCII characters, el
   for (const key of bad) {
     const r = await o.township.client.post('/rounds', { villageCode: code, policy: fast }, withKey(key));
     expect({ key, status: r.status }).toEqual({ key, status: 400 });
-    expectProblem(r, 400, /Idempotency-Key/);
+    expectProblem(r, 400, /Idempotency-Key/, 'VALIDATION_FAILED');
   }
   expect(await rowCounts(stack)).toEqual(before);
   expect(await prisma().idempotencyRecord.count({ where: { officialId: o.township.id } })).toBe(0);
@@ -92,7 +93,7 @@ test('the Idempotency-Key header must be 1 to 200 printable ASCII characters, el
   expect(ok.status).toBe(201);
   expect(await record(o.township.id, longest)).toMatchObject({ responseStatus: 201, path: '/api/v1/rounds' });
   // Reads ignore the header.
-  const read = await fetch(`${stack.baseUrl}/rounds/${ok.body.roundId}`, {
+  const read = await checkedFetch(`${stack.baseUrl}/rounds/${ok.body.roundId}`, {
     headers: { authorization: `Bearer ${o.township.token}`, 'idempotency-key': '' },
   });
   expect(read.status).toBe(200);
@@ -167,14 +168,14 @@ test('same key with another body or on another path: 422, and the first answer s
     { objector: { name: '甲' }, reason: '第二次' },
     withKey(key),
   );
-  expectProblem(otherBody, 422, /Idempotency-Key/);
+  expectProblem(otherBody, 422, /Idempotency-Key/, 'IDEMPOTENCY_KEY_REUSED');
   expect(otherBody.body.reason).toBe('IdempotencyKeyReused');
   const otherPath = await o.village.client.post(
     `/rounds/${roundId}/assessment`,
     { objector: { name: '甲' }, reason: '第一次' },
     withKey(key),
   );
-  expectProblem(otherPath, 422, /Idempotency-Key/);
+  expectProblem(otherPath, 422, /Idempotency-Key/, 'IDEMPOTENCY_KEY_REUSED');
   expect(await prisma().objection.count({ where: { roundId } })).toBe(1);
   expect(await record(o.village.id, key)).toEqual(stored);
   expectSameAnswer(
@@ -228,7 +229,7 @@ test('a request still in progress with the key: 409 with Retry-After; an abandon
     data: { officialId: o.county.id, key: pending, method: 'POST', path: `/api/v1${path}`, requestHash: hash },
   });
   const busy = await o.county.client.post(path, cancel, withKey(pending));
-  expectProblem(busy, 409, /in progress/);
+  expectProblem(busy, 409, /in progress/, 'IDEMPOTENCY_KEY_IN_PROGRESS');
   expect((await prisma().round.findUniqueOrThrow({ where: { id: roundId } })).status).toBe('OPEN');
 
   await prisma().idempotencyRecord.update({
@@ -390,7 +391,7 @@ test('without a key, a repeated decision on a finished stage is refused with 409
   const review = { decision: 'APPROVE', note: '同意' };
   expect((await o.township.client.post(`/rounds/${roundId}/township-review`, review)).status).toBe(200);
   const twice = await o.township.client.post(`/rounds/${roundId}/township-review`, review);
-  expectProblem(twice, 409, /SECOND_PUBLICITY/);
+  expectProblem(twice, 409, /SECOND_PUBLICITY/, 'WRONG_STAGE');
   // A new key is a new request: it does not get around the rules either.
   const newKeyed = await o.township.client.post(`/rounds/${roundId}/township-review`, review, withKey(newKey()));
   expectProblem(newKeyed, 409, /SECOND_PUBLICITY/);

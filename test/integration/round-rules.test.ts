@@ -5,6 +5,7 @@ import { makeIdNumber } from '../../domain/idNumber';
 import { createOfficial } from '../../infra/officials';
 import { api, eventually, type Reply } from '../support/http';
 import { startStack, type Stack } from '../support/stack';
+import type { ProblemCode } from '../../api/problem';
 
 let stack: Stack;
 /** Village codes of the seeded county, in code order; `claimVillage` hands each out once. */
@@ -115,9 +116,10 @@ async function waitForStage(client: Client, roundId: string, stage: string) {
   );
 }
 
-/** An RFC 9457 problem with the expected status and a human-readable detail. */
-function expectProblem(r: Reply, status: number, detail?: RegExp) {
+/** An RFC 9457 problem with the expected status, a stable `code` (the expected one, when given) and a detail. */
+function expectProblem(r: Reply, status: number, detail?: RegExp, code?: ProblemCode) {
   expect({ status: r.status, body: r.body }).toMatchObject({ status, body: { status } });
+  if (code) expect({ detail: r.body.detail, code: r.body.code }).toEqual({ detail: r.body.detail, code });
   expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   expect(typeof r.body.title).toBe('string');
   expect(typeof r.body.detail).toBe('string');
@@ -511,7 +513,7 @@ test('a decision at the wrong stage is refused with 409 problem+json', async () 
   const roundId = await startRound(o.township, code);
 
   const review = await o.township.post(`/rounds/${roundId}/township-review`, { decision: 'APPROVE', note: '同意' });
-  expectProblem(review, 409, /VILLAGE_ASSESSMENT/);
+  expectProblem(review, 409, /VILLAGE_ASSESSMENT/, 'WRONG_STAGE');
   expect(review.body.detail).toMatch(/TOWNSHIP_REVIEW/);
 
   const objection = await o.village.post(`/rounds/${roundId}/objections`, {
@@ -541,7 +543,7 @@ test('a decision at the wrong stage is refused with 409 problem+json', async () 
     decision: 'ANNOUNCE',
     note: '同意公告',
   });
-  expectProblem(early, 409, /TOWNSHIP_REVIEW/);
+  expectProblem(early, 409, /TOWNSHIP_REVIEW/, 'WRONG_STAGE');
   expect(early.body.detail).toMatch(/COUNTY_ANNOUNCEMENT/);
 
   const d = await detail(o.county, roundId);
@@ -564,8 +566,13 @@ test('officials outside the round’s village or township, or of the wrong level
   ]);
   const roundsOf = () => prisma().round.count({ where: { villageCode: code } });
 
-  expectProblem(await o.village.post('/rounds', { villageCode: code, policy: fast }), 403, /VILLAGE/);
-  expectProblem(await otherTownship.client.post('/rounds', { villageCode: code, policy: fast }), 403, /jurisdiction/);
+  expectProblem(await o.village.post('/rounds', { villageCode: code, policy: fast }), 403, /VILLAGE/, 'FORBIDDEN');
+  expectProblem(
+    await otherTownship.client.post('/rounds', { villageCode: code, policy: fast }),
+    403,
+    /jurisdiction/,
+    'OUT_OF_JURISDICTION',
+  );
   expect(await roundsOf()).toBe(0);
 
   const roundId = await startRound(o.township, code);
@@ -973,7 +980,7 @@ test('registry reads: townships paginated, villages, households with ID numbers 
 
   // Authentication.
   const anonymous = await api(stack.baseUrl).get(`/households?village=${code}`);
-  expectProblem(anonymous, 401);
+  expectProblem(anonymous, 401, undefined, 'UNAUTHENTICATED');
   expect(anonymous.headers.get('www-authenticate')).toMatch(/Bearer/);
   expectProblem(await api(stack.baseUrl, 'not-a-real-token-0123456789').get('/townships'), 401);
   expect(anonymous.text).not.toContain(want[0]!.idNumber);

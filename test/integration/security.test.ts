@@ -4,6 +4,7 @@ import { eventually } from '../support/http';
 import { startExtraApi, type ExtraApi } from '../support/extra-api';
 import { expectProblem, fast, meeting, officialsFor, registeredHouseholds, villageClaimer } from '../support/rounds';
 import { startStack, type Stack } from '../support/stack';
+import { checkedFetch } from '../support/openapi';
 
 let stack: Stack;
 let limited: ExtraApi;
@@ -22,8 +23,9 @@ afterAll(async () => {
 
 const EVIL = 'https://evil.example';
 
+/** fetch, with the answer checked against the OpenAPI document (a CORS preflight is no API operation). */
 async function request(url: string, init: RequestInit & { headers?: Record<string, string> } = {}) {
-  const res = await fetch(url, init);
+  const res = init.method === 'OPTIONS' ? await fetch(url, init) : await checkedFetch(url, init);
   await res.arrayBuffer();
   return res;
 }
@@ -143,7 +145,7 @@ test('failed authentications past the limit from one client: 429 with Retry-Afte
     ...(token ? { authorization: `Bearer ${token}` } : {}),
   });
   const get = (ip: string, token?: string) =>
-    fetch(`${limited.baseUrl}/townships`, { headers: from(ip, token) }).then(async (r) => ({
+    checkedFetch(`${limited.baseUrl}/townships`, { headers: from(ip, token) }).then(async (r) => ({
       status: r.status,
       retryAfter: r.headers.get('retry-after'),
       type: r.headers.get('content-type'),
@@ -173,7 +175,7 @@ test('failed authentications past the limit from one client: 429 with Retry-Afte
   // Writes are behind the same gate: a blocked client cannot post either.
   const burst = '203.0.113.8';
   for (let i = 0; i < 3; i++) expect((await get(burst, 'nope')).status).toBe(401);
-  const post = await fetch(`${limited.baseUrl}/rounds`, {
+  const post = await checkedFetch(`${limited.baseUrl}/rounds`, {
     method: 'POST',
     headers: { ...from(burst, county.token), 'content-type': 'application/json' },
     body: JSON.stringify({ villageCode: code, policy: fast }),
@@ -187,7 +189,7 @@ test('the default limit: 20 failed authentications per minute, the 21st is 429',
   const client = '192.0.2.44';
   const statuses: number[] = [];
   for (let i = 0; i < 21; i++) {
-    const r = await fetch(`${stack.baseUrl}/me`, {
+    const r = await checkedFetch(`${stack.baseUrl}/me`, {
       headers: { 'x-forwarded-for': client, authorization: `Bearer guess-${i}` },
     });
     statuses.push(r.status);

@@ -178,8 +178,13 @@ describe('a sweep over the demo county', () => {
 
   test('can be run by the county or an administrator only, with a valid policy', async () => {
     const township = await official(stack, 'TOWNSHIP', '620522100', '乡镇干部');
-    expectProblem(await township.client.post('/supervision/sweeps'), 403);
-    expectProblem(await county.post('/supervision/sweeps', { policy: { roundStuckAfter: 'soon' } }), 400);
+    expectProblem(await township.client.post('/supervision/sweeps'), 403, undefined, 'FORBIDDEN');
+    expectProblem(
+      await county.post('/supervision/sweeps', { policy: { roundStuckAfter: 'soon' } }),
+      400,
+      undefined,
+      'VALIDATION_FAILED',
+    );
     expectProblem(await county.post('/supervision/sweeps', { everything: true }), 400);
     const admin = await official(stack, 'ADMIN', COUNTY, '系统管理员');
     expect((await admin.client.post('/supervision/sweeps', {})).status).toBe(201);
@@ -293,7 +298,7 @@ describe('exit plan', () => {
     const own = await township.client.get('/exit-plan?year=2018');
     expect(own.body.townships.map((t: any) => t.code)).toEqual(['620522100']);
     expect(own.body.totals.villages.planned).toBe(10);
-    expectProblem(await township.client.get('/exit-plan?township=620522101'), 403);
+    expectProblem(await township.client.get('/exit-plan?township=620522101'), 403, undefined, 'OUT_OF_JURISDICTION');
     const village = await official(stack, 'VILLAGE', '620522100201', '村干部');
     const mine = await village.client.get('/exit-plan?township=620522100&year=2018');
     expect(mine.status).toBe(200);

@@ -1,9 +1,11 @@
 // Finds a PostgreSQL server for the tests (TEST_DATABASE_URL, else the local server on 5432, else an
 // embedded one under .data/test-postgres) and the Temporal CLI; each test file then makes its own database.
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../../infra/postgres';
 import { ensureTemporalCli } from '../../infra/temporal-cli';
+import { COVERAGE_DIR } from './openapi-coverage';
 
 async function reachable(url: string): Promise<boolean> {
   const c = new Client({ connectionString: url, connectionTimeoutMillis: 3000 });
@@ -19,6 +21,8 @@ async function reachable(url: string): Promise<boolean> {
 }
 
 export default async function globalSetup() {
+  // Operations exercised by this run only (see global-teardown.ts).
+  rmSync(COVERAGE_DIR, { recursive: true, force: true });
   process.env.TEMPORAL_CLI_PATH = ensureTemporalCli();
   if (process.env.TEST_DATABASE_URL) return;
   const local = 'postgresql://postgres@127.0.0.1:5432/postgres';

@@ -1,3 +1,5 @@
+import { checkResponse } from './openapi';
+
 export interface Reply<T = any> {
   status: number;
   body: T;
@@ -5,7 +7,10 @@ export interface Reply<T = any> {
   text: string;
 }
 
-/** A tiny HTTP client for tests: real requests to the real API. */
+/**
+ * A tiny HTTP client for tests: real requests to the real API. Every response is checked against the OpenAPI
+ * document (test/support/openapi.ts): an undocumented status, content type or body fails the call.
+ */
 export function api(baseUrl: string, token?: string, defaultHeaders: Record<string, string> = {}) {
   async function call<T = any>(
     method: string,
@@ -24,6 +29,7 @@ export function api(baseUrl: string, token?: string, defaultHeaders: Record<stri
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
+    checkResponse(method, baseUrl + path, res.status, res.headers.get('content-type'), text);
     let parsed: unknown = text;
     try {
       parsed = JSON.parse(text);

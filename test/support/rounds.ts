@@ -5,6 +5,7 @@ import type { Role } from '../../domain/enums';
 import { createOfficial } from '../../infra/officials';
 import { api, eventually, type Reply } from './http';
 import type { Stack } from './stack';
+import { PROBLEM_CODES, type ProblemCode } from '../../api/problem';
 
 export type Client = ReturnType<typeof api>;
 
@@ -70,8 +71,11 @@ export async function waitForStage(client: Client, roundId: string, stage: strin
 }
 
 /** An RFC 9457 problem with the expected status. */
-export function expectProblem(r: Reply, status: number, detail?: RegExp) {
+/** An RFC 9457 problem with the expected status, a stable `code` (the expected one, when given) and a detail. */
+export function expectProblem(r: Reply, status: number, detail?: RegExp, code?: ProblemCode) {
   expect({ status: r.status, body: r.body }).toMatchObject({ status, body: { status } });
+  expect(PROBLEM_CODES).toContain(r.body.code);
+  if (code) expect({ detail: r.body.detail, code: r.body.code }).toEqual({ detail: r.body.detail, code });
   expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   expect(typeof r.body.title).toBe('string');
   expect(typeof r.body.detail).toBe('string');
