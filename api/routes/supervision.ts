@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  type Client,
+} from '@temporalio/client';
 import { z } from 'zod';
 import {
   DEFAULT_SUPERVISION_POLICY,
@@ -9,13 +14,14 @@ import {
   FINDING_STATUSES,
   type FindingKind,
   type SupervisionPolicy,
+  type SweepSummary,
 } from '../../domain/supervision';
 import type { Prisma, PrismaClient } from '../../infra/db';
 import { supervisionSweepWorkflow } from '../../workflows/sweep';
 import { caller, requireRole, type Official } from '../auth';
 import { derivedUuid } from '../derived-ids';
 import { decodeCursor, page, ZPage } from '../pagination';
-import { badRequest, parseOr400 } from '../problem';
+import { badRequest, notFound, parseOr400 } from '../problem';
 import { duration, ZTownshipCode } from '../schemas';
 import { codesWithin, inScope, requireScope } from '../scope';
 
@@ -27,6 +33,15 @@ export const ZSupervisionPolicy = z
 
 export const ZSweepRequest = z.object({ policy: ZSupervisionPolicy.optional() }).strict();
 export type TSweepRequest = z.infer<typeof ZSweepRequest>;
+
+/** A sweep's id: one run from the API (`sweep-manual-<uuid>`) or by the schedule (its id + the scheduled time). */
+export const ZSweepId = z
+  .string()
+  .regex(
+    /^(sweep-manual-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|supervision-sweep-\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)$/,
+  );
+
+export type SweepState = 'RUNNING' | 'COMPLETED' | 'FAILED';
 
 export const ZFindingFilter = ZPage.extend({
   status: z.enum(FINDING_STATUSES).optional(),
@@ -85,7 +100,26 @@ export function findingView(f: {
   };
 }
 
-/** GET /supervision/findings and POST /supervision/sweeps. */
+const FAILURE_MESSAGES: Record<string, string> = {
+  FAILED: 'The sweep failed; an administrator finds the cause in its Temporal history.',
+  CANCELED: 'The sweep was cancelled.',
+  TERMINATED: 'The sweep was terminated.',
+  TIMED_OUT: 'The sweep timed out.',
+  CONTINUED_AS_NEW: 'The sweep continued as another run.',
+  UNKNOWN: 'The sweep ended in an unknown state.',
+};
+
+/** The type of a failure (an ApplicationFailure's type, else the failure's class): never its message. */
+function failureName(cause: unknown): string | null {
+  if (!cause || typeof cause !== 'object') return null;
+  const c = cause as { type?: unknown; cause?: unknown; name?: unknown };
+  // An activity failure wraps the activity's own error: name that one.
+  if (c.name === 'ActivityFailure' && c.cause) return failureName(c.cause);
+  if (typeof c.type === 'string' && c.type) return c.type;
+  return typeof c.name === 'string' ? c.name : null;
+}
+
+/** GET /supervision/findings, POST /supervision/sweeps (202 at once) and GET /supervision/sweeps/:sweepId. */
 export function supervisionRouter({
   prisma,
   client,
@@ -129,17 +163,19 @@ export function supervisionRouter({
     res.json({ items: p.items.map(findingView), nextCursor: p.nextCursor });
   });
 
+  const sweepRoles: Official['role'][] = ['COUNTY', 'ADMIN'];
+
+  // 202 at once: a sweep over a whole registry takes minutes, longer than a client should hold a request open.
   r.post('/supervision/sweeps', async (req, res) => {
-    const o = requireRole(req, ['COUNTY', 'ADMIN'], 'Running a supervision sweep');
+    const o = requireRole(req, sweepRoles, 'Running a supervision sweep');
     const body = parseOr400(ZSweepRequest, req.body ?? {});
     // Under an Idempotency-Key a retry finds the sweep its first attempt started, instead of starting another.
     const idem = req.idempotency;
-    const workflowId = `sweep-manual-${idem ? derivedUuid(o.id, idem.key, idem.hash, 'sweep') : randomUUID()}`;
-    let handle: WorkflowHandle<typeof supervisionSweepWorkflow>;
+    const sweepId = `sweep-manual-${idem ? derivedUuid(o.id, idem.key, idem.hash, 'sweep') : randomUUID()}`;
     try {
-      handle = await client.workflow.start(supervisionSweepWorkflow, {
+      await client.workflow.start(supervisionSweepWorkflow, {
         taskQueue,
-        workflowId,
+        workflowId: sweepId,
         args: [
           {
             policy: { ...DEFAULT_SUPERVISION_POLICY, ...policy, ...body.policy },
@@ -151,10 +187,52 @@ export function supervisionRouter({
         staticSummary: `Supervision sweep (督查) run by ${o.name} (${o.role})`,
       });
     } catch (err) {
+      // A retry after the sweep has already closed: it is the same sweep, and GET tells how it ended.
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      handle = client.workflow.getHandle(workflowId);
     }
-    res.status(201).json(await handle.result());
+    res.status(202).location(`/api/v1/supervision/sweeps/${sweepId}`).json({ sweepId });
+  });
+
+  r.get('/supervision/sweeps/:sweepId', async (req, res) => {
+    requireRole(req, sweepRoles, 'Reading a supervision sweep');
+    const id = ZSweepId.safeParse(req.params.sweepId);
+    // Anything that is not a sweep's id names no sweep: 404, as for a sweep Temporal does not know.
+    if (!id.success) throw notFound('No such supervision sweep.');
+    const sweepId = id.data;
+    const handle = client.workflow.getHandle<typeof supervisionSweepWorkflow>(sweepId);
+    let info;
+    try {
+      info = await handle.describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound(`No supervision sweep ${sweepId}.`);
+      throw err;
+    }
+    if (info.type !== supervisionSweepWorkflow.name) throw notFound(`No supervision sweep ${sweepId}.`);
+    const base = { sweepId, startedAt: info.startTime, closedAt: info.closeTime ?? null };
+    if (info.status.name === 'RUNNING') {
+      res.json({ ...base, state: 'RUNNING' satisfies SweepState });
+      return;
+    }
+    if (info.status.name === 'COMPLETED') {
+      const results: SweepSummary = await handle.result();
+      res.json({ ...base, state: 'COMPLETED' satisfies SweepState, results });
+      return;
+    }
+    // Failed, cancelled, terminated or timed out. The failure's own message can quote a database error and the
+    // data in it, so the answer names only what happened; the details stay in Temporal's history.
+    let failureType: string | null = null;
+    if (info.status.name === 'FAILED') {
+      try {
+        await handle.result();
+      } catch (err) {
+        if (err instanceof WorkflowFailedError) failureType = failureName(err.cause);
+      }
+    }
+    res.json({
+      ...base,
+      state: 'FAILED' satisfies SweepState,
+      failure: { status: info.status.name, type: failureType, message: FAILURE_MESSAGES[info.status.name] },
+    });
   });
 
   return r;
