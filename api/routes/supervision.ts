@@ -5,6 +5,7 @@ import {
   WorkflowFailedError,
   WorkflowNotFoundError,
   type Client,
+  type WorkflowExecutionStatusName,
 } from '@temporalio/client';
 import { z } from 'zod';
 import {
@@ -100,12 +101,14 @@ export function findingView(f: {
   };
 }
 
-const FAILURE_MESSAGES: Record<string, string> = {
+/** What an ended sweep that did not complete says about itself: what happened, never the failure's own text. */
+const FAILURE_MESSAGES: Record<Exclude<WorkflowExecutionStatusName, 'RUNNING' | 'PAUSED' | 'COMPLETED'>, string> = {
   FAILED: 'The sweep failed; an administrator finds the cause in its Temporal history.',
-  CANCELED: 'The sweep was cancelled.',
+  CANCELLED: 'The sweep was cancelled.',
   TERMINATED: 'The sweep was terminated.',
   TIMED_OUT: 'The sweep timed out.',
   CONTINUED_AS_NEW: 'The sweep continued as another run.',
+  UNSPECIFIED: 'The sweep ended in an unknown state.',
   UNKNOWN: 'The sweep ended in an unknown state.',
 };
 
@@ -209,11 +212,13 @@ export function supervisionRouter({
     }
     if (info.type !== supervisionSweepWorkflow.name) throw notFound(`No supervision sweep ${sweepId}.`);
     const base = { sweepId, startedAt: info.startTime, closedAt: info.closeTime ?? null };
-    if (info.status.name === 'RUNNING') {
+    const status = info.status.name;
+    // A paused sweep has not ended: it resumes where it stopped.
+    if (status === 'RUNNING' || status === 'PAUSED') {
       res.json({ ...base, state: 'RUNNING' satisfies SweepState });
       return;
     }
-    if (info.status.name === 'COMPLETED') {
+    if (status === 'COMPLETED') {
       const results: SweepSummary = await handle.result();
       res.json({ ...base, state: 'COMPLETED' satisfies SweepState, results });
       return;
@@ -221,7 +226,7 @@ export function supervisionRouter({
     // Failed, cancelled, terminated or timed out. The failure's own message can quote a database error and the
     // data in it, so the answer names only what happened; the details stay in Temporal's history.
     let failureType: string | null = null;
-    if (info.status.name === 'FAILED') {
+    if (status === 'FAILED') {
       try {
         await handle.result();
       } catch (err) {
@@ -231,7 +236,7 @@ export function supervisionRouter({
     res.json({
       ...base,
       state: 'FAILED' satisfies SweepState,
-      failure: { status: info.status.name, type: failureType, message: FAILURE_MESSAGES[info.status.name] },
+      failure: { status, type: failureType, message: FAILURE_MESSAGES[status] },
     });
   });
 
