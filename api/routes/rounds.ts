@@ -202,9 +202,10 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
   r.post('/rounds', async (req, res) => {
     const o = requireRole(req, ['TOWNSHIP', 'COUNTY', 'ADMIN'], 'Starting a round');
     const body = parseOr400(ZStartRound, req.body);
+    // Jurisdiction first, so that outsiders cannot probe which codes exist.
+    requireScope(o, body.villageCode, `Village ${body.villageCode}`);
     const village = await prisma.village.findUnique({ where: { code: body.villageCode } });
     if (!village) throw notFound(`No village ${body.villageCode}.`);
-    requireScope(o, village.code, `Village ${village.code}`);
     // With an Idempotency-Key the workflow carries a token of it, so a retry recognises the round it started.
     const token = req.idempotency ? idsFor(req).derive('round') : undefined;
     /** Whether a first attempt of this very request started the round (the API died before answering). */

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowExecutionStatusName,
+} from '@temporalio/client';
 import { z } from 'zod';
 import { ROLES } from '../../domain/enums';
 import {
@@ -10,13 +16,14 @@ import {
   FINDING_STATUSES,
   type FindingKind,
   type SupervisionPolicy,
+  type SweepSummary,
 } from '../../domain/supervision';
 import type { Prisma, PrismaClient } from '../../infra/db';
 import { supervisionSweepWorkflow } from '../../workflows/sweep';
 import { caller, requireRole, type Official } from '../auth';
 import { derivedUuid } from '../derived-ids';
 import { decodeCursor, page, ZPage } from '../pagination';
-import { badRequest, parseOr400 } from '../problem';
+import { badRequest, notFound, parseOr400 } from '../problem';
 import { pageOf, ZDateTime, type ApiOperation } from '../responses';
 import { duration, ZTownshipCode } from '../schemas';
 import { codesWithin, inScope, requireScope } from '../scope';
@@ -29,6 +36,13 @@ export const ZSupervisionPolicy = z
 
 export const ZSweepRequest = z.object({ policy: ZSupervisionPolicy.optional() }).strict();
 export type TSweepRequest = z.infer<typeof ZSweepRequest>;
+
+/** A sweep's id: one run from the API (`sweep-manual-<uuid>`) or by the schedule (its id + the scheduled time). */
+export const ZSweepId = z
+  .string()
+  .regex(
+    /^(sweep-manual-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|supervision-sweep-\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)$/,
+  );
 
 export const ZFindingFilter = ZPage.extend({
   status: z.enum(FINDING_STATUSES).optional(),
@@ -74,6 +88,43 @@ export const ZSweepSummary = z
     idempotencyRecordsPurged: z.number().int().optional(),
   })
   .meta({ id: 'SweepSummary' });
+
+export const ZSweepStarted = z
+  .object({ sweepId: z.string().meta({ description: 'Read the sweep with GET /supervision/sweeps/{sweepId}.' }) })
+  .meta({ id: 'SweepStarted' });
+
+const ZSweepBase = { sweepId: z.string(), startedAt: ZDateTime, closedAt: ZDateTime.nullable() };
+/** A sweep's state: RUNNING, COMPLETED with its summary, or FAILED with what happened (never the failure's text). */
+export const ZSweepStatus = z
+  .discriminatedUnion('state', [
+    z.object({ ...ZSweepBase, state: z.literal('RUNNING') }).strict(),
+    z.object({ ...ZSweepBase, state: z.literal('COMPLETED'), results: ZSweepSummary }).strict(),
+    z
+      .object({
+        ...ZSweepBase,
+        state: z.literal('FAILED'),
+        failure: z
+          .object({
+            status: z.enum([
+              'FAILED',
+              'CANCELLED',
+              'TERMINATED',
+              'TIMED_OUT',
+              'CONTINUED_AS_NEW',
+              'UNSPECIFIED',
+              'UNKNOWN',
+            ]),
+            type: z
+              .string()
+              .nullable()
+              .meta({ description: 'The failure type (e.g. an activity error name), if any.' }),
+            message: z.string(),
+          })
+          .strict(),
+      })
+      .strict(),
+  ])
+  .meta({ id: 'SweepStatus' });
 
 export interface SupervisionDeps {
   prisma: PrismaClient;
@@ -126,7 +177,28 @@ export function findingView(f: {
   };
 }
 
-/** GET /supervision/findings and POST /supervision/sweeps. */
+/** What an ended sweep that did not complete says about itself: what happened, never the failure's own text. */
+const FAILURE_MESSAGES: Record<Exclude<WorkflowExecutionStatusName, 'RUNNING' | 'PAUSED' | 'COMPLETED'>, string> = {
+  FAILED: 'The sweep failed; an administrator finds the cause in its Temporal history.',
+  CANCELLED: 'The sweep was cancelled.',
+  TERMINATED: 'The sweep was terminated.',
+  TIMED_OUT: 'The sweep timed out.',
+  CONTINUED_AS_NEW: 'The sweep continued as another run.',
+  UNSPECIFIED: 'The sweep ended in an unknown state.',
+  UNKNOWN: 'The sweep ended in an unknown state.',
+};
+
+/** The type of a failure (an ApplicationFailure's type, else the failure's class): never its message. */
+function failureName(cause: unknown): string | null {
+  if (!cause || typeof cause !== 'object') return null;
+  const c = cause as { type?: unknown; cause?: unknown; name?: unknown };
+  // An activity failure wraps the activity's own error: name that one.
+  if (c.name === 'ActivityFailure' && c.cause) return failureName(c.cause);
+  if (typeof c.type === 'string' && c.type) return c.type;
+  return typeof c.name === 'string' ? c.name : null;
+}
+
+/** GET /supervision/findings, POST /supervision/sweeps (202 at once) and GET /supervision/sweeps/:sweepId. */
 export function supervisionRouter({
   prisma,
   client,
@@ -172,17 +244,19 @@ export function supervisionRouter({
     >);
   });
 
+  const sweepRoles: Official['role'][] = ['COUNTY', 'ADMIN'];
+
+  // 202 at once: a sweep over a whole registry takes minutes, longer than a client should hold a request open.
   r.post('/supervision/sweeps', async (req, res) => {
-    const o = requireRole(req, ['COUNTY', 'ADMIN'], 'Running a supervision sweep');
+    const o = requireRole(req, sweepRoles, 'Running a supervision sweep');
     const body = parseOr400(ZSweepRequest, req.body ?? {});
     // Under an Idempotency-Key a retry finds the sweep its first attempt started, instead of starting another.
     const idem = req.idempotency;
-    const workflowId = `sweep-manual-${idem ? derivedUuid(o.id, idem.key, idem.hash, 'sweep') : randomUUID()}`;
-    let handle: WorkflowHandle<typeof supervisionSweepWorkflow>;
+    const sweepId = `sweep-manual-${idem ? derivedUuid(o.id, idem.key, idem.hash, 'sweep') : randomUUID()}`;
     try {
-      handle = await client.workflow.start(supervisionSweepWorkflow, {
+      await client.workflow.start(supervisionSweepWorkflow, {
         taskQueue,
-        workflowId,
+        workflowId: sweepId,
         args: [
           {
             policy: { ...DEFAULT_SUPERVISION_POLICY, ...policy, ...body.policy },
@@ -194,10 +268,57 @@ export function supervisionRouter({
         staticSummary: `Supervision sweep (督查) run by ${o.name} (${o.role})`,
       });
     } catch (err) {
+      // A retry after the sweep has already closed: it is the same sweep, and GET tells how it ended.
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      handle = client.workflow.getHandle(workflowId);
     }
-    res.status(201).json((await handle.result()) satisfies z.input<typeof ZSweepSummary>);
+    res
+      .status(202)
+      .location(`/api/v1/supervision/sweeps/${sweepId}`)
+      .json({ sweepId } satisfies z.input<typeof ZSweepStarted>);
+  });
+
+  r.get('/supervision/sweeps/:sweepId', async (req, res) => {
+    requireRole(req, sweepRoles, 'Reading a supervision sweep');
+    const id = ZSweepId.safeParse(req.params.sweepId);
+    // Anything that is not a sweep's id names no sweep: 404, as for a sweep Temporal does not know.
+    if (!id.success) throw notFound('No such supervision sweep.');
+    const sweepId = id.data;
+    const handle = client.workflow.getHandle<typeof supervisionSweepWorkflow>(sweepId);
+    let info;
+    try {
+      info = await handle.describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound(`No supervision sweep ${sweepId}.`);
+      throw err;
+    }
+    if (info.type !== supervisionSweepWorkflow.name) throw notFound(`No supervision sweep ${sweepId}.`);
+    const base = { sweepId, startedAt: info.startTime, closedAt: info.closeTime ?? null };
+    const status = info.status.name;
+    // A paused sweep has not ended: it resumes where it stopped.
+    if (status === 'RUNNING' || status === 'PAUSED') {
+      res.json({ ...base, state: 'RUNNING' as const } satisfies z.input<typeof ZSweepStatus>);
+      return;
+    }
+    if (status === 'COMPLETED') {
+      const results: SweepSummary = await handle.result();
+      res.json({ ...base, state: 'COMPLETED' as const, results } satisfies z.input<typeof ZSweepStatus>);
+      return;
+    }
+    // Failed, cancelled, terminated or timed out. The failure's own message can quote a database error and the
+    // data in it, so the answer names only what happened; the details stay in Temporal's history.
+    let failureType: string | null = null;
+    if (status === 'FAILED') {
+      try {
+        await handle.result();
+      } catch (err) {
+        if (err instanceof WorkflowFailedError) failureType = failureName(err.cause);
+      }
+    }
+    res.json({
+      ...base,
+      state: 'FAILED' as const,
+      failure: { status, type: failureType, message: FAILURE_MESSAGES[status] },
+    } satisfies z.input<typeof ZSweepStatus>);
   });
 
   return r;
@@ -219,11 +340,28 @@ export const supervisionOperations: ApiOperation[] = [
     method: 'post',
     path: '/supervision/sweeps',
     operationId: 'runSweep',
-    summary: 'Run a supervision sweep now and wait for its summary',
+    summary: 'Start a supervision sweep now',
+    description: 'Answers at once; the sweep runs as a workflow. Poll GET /supervision/sweeps/{sweepId}.',
     tag: 'supervision',
     body: ZSweepRequest,
     bodyOptional: true,
-    responses: { 201: { description: 'The sweep ran; its summary.', schema: ZSweepSummary } },
+    responses: {
+      202: {
+        description: 'The sweep started (or, under the same Idempotency-Key, had started).',
+        schema: ZSweepStarted,
+        headers: { Location: 'The sweep’s URL.' },
+      },
+    },
     problems: [403],
+  },
+  {
+    method: 'get',
+    path: '/supervision/sweeps/{sweepId}',
+    operationId: 'getSweep',
+    summary: 'A supervision sweep’s state and, once it completed, its results',
+    tag: 'supervision',
+    params: z.object({ sweepId: z.string() }),
+    responses: { 200: { description: 'RUNNING, COMPLETED with results, or FAILED.', schema: ZSweepStatus } },
+    problems: [403, 404],
   },
 ];

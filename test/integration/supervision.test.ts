@@ -6,6 +6,7 @@ import { chinaYear, type SweepSummary } from '../../domain/supervision';
 import { seedDemoCounty } from '../../infra/seed';
 import { buildDemoCounty } from '../../infra/seed-data';
 import { ensureSupervisionSchedule, SUPERVISION_SCHEDULE_ID } from '../../infra/schedule';
+import { supervisionSweepWorkflow } from '../../workflows/sweep';
 import { eventually } from '../support/http';
 import {
   COUNTY,
@@ -46,10 +47,26 @@ const UNASSIGNED = (() => {
 })();
 const BEHIND = data.villages.filter((v) => v.exitedYear === null);
 
+/** Runs a sweep as the county does: POST answers 202 at once, then GET the sweep until it has closed. */
 async function sweep(policy?: Record<string, string>): Promise<SweepSummary> {
   const r = await county.post('/supervision/sweeps', policy ? { policy } : undefined);
-  expect(r.status).toBe(201);
-  return r.body;
+  expect(r.status).toBe(202);
+  return (await sweepOutcome(county, r.body.sweepId, 'COMPLETED')).results;
+}
+
+/** Polls GET /supervision/sweeps/:id until the sweep is no longer RUNNING, and checks how it ended. */
+async function sweepOutcome(client: Client, sweepId: string, state: 'COMPLETED' | 'FAILED') {
+  const closed = await eventually(
+    async () => {
+      const r = await client.get(`/supervision/sweeps/${sweepId}`);
+      expect(r.status).toBe(200);
+      return r.body.state === 'RUNNING' ? undefined : r.body;
+    },
+    60_000,
+    `sweep ${sweepId} to close`,
+  );
+  expect(closed.state).toBe(state);
+  return closed;
 }
 
 async function findings(kind: string, subjectKey: string) {
@@ -187,13 +204,97 @@ describe('a sweep over the demo county', () => {
     );
     expectProblem(await county.post('/supervision/sweeps', { everything: true }), 400);
     const admin = await official(stack, 'ADMIN', COUNTY, '系统管理员');
-    expect((await admin.client.post('/supervision/sweeps', {})).status).toBe(201);
+    const byAdmin = await admin.client.post('/supervision/sweeps', {});
+    expect(byAdmin.status).toBe(202);
+    await sweepOutcome(admin.client, byAdmin.body.sweepId, 'COMPLETED');
     // Under an Idempotency-Key a repeated request answers the same sweep rather than running another.
     const key = { 'idempotency-key': randomUUID() };
     const once = await county.post('/supervision/sweeps', {}, key);
     const twice = await county.post('/supervision/sweeps', {}, key);
-    expect(once.status).toBe(201);
+    expect(once.status).toBe(202);
+    expect(twice.status).toBe(202);
+    expect(twice.headers.get('idempotent-replayed')).toBe('true');
     expect(twice.body).toEqual(once.body);
+    await sweepOutcome(county, once.body.sweepId, 'COMPLETED');
+    // After the sweep has closed, the same key still names it (and starts nothing new).
+    const later = await county.post('/supervision/sweeps', {}, key);
+    expect(later.body).toEqual(once.body);
+    const runs: string[] = [];
+    for await (const w of stack.env.client.workflow.list({ query: `WorkflowId = '${once.body.sweepId}'` })) {
+      runs.push(w.runId);
+    }
+    expect(runs).toHaveLength(1);
+  });
+});
+
+describe('POST and GET /supervision/sweeps', () => {
+  test('POST answers 202 with the sweep id and its Location at once; GET follows it to COMPLETED with results', async () => {
+    const r = await county.post('/supervision/sweeps', { policy: { objectionStaleAfter: '3 days' } });
+    expect(r.status).toBe(202);
+    expect(Object.keys(r.body)).toEqual(['sweepId']);
+    expect(r.body.sweepId).toMatch(/^sweep-manual-[0-9a-f-]{36}$/);
+    expect(r.headers.get('location')).toBe(`/api/v1/supervision/sweeps/${r.body.sweepId}`);
+    const done = await sweepOutcome(county, r.body.sweepId, 'COMPLETED');
+    expect(done).toMatchObject({ sweepId: r.body.sweepId, state: 'COMPLETED' });
+    expect(Date.parse(done.startedAt)).toBeLessThanOrEqual(Date.parse(done.closedAt));
+    expect(done.results).toMatchObject({
+      sweepId: r.body.sweepId,
+      policy: { objectionStaleAfter: '3 days' },
+      byKind: { VILLAGE_BEHIND_EXIT_PLAN: { opened: expect.any(Number), stillOpen: expect.any(Number) } },
+    });
+    // The results are what the sweep recorded: every finding it saw carries its id.
+    const seen = await prisma().supervisionFinding.count({ where: { sweepId: r.body.sweepId } });
+    const counted = Object.values(done.results.byKind as SweepSummary['byKind']).reduce(
+      (n, k) => n + k.opened + k.stillOpen,
+      0,
+    );
+    expect(seen).toBe(counted);
+    expect(seen).toBeGreaterThan(0);
+  });
+
+  test('RUNNING while it runs; a sweep that did not complete reads FAILED, with no detail beyond what happened', async () => {
+    // A sweep on a task queue no worker polls stays RUNNING until it is terminated: no race with a fast sweep.
+    const sweepId = `sweep-manual-${randomUUID()}`;
+    const handle = await stack.env.client.workflow.start(supervisionSweepWorkflow, {
+      taskQueue: `no-worker-${randomUUID()}`,
+      workflowId: sweepId,
+      args: [{}],
+    });
+    const running = await county.get(`/supervision/sweeps/${sweepId}`);
+    expect(running.status).toBe(200);
+    expect(running.body).toEqual({ sweepId, state: 'RUNNING', startedAt: expect.any(String), closedAt: null });
+    await handle.terminate('ended by the test 620522100201');
+    const failed = await sweepOutcome(county, sweepId, 'FAILED');
+    expect(failed).toMatchObject({ state: 'FAILED', failure: { status: 'TERMINATED' } });
+    expect(failed.closedAt).not.toBeNull();
+    expect(failed.results).toBeUndefined();
+    expect(JSON.stringify(failed)).not.toContain('620522100201');
+  });
+
+  test('404 for an unknown sweep, a malformed id or a workflow that is not a sweep', async () => {
+    expectProblem(await county.get(`/supervision/sweeps/sweep-manual-${randomUUID()}`), 404);
+    expectProblem(await county.get('/supervision/sweeps/supervision-sweep-2020-01-01T00:00:00Z'), 404);
+    expectProblem(await county.get('/supervision/sweeps/nonsense'), 404);
+    expectProblem(await county.get(`/supervision/sweeps/${'x'.repeat(500)}`), 404);
+    // A round is a workflow too, but not a sweep.
+    const code = await claim({ township: '620522108' });
+    const o = await officialsFor(stack, code);
+    const roundId = await startRound(o.township.client, code, longPublicity);
+    expectProblem(await county.get(`/supervision/sweeps/${roundId}`), 404);
+  });
+
+  test('only county officials and administrators may read a sweep (village and township get 403)', async () => {
+    const r = await county.post('/supervision/sweeps', {});
+    expect(r.status).toBe(202);
+    const village = await official(stack, 'VILLAGE', '620522100201', '村干部');
+    const township = await official(stack, 'TOWNSHIP', '620522100', '乡镇干部');
+    const admin = await official(stack, 'ADMIN', COUNTY, '系统管理员');
+    expectProblem(await village.client.get(`/supervision/sweeps/${r.body.sweepId}`), 403);
+    expectProblem(await township.client.get(`/supervision/sweeps/${r.body.sweepId}`), 403);
+    // Refused before anything is looked up: an unknown id gets 403 too, so they cannot probe ids.
+    expectProblem(await township.client.get(`/supervision/sweeps/sweep-manual-${randomUUID()}`), 403);
+    expectProblem(await village.client.post('/supervision/sweeps', {}), 403);
+    expect((await sweepOutcome(admin.client, r.body.sweepId, 'COMPLETED')).results.sweepId).toBe(r.body.sweepId);
   });
 });
 
