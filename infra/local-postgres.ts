@@ -179,7 +179,8 @@ async function initialise(layout: ClusterLayout, user: string, password: string)
   }
 }
 
-async function connects(url: string): Promise<boolean> {
+/** True when a PostgreSQL server answers at `url` (within 2 s). */
+export async function answers(url: string): Promise<boolean> {
   const c = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {
     await c.connect();
@@ -257,7 +258,7 @@ export async function startLocalCluster(options: {
 
   const admin = `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
-  while (!(await connects(`${admin}/postgres`))) {
+  while (!(await answers(`${admin}/postgres`))) {
     if (!running) throw startFailure(layout, port, lines);
     if (Date.now() > deadline) {
       server.kill('SIGKILL');

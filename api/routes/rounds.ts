@@ -1,22 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { Router, type Request } from 'express';
 import type { Client } from '@temporalio/client';
+import { Router, type Request } from 'express';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { roundWorkflowId, townshipOf } from '../../domain/constants';
-import {
-  CATEGORIES,
-  CAUSES,
-  EXIT_REASONS,
-  NOTICE_KINDS,
-  OBJECTION_STATUSES,
-  PROPOSAL_ACTIONS,
-  PROPOSAL_STATUSES,
-  ROUND_STATUSES,
-  STAGES,
-} from '../../domain/enums';
-import { maskIdNumber, maskPhone } from '../../domain/idNumber';
-import { DEFAULT_POLICY, type Actor, type ProposalInput, type RoundInput, type RoundPolicy } from '../../domain/round';
+import { roundWorkflowId } from '../../domain/constants';
+import { DEFAULT_POLICY, type Actor, type ProposalInput, type RoundInput } from '../../domain/round';
 import type { PrismaClient } from '../../infra/db';
+import { roundWorkflow } from '../../workflows/round';
 import {
   cancelRoundUpdate,
   countyAnnouncementUpdate,
@@ -26,13 +15,12 @@ import {
   submitAssessmentUpdate,
   townshipReviewUpdate,
 } from '../../workflows/round-contract';
-import { roundWorkflow } from '../../workflows/round';
 import { CAMPAIGN_KEY, STAGE_KEY, TOWNSHIP_KEY, VILLAGE_KEY } from '../../workflows/search-attributes';
 import { caller, requireRole, type Official } from '../auth';
-import { pageOf, ZDateTime, ZDecisionResult, type ApiOperation } from '../responses';
 import { derivedUuid } from '../derived-ids';
 import { decodeCursor, page, ZPage } from '../pagination';
 import { badRequest, conflict, notFound, parseOr400 } from '../problem';
+import { ZDecisionResult } from '../responses';
 import {
   ZAssessment,
   ZCancel,
@@ -45,127 +33,25 @@ import {
   ZUuid,
   type TAssessment,
 } from '../schemas';
-import { codesWithin, inScope, requireScope, seesIdNumbers } from '../scope';
+import { codesWithin, inScope, requireScope } from '../scope';
 import { toProblem } from '../temporal-errors';
+import { roundDetail } from './round-detail';
+import {
+  ZAssessmentResponse,
+  ZNoticeVersion,
+  ZObjectionResponse,
+  ZRoundId,
+  ZRoundListResponse,
+  ZStartRoundResponse,
+} from './round-responses';
+
+export { roundsOperations } from './round-responses';
 
 export interface RoundsDeps {
   prisma: PrismaClient;
   client: Client;
   taskQueue: string;
 }
-
-export const ZRoundId = z
-  .string()
-  .regex(/^round-\d{12}-\d{1,6}$/, 'must be a round id such as round-620522100201-1')
-  .meta({ examples: ['round-620522100201-1'] });
-export const ZNoticeVersion = z.coerce.number().int().min(1).max(100_000);
-
-export const ZStartRoundResponse = z.object({ roundId: z.string(), workflowId: z.string(), stage: z.enum(STAGES) });
-
-export const ZRoundSummary = z
-  .object({
-    roundId: z.string(),
-    workflowId: z.string(),
-    villageCode: z.string(),
-    villageName: z.string(),
-    townshipCode: z.string(),
-    roundNo: z.number().int(),
-    campaignId: z.string().nullable(),
-    stage: z.enum(STAGES),
-    status: z.enum(ROUND_STATUSES),
-    deadline: ZDateTime.nullable(),
-    publicityEndsAt: ZDateTime.nullable(),
-    overdue: z.boolean(),
-    startedAt: ZDateTime,
-    finishedAt: ZDateTime.nullable(),
-  })
-  .meta({ id: 'RoundSummary' });
-export const ZRoundListResponse = pageOf(ZRoundSummary);
-
-export const ZRoundDetail = z
-  .object({
-    roundId: z.string(),
-    workflowId: z.string(),
-    villageCode: z.string(),
-    villageName: z.string(),
-    townshipCode: z.string(),
-    roundNo: z.number().int(),
-    campaignId: z.string().nullable(),
-    stage: z.enum(STAGES),
-    status: z.enum(ROUND_STATUSES),
-    policy: z.object({ publicityPeriod: z.string(), stageDeadline: z.string() }),
-    stageEnteredAt: ZDateTime,
-    deadline: ZDateTime.nullable(),
-    publicityEndsAt: ZDateTime.nullable(),
-    overdueSince: ZDateTime.nullable(),
-    startedAt: ZDateTime,
-    finishedAt: ZDateTime.nullable(),
-    proposals: z.array(
-      z.object({
-        id: z.string(),
-        assessmentNo: z.number().int(),
-        action: z.enum(PROPOSAL_ACTIONS),
-        status: z.enum(PROPOSAL_STATUSES),
-        statusReason: z.string().nullable(),
-        householdId: z.string().nullable(),
-        headName: z.string().nullable(),
-        idNumber: z.string().meta({ description: 'Masked unless the caller is of the village or its township.' }),
-        size: z.number().int().nullable(),
-        category: z.enum(CATEGORIES).nullable(),
-        cause: z.enum(CAUSES).nullable(),
-        exitReason: z.enum(EXIT_REASONS).nullable(),
-        votesFor: z.number().int(),
-        votesAgainst: z.number().int(),
-        note: z.string().nullable(),
-      }),
-    ),
-    notices: z.array(
-      z.object({
-        version: z.number().int(),
-        kind: z.enum(NOTICE_KINDS),
-        startsAt: ZDateTime,
-        endsAt: ZDateTime.nullable(),
-        publishedAt: ZDateTime,
-        url: z.string().meta({ description: 'The printable notice (text/html).' }),
-      }),
-    ),
-    objections: z.array(
-      z.object({
-        id: z.string(),
-        noticeVersion: z.number().int(),
-        proposalId: z.string().nullable(),
-        objector: z.object({ name: z.string(), contact: z.string().nullable() }),
-        reason: z.string(),
-        status: z.enum(OBJECTION_STATUSES),
-        filedById: z.string(),
-        filedAt: ZDateTime,
-        resolvedById: z.string().nullable(),
-        resolvedAt: ZDateTime.nullable(),
-        resolutionNote: z.string().nullable(),
-        withdrewProposal: z.boolean(),
-      }),
-    ),
-    decisions: z.array(
-      z.object({
-        seq: z.number().int(),
-        stage: z.enum(STAGES),
-        kind: z.string(),
-        by: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
-        at: ZDateTime,
-        decision: z.string().nullable(),
-        note: z.string().nullable(),
-        details: z.unknown().meta({ description: 'What the decision carried (JSON), or null.' }),
-      }),
-    ),
-  })
-  .meta({ id: 'RoundDetail' });
-
-export const ZAssessmentResponse = ZDecisionResult.extend({
-  proposals: z.array(
-    z.object({ id: z.string(), action: z.enum(PROPOSAL_ACTIONS), householdId: z.string().nullable() }),
-  ),
-});
-export const ZObjectionResponse = z.object({ objectionId: z.string(), roundId: z.string(), stage: z.enum(STAGES) });
 
 export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router {
   const r = Router();
@@ -486,215 +372,3 @@ async function checkProposals(prisma: PrismaClient, villageCode: string, body: T
       errors,
     );
 }
-
-export async function roundDetail(
-  prisma: PrismaClient,
-  o: Official,
-  roundId: string,
-): Promise<z.input<typeof ZRoundDetail>> {
-  const round = await prisma.round.findUniqueOrThrow({
-    where: { id: roundId },
-    include: {
-      village: { select: { name: true } },
-      proposals: { orderBy: [{ assessmentNo: 'asc' }, { id: 'asc' }] },
-      notices: {
-        orderBy: { version: 'asc' },
-        select: { version: true, kind: true, startsAt: true, endsAt: true, publishedAt: true },
-      },
-      objections: { orderBy: { filedAt: 'asc' } },
-      decisions: { orderBy: { seq: 'asc' } },
-    },
-  });
-  const full = seesIdNumbers(o, round.villageCode);
-  const householdIds = round.proposals.map((p) => p.householdId).filter((id): id is string => id !== null);
-  const households = new Map(
-    (await prisma.household.findMany({ where: { id: { in: householdIds } } })).map((h) => [h.id, h]),
-  );
-  return {
-    roundId: round.id,
-    workflowId: round.id,
-    villageCode: round.villageCode,
-    villageName: round.village.name,
-    townshipCode: round.townshipCode ?? townshipOf(round.villageCode),
-    roundNo: round.roundNo,
-    campaignId: round.campaignId,
-    stage: round.stage,
-    status: round.status,
-    policy: round.policy as unknown as RoundPolicy,
-    stageEnteredAt: round.stageEnteredAt,
-    deadline: round.stageDeadline,
-    publicityEndsAt: round.publicityEndsAt,
-    overdueSince: round.overdueSince,
-    startedAt: round.startedAt,
-    finishedAt: round.finishedAt,
-    proposals: round.proposals.map((p) => {
-      const h = p.householdId ? households.get(p.householdId) : undefined;
-      const fresh = p.newHousehold as { headName: string; idNumber: string; size: number } | null;
-      const idNumber = h?.idNumber ?? fresh?.idNumber ?? '';
-      return {
-        id: p.id,
-        assessmentNo: p.assessmentNo,
-        action: p.action,
-        status: p.status,
-        statusReason: p.statusReason,
-        householdId: p.householdId,
-        headName: h?.headName ?? fresh?.headName ?? null,
-        idNumber: full ? idNumber : maskIdNumber(idNumber),
-        size: h?.size ?? fresh?.size ?? null,
-        category: p.category,
-        cause: p.cause,
-        exitReason: p.exitReason,
-        votesFor: p.votesFor,
-        votesAgainst: p.votesAgainst,
-        note: p.note,
-      };
-    }),
-    notices: round.notices.map((n) => ({ ...n, url: `/api/v1/rounds/${round.id}/notices/${n.version}` })),
-    objections: round.objections.map((x) => ({
-      id: x.id,
-      noticeVersion: x.noticeVersion,
-      proposalId: x.proposalId,
-      objector: {
-        name: x.objectorName,
-        contact: x.objectorContact ? (full ? x.objectorContact : maskPhone(x.objectorContact)) : null,
-      },
-      reason: x.reason,
-      status: x.status,
-      filedById: x.filedById,
-      filedAt: x.filedAt,
-      resolvedById: x.resolvedById,
-      resolvedAt: x.resolvedAt,
-      resolutionNote: x.resolutionNote,
-      withdrewProposal: x.withdrewProposal,
-    })),
-    decisions: round.decisions.map((d) => ({
-      seq: d.seq,
-      stage: d.stage,
-      kind: d.kind,
-      by: d.officialId ? { id: d.officialId, name: d.officialName } : null,
-      at: d.at,
-      decision: d.decision,
-      note: d.note,
-      details: d.payload,
-    })),
-  };
-}
-
-const roundParams = z.object({ roundId: ZRoundId });
-const decisionProblems = [403, 404, 409, 422];
-
-/** The operations of this router, for the OpenAPI document (api/openapi.ts). */
-export const roundsOperations: ApiOperation[] = [
-  {
-    method: 'post',
-    path: '/rounds',
-    operationId: 'startRound',
-    summary: 'Start an identification round in a village',
-    tag: 'rounds',
-    body: ZStartRound,
-    responses: {
-      201: {
-        description: 'The round is started and recorded.',
-        schema: ZStartRoundResponse,
-        headers: { Location: 'The round’s URL.' },
-      },
-    },
-    problems: [403, 404, 409],
-  },
-  {
-    method: 'get',
-    path: '/rounds',
-    operationId: 'listRounds',
-    summary: 'List the rounds in the caller’s jurisdiction',
-    tag: 'rounds',
-    query: ZPage.merge(ZRoundFilter),
-    responses: { 200: { description: 'A page of rounds, by id.', schema: ZRoundListResponse } },
-    problems: [400, 403],
-  },
-  {
-    method: 'get',
-    path: '/rounds/{roundId}',
-    operationId: 'getRound',
-    summary: 'A round with its proposals, notices, objections and decisions',
-    tag: 'rounds',
-    params: roundParams,
-    responses: { 200: { description: 'The round.', schema: ZRoundDetail } },
-    problems: [400, 403, 404],
-  },
-  {
-    method: 'get',
-    path: '/rounds/{roundId}/notices/{version}',
-    operationId: 'getNotice',
-    summary: 'A printable publicity notice or announcement (HTML)',
-    tag: 'rounds',
-    params: roundParams.extend({ version: ZNoticeVersion }),
-    responses: { 200: { description: 'The notice as an HTML page.', html: true } },
-    problems: [400, 403, 404],
-  },
-  {
-    method: 'post',
-    path: '/rounds/{roundId}/assessment',
-    operationId: 'submitAssessment',
-    summary: 'The village assessment (民主评议): the meeting and its proposals',
-    tag: 'rounds',
-    params: roundParams,
-    body: ZAssessment,
-    responses: { 200: { description: 'The assessment is recorded.', schema: ZAssessmentResponse } },
-    problems: decisionProblems,
-  },
-  {
-    method: 'post',
-    path: '/rounds/{roundId}/objections',
-    operationId: 'fileObjection',
-    summary: 'Record an objection raised during a publicity',
-    tag: 'rounds',
-    params: roundParams,
-    body: ZObjection,
-    responses: { 201: { description: 'The objection is recorded.', schema: ZObjectionResponse } },
-    problems: decisionProblems,
-  },
-  {
-    method: 'post',
-    path: '/rounds/{roundId}/objections/{objectionId}/resolution',
-    operationId: 'resolveObjection',
-    summary: 'Resolve an objection (township)',
-    tag: 'rounds',
-    params: roundParams.extend({ objectionId: ZUuid }),
-    body: ZResolution,
-    responses: { 200: { description: 'The objection is resolved.', schema: ZDecisionResult } },
-    problems: decisionProblems,
-  },
-  {
-    method: 'post',
-    path: '/rounds/{roundId}/township-review',
-    operationId: 'townshipReview',
-    summary: 'The township review: approve, or return to the village',
-    tag: 'rounds',
-    params: roundParams,
-    body: ZTownshipReview,
-    responses: { 200: { description: 'The review is recorded.', schema: ZDecisionResult } },
-    problems: decisionProblems,
-  },
-  {
-    method: 'post',
-    path: '/rounds/{roundId}/county-announcement',
-    operationId: 'countyAnnouncement',
-    summary: 'The county announcement: announce, or return',
-    tag: 'rounds',
-    params: roundParams,
-    body: ZCountyAnnouncement,
-    responses: { 200: { description: 'The decision is recorded.', schema: ZDecisionResult } },
-    problems: decisionProblems,
-  },
-  {
-    method: 'post',
-    path: '/rounds/{roundId}/cancel',
-    operationId: 'cancelRound',
-    summary: 'Cancel a round',
-    tag: 'rounds',
-    params: roundParams,
-    body: ZCancel,
-    responses: { 200: { description: 'The round is cancelled.', schema: ZDecisionResult } },
-    problems: decisionProblems,
-  },
-];

@@ -2,23 +2,10 @@
 // embedded one under .data/test-postgres) and the Temporal CLI; each test file then makes its own database.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
+import { answers } from '../../infra/local-postgres';
 import { startEmbeddedPostgres } from '../../infra/postgres';
 import { ensureTemporalCli } from '../../infra/temporal-cli';
 import { COVERAGE_DIR } from './openapi-coverage';
-
-async function reachable(url: string): Promise<boolean> {
-  const c = new Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    await c.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
 
 export default async function globalSetup() {
   // Operations exercised by this run only (see global-teardown.ts).
@@ -26,7 +13,7 @@ export default async function globalSetup() {
   process.env.TEMPORAL_CLI_PATH = ensureTemporalCli();
   if (process.env.TEST_DATABASE_URL) return;
   const local = 'postgresql://postgres@127.0.0.1:5432/postgres';
-  if (await reachable(local)) {
+  if (await answers(local)) {
     process.env.TEST_DATABASE_URL = local;
     return;
   }
