@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Role } from '../domain/enums';
 import type { Actor } from '../domain/round';
 import type { PrismaClient } from '../infra/db';
+import { rateLimit, type RateLimitInfo } from 'express-rate-limit';
 import { hashToken } from '../infra/tokens';
 import { forbidden, sendProblem } from './problem';
 
@@ -39,58 +40,23 @@ export interface AuthLimits {
 export const DEFAULT_AUTH_LIMITS: AuthLimits = { failures: 20, windowMs: 60_000 };
 
 /**
- * Failed attempts per client address in fixed windows. Expired windows are dropped when their address comes back
- * and, once more than `pruneAbove` addresses are held, all at once on the next failure: memory stays bounded by the
- * addresses that failed within one window.
+ * Failed authentications per client address in fixed windows (express-rate-limit, counting only the answers
+ * that are 401): past the limit, every request from that address gets 429 with Retry-After until the window
+ * ends, the right token included. Its memory store drops all counts at each window's end.
  */
-export class FailureCounter {
-  private readonly windows = new Map<string, { count: number; resetAt: number }>();
-  private nextPrune = 0;
-
-  constructor(
-    private readonly limits: AuthLimits,
-    private readonly pruneAbove = 1000,
-  ) {}
-
-  /** Addresses currently held. */
-  get size(): number {
-    return this.windows.size;
-  }
-
-  /** Milliseconds until the address may try again, or 0 when it is not blocked. */
-  blockedFor(key: string, now: number): number {
-    const w = this.windows.get(key);
-    if (w && w.resetAt <= now) this.windows.delete(key);
-    else if (w && w.count >= this.limits.failures) return w.resetAt - now;
-    return 0;
-  }
-
-  record(key: string, now: number): void {
-    // At most one scan per window: whatever survives it has expired by the next, so under a spread-out attack a
-    // failure costs no scan of the map, and the map holds the addresses of two windows at most.
-    if (this.windows.size > this.pruneAbove && now >= this.nextPrune) {
-      for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
-      this.nextPrune = now + this.limits.windowMs;
-    }
-    const w = this.windows.get(key);
-    if (w && w.resetAt > now) w.count++;
-    else this.windows.set(key, { count: 1, resetAt: now + this.limits.windowMs });
-  }
-}
-
-/**
- * Bearer-token authentication against hashed tokens. Failed attempts are counted per client address in
- * a fixed window; past the limit the address gets 429 until the window ends.
- */
-export function authenticate(prisma: PrismaClient, limits: AuthLimits = DEFAULT_AUTH_LIMITS): RequestHandler {
-  const failures = new FailureCounter(limits);
-  return async (req: Request, res: Response, next: NextFunction) => {
-    const key = req.ip ?? 'unknown';
-    const now = Date.now();
-    const blocked = failures.blockedFor(key, now);
-    if (blocked > 0) {
-      res.setHeader('Retry-After', String(Math.ceil(blocked / 1000)));
-      return sendProblem(
+function failedAuthLimit(limits: AuthLimits): RequestHandler {
+  return rateLimit({
+    windowMs: limits.windowMs,
+    limit: limits.failures,
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+    standardHeaders: false,
+    legacyHeaders: false,
+    handler: (req, res) => {
+      const info = (req as Request & { rateLimit?: RateLimitInfo }).rateLimit;
+      const resetAt = info?.resetTime?.getTime() ?? Date.now() + limits.windowMs;
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil((resetAt - Date.now()) / 1000))));
+      sendProblem(
         res,
         429,
         'Too Many Requests',
@@ -98,9 +64,14 @@ export function authenticate(prisma: PrismaClient, limits: AuthLimits = DEFAULT_
         {},
         'TOO_MANY_REQUESTS',
       );
-    }
+    },
+  });
+}
+
+/** Bearer-token authentication against hashed tokens, behind the failed-authentication limit. */
+export function authenticate(prisma: PrismaClient, limits: AuthLimits = DEFAULT_AUTH_LIMITS): RequestHandler[] {
+  const check: RequestHandler = async (req: Request, res: Response, next: NextFunction) => {
     const fail = (detail: string) => {
-      failures.record(key, now);
       res.setHeader('WWW-Authenticate', 'Bearer');
       sendProblem(res, 401, 'Unauthorized', detail, {}, 'UNAUTHENTICATED');
     };
@@ -116,4 +87,5 @@ export function authenticate(prisma: PrismaClient, limits: AuthLimits = DEFAULT_
       next(err);
     }
   };
+  return [failedAuthLimit(limits), check];
 }

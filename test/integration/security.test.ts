@@ -185,6 +185,25 @@ test('failed authentications past the limit from one client: 429 with Retry-Afte
   expect(await stack.db.prisma.round.count({ where: { villageCode: code } })).toBe(0);
 });
 
+test('only failed authentications count: refusals of an authenticated caller (403, 404, 400) never lead to 429', async () => {
+  const code = await claimVillage();
+  const { village } = await officialsFor(stack, code);
+  const headers = { 'x-forwarded-for': '203.0.113.99', authorization: `Bearer ${village.token}` };
+  const statuses: number[] = [];
+  // Three times the limit of refusals, each from an authenticated caller: not one of them is a failed authentication.
+  for (let i = 0; i < 3; i++) {
+    for (const path of ['/villages/620522999999', '/households/00000000-0000-4000-8000-000000000000', '/rounds?limit=0']) {
+      const r = await checkedFetch(`${limited.baseUrl}${path}`, { headers });
+      statuses.push(r.status);
+      await r.arrayBuffer();
+    }
+  }
+  expect(new Set(statuses)).toEqual(new Set([403, 404, 400]));
+  const after = await checkedFetch(`${limited.baseUrl}/me`, { headers });
+  expect(after.status).toBe(200);
+  await after.arrayBuffer();
+});
+
 test('the default limit: 20 failed authentications per minute, the 21st is 429', async () => {
   const client = '192.0.2.44';
   const statuses: number[] = [];
