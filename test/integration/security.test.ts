@@ -192,7 +192,11 @@ test('only failed authentications count: refusals of an authenticated caller (40
   const statuses: number[] = [];
   // Three times the limit of refusals, each from an authenticated caller: not one of them is a failed authentication.
   for (let i = 0; i < 3; i++) {
-    for (const path of ['/villages/620522999999', '/households/00000000-0000-4000-8000-000000000000', '/rounds?limit=0']) {
+    for (const path of [
+      '/villages/620522999999',
+      '/households/00000000-0000-4000-8000-000000000000',
+      '/rounds?limit=0',
+    ]) {
       const r = await checkedFetch(`${limited.baseUrl}${path}`, { headers });
       statuses.push(r.status);
       await r.arrayBuffer();
