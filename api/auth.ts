@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Role } from '../domain/enums';
 import type { Actor } from '../domain/round';
 import type { PrismaClient } from '../infra/db';
-import { rateLimit, type RateLimitInfo } from 'express-rate-limit';
+import { ipKeyGenerator, MemoryStore, type Options } from 'express-rate-limit';
 import { hashToken } from '../infra/tokens';
 import { forbidden, sendProblem } from './problem';
 
@@ -40,23 +40,32 @@ export interface AuthLimits {
 export const DEFAULT_AUTH_LIMITS: AuthLimits = { failures: 20, windowMs: 60_000 };
 
 /**
- * Failed authentications per client address in fixed windows (express-rate-limit, counting only the answers
- * that are 401): past the limit, every request from that address gets 429 with Retry-After until the window
- * ends, the right token included. Its memory store drops all counts at each window's end.
+ * Failed authentications per client address (an IPv6 client by its /56 subnet) in fixed windows, kept in
+ * express-rate-limit's memory store, which drops every expired window at once. Only failures are counted, after
+ * they happen: a busy office behind one address sends as many authenticated requests at once as it likes.
  */
-function failedAuthLimit(limits: AuthLimits): RequestHandler {
-  return rateLimit({
-    windowMs: limits.windowMs,
-    limit: limits.failures,
-    skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-    standardHeaders: false,
-    legacyHeaders: false,
-    handler: (req, res) => {
-      const info = (req as Request & { rateLimit?: RateLimitInfo }).rateLimit;
-      const resetAt = info?.resetTime?.getTime() ?? Date.now() + limits.windowMs;
-      res.setHeader('Retry-After', String(Math.max(1, Math.ceil((resetAt - Date.now()) / 1000))));
-      sendProblem(
+function failedAuthWindows(limits: AuthLimits) {
+  const store = new MemoryStore();
+  store.init({ windowMs: limits.windowMs } as Options);
+  const keyOf = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
+  return {
+    /** Milliseconds until the client may try again, or 0 when it is not blocked. */
+    async blockedFor(req: Request): Promise<number> {
+      const w = await store.get(keyOf(req));
+      return w && w.totalHits >= limits.failures && w.resetTime ? Math.max(1, w.resetTime.getTime() - Date.now()) : 0;
+    },
+    record: (req: Request) => store.increment(keyOf(req)),
+  };
+}
+
+/** Bearer-token authentication against hashed tokens, behind the failed-authentication limit. */
+export function authenticate(prisma: PrismaClient, limits: AuthLimits = DEFAULT_AUTH_LIMITS): RequestHandler {
+  const failures = failedAuthWindows(limits);
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const blocked = await failures.blockedFor(req);
+    if (blocked > 0) {
+      res.setHeader('Retry-After', String(Math.ceil(blocked / 1000)));
+      return sendProblem(
         res,
         429,
         'Too Many Requests',
@@ -64,14 +73,9 @@ function failedAuthLimit(limits: AuthLimits): RequestHandler {
         {},
         'TOO_MANY_REQUESTS',
       );
-    },
-  });
-}
-
-/** Bearer-token authentication against hashed tokens, behind the failed-authentication limit. */
-export function authenticate(prisma: PrismaClient, limits: AuthLimits = DEFAULT_AUTH_LIMITS): RequestHandler[] {
-  const check: RequestHandler = async (req: Request, res: Response, next: NextFunction) => {
+    }
     const fail = (detail: string) => {
+      void failures.record(req);
       res.setHeader('WWW-Authenticate', 'Bearer');
       sendProblem(res, 401, 'Unauthorized', detail, {}, 'UNAUTHENTICATED');
     };
@@ -87,5 +91,4 @@ export function authenticate(prisma: PrismaClient, limits: AuthLimits = DEFAULT_
       next(err);
     }
   };
-  return [failedAuthLimit(limits), check];
 }
