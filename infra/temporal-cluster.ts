@@ -11,7 +11,7 @@ import { temporal } from '@temporalio/proto';
 import { Client as PgClient } from 'pg';
 import { SEARCH_ATTRIBUTES } from '../domain/constants';
 import { ConfigError } from './config';
-import { assertPortFree } from './temporal-server';
+import { assertPortFree, waitForTemporal } from './temporal-server';
 import { cacheDir, isExecutable, onPath } from './temporal-cli';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -69,7 +69,7 @@ export function ensureGoBinary(b: GoBinary, log: (line: string) => void): string
   if (!go) {
     throw new ConfigError(
       `${b.cached} is not in ${path.dirname(target)} and there is no Go toolchain to build it. ` +
-        `Fix: install Go 1.24+ and rerun (it is built once with \`go install ${b.module}@${b.version}\`).`,
+        `Fix: install Go 1.25+ and rerun (it is built once with \`go install ${b.module}@${b.version}\`).`,
     );
   }
   fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -157,6 +157,7 @@ export function temporalServiceEnv(ports: ClusterPorts, db: TemporalDatabases, l
     TEMPORAL_DB_NAME: db.name,
     TEMPORAL_VISIBILITY_DB_NAME: db.visibilityName,
     TEMPORAL_BIND_IP: '127.0.0.1',
+    TEMPORAL_BROADCAST_ADDRESS: '127.0.0.1',
     TEMPORAL_FRONTEND_ADDRESS: `127.0.0.1:${ports.frontend}`,
     TEMPORAL_FRONTEND_PORT: String(ports.frontend),
     TEMPORAL_FRONTEND_HTTP_PORT: String(ports.frontendHttp),
@@ -184,6 +185,16 @@ export function temporalServiceArgs(service: TemporalService): string[] {
     '--service',
     service,
   ];
+}
+
+/** The environment infra/cluster/ui/cluster.yaml is rendered from. */
+export function uiServerEnv(temporalAddress: string, port: number, namespace: string) {
+  return {
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_UI_HOST: '127.0.0.1',
+    TEMPORAL_UI_PORT: String(port),
+    TEMPORAL_DEFAULT_NAMESPACE: namespace,
+  };
 }
 
 export function uiServerArgs(): string[] {
@@ -385,6 +396,8 @@ const KEYWORD = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWOR
  * the frontend accepts a visibility query over all of them.
  */
 export async function ensureNamespace(address: string, namespace: string, retentionDays = 7): Promise<void> {
+  // The frontend opens its port before it answers.
+  await waitForTemporal(address, 120_000);
   const connection = await Connection.connect({ address, connectTimeout: 5000 });
   try {
     const deadline = Date.now() + 120_000;
@@ -474,6 +487,13 @@ export interface ClusterOptions {
 export async function startTemporalCluster(o: ClusterOptions): Promise<TemporalCluster> {
   const say = o.say ?? (() => undefined);
   const ports = clusterPorts(o.frontendPort);
+  // Temporal keeps membership ports in a smallint column.
+  if (ports.frontendMembership < 1024 || ports.workerMembership > 32_767) {
+    throw new ConfigError(
+      `TEMPORAL_PORT ${o.frontendPort} puts the cluster's membership ports outside 1024-32767 (they are 300 below it). ` +
+        'Fix: set TEMPORAL_PORT between 1324 and 33061.',
+    );
+  }
   for (const [name, port] of Object.entries(ports)) await assertPortFree(port, `TEMPORAL_PORT (${name} ${port})`);
   await assertPortFree(o.uiPort, 'TEMPORAL_UI_PORT');
   say(`Temporal databases: ${o.db.name}, ${o.db.visibilityName} on ${o.db.user}@${o.db.host}:${o.db.port}`);
@@ -498,12 +518,7 @@ export async function startTemporalCluster(o: ClusterOptions): Promise<TemporalC
     name: 'temporal-ui',
     command: o.binaries.uiServer,
     args: uiServerArgs(),
-    env: {
-      TEMPORAL_ADDRESS: address,
-      TEMPORAL_UI_HOST: '127.0.0.1',
-      TEMPORAL_UI_PORT: String(o.uiPort),
-      TEMPORAL_DEFAULT_NAMESPACE: o.namespace,
-    },
+    env: uiServerEnv(address, o.uiPort, o.namespace),
     logFile: path.join(o.logDir, 'temporal-ui.log'),
   });
   const cluster: TemporalCluster = {

@@ -105,8 +105,8 @@ test('a township campaign on the cluster survives a worker SIGKILL, a history re
   expect(run.output()).toMatch(/temporal-history exited .*starting it again/);
   expect(run.output()).toMatch(/temporal-matching exited .*starting it again/);
 
-  // Ctrl-C stops everything it started.
+  // Ctrl-C stops everything it started, and the supervisor exits as an interrupted program does (128 + SIGINT).
   const all = [...Object.values(last.temporal), last.ui, ...last.workers, ...last.apis.map((a) => a.pid)];
-  expect(await run.stop()).toEqual({ code: 0, signal: null });
+  expect(await run.stop()).toEqual({ code: 130, signal: null });
   for (const pid of all) expect(alive(pid)).toBe(false);
 });

@@ -25,7 +25,8 @@ async function portFree(port: number): Promise<boolean> {
 /** A base port whose `count` successors and every cluster port derived from it are free. */
 async function freeRange(count: number, derived = false): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const base = 21_000 + Math.floor(Math.random() * 30_000);
+    // Below the ephemeral range (32768-60999), so no outgoing connection takes a port between the check and the bind.
+    const base = 11_000 + Math.floor(Math.random() * 20_000);
     const ports = derived ? Object.values(clusterPorts(base)) : Array.from({ length: count }, (_, i) => base + i);
     let free = true;
     for (const p of ports) if (!(await portFree(p))) free = false;
@@ -146,16 +147,28 @@ export async function startCluster(name: string, env: Record<string, string> = {
       'npm run cluster to start',
     );
   } catch (err) {
+    const logs = logTails(dataDir);
     await run.destroy();
-    throw err;
+    throw new Error(`${(err as Error).message}\n${logs}`, { cause: err });
   }
   return run;
+}
+
+/** The end of every log the supervisor wrote (DATA_DIR is removed with the run). */
+export function logTails(dataDir: string, chars = 1500): string {
+  const dir = path.join(dataDir, 'cluster');
+  if (!fs.existsSync(dir)) return '';
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .map((f) => `--- ${f}\n${fs.readFileSync(path.join(dir, f), 'utf8').slice(-chars)}`)
+    .join('\n');
 }
 
 /** The command line of a running process, or undefined once it has exited. */
 export function commandLine(pid: number): string[] | undefined {
   try {
-    const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0$/, '').split('\0');
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // A zombie has exited already.
     if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return undefined;
