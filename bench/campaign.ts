@@ -45,7 +45,11 @@ interface Run {
   shape: string;
 }
 
-runBench('bench:campaign', async () => {
+// `-- --cluster`: the campaign on the dev server and on `npm run cluster` side by side (bench/campaign-cluster.ts).
+const cluster = process.argv.includes('--cluster');
+if (cluster) void import('./campaign-cluster');
+
+(cluster ? () => undefined : runBench)('bench:campaign', async () => {
   await printMachine();
   const devServer = devServerOptionsFromEnv();
   log(`dev server: ${describeDevServer(devServer)}; worker options: ${JSON.stringify(productTuning())}`);

@@ -93,6 +93,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };
 }
 
+const zDbName = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a PostgreSQL database name (a-z, 0-9, _)');
+
+/** `npm run cluster`: the settings it reads besides those of ZEnv. */
+export const ZClusterEnv = z.object({
+  CLUSTER_WORKERS: z.coerce.number().int().min(1).max(64).default(2),
+  CLUSTER_APIS: z.coerce.number().int().min(1).max(64).default(2),
+  // The PostgreSQL server of Temporal's databases; by default DATABASE_URL's (or the embedded one).
+  TEMPORAL_DB_URL: zUrl(['postgresql', 'postgres']).optional(),
+  TEMPORAL_DB_NAME: zDbName.default('temporal'),
+  TEMPORAL_VISIBILITY_DB_NAME: zDbName.default('temporal_visibility'),
+});
+export type TClusterEnv = z.infer<typeof ZClusterEnv>;
+
+export function loadClusterConfig(env: NodeJS.ProcessEnv = process.env): Config & TClusterEnv {
+  const config = loadConfig(env);
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = ZClusterEnv.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(
+      `Invalid configuration:\n${lines.join('\n')}\nFix the variable(s) above (see README, Running on a Temporal cluster).`,
+    );
+  }
+  return { ...config, ...parsed.data };
+}
+
 /** Prints a ConfigError (or any start-up error) as one clear message, without a stack trace, and exits. */
 export function exitWithStartupError(err: unknown): never {
   const message = err instanceof Error ? err.message : String(err);

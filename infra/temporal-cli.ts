@@ -8,13 +8,18 @@ export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 const MODULE = 'github.com/temporalio/cli/cmd/temporal';
 const PROJECT_ROOT = path.resolve(__dirname, '..');
 
-/** Per-user cache shared by every clone (and by CI on this machine): ~/.cache/jingzhun/temporal-v1.5.1. */
-export function cachedCliPath(): string {
+/** Per-user cache shared by every clone (and by CI on this machine): ~/.cache/jingzhun. */
+export function cacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'jingzhun', `temporal-${TEMPORAL_CLI_VERSION}`);
+  return path.join(base, 'jingzhun');
 }
 
-function isExecutable(file: string): boolean {
+/** ~/.cache/jingzhun/temporal-v1.5.1. */
+export function cachedCliPath(): string {
+  return path.join(cacheDir(), `temporal-${TEMPORAL_CLI_VERSION}`);
+}
+
+export function isExecutable(file: string): boolean {
   try {
     fs.accessSync(file, fs.constants.X_OK);
     return fs.statSync(file).isFile();
@@ -23,7 +28,7 @@ function isExecutable(file: string): boolean {
   }
 }
 
-function onPath(name: string): string | undefined {
+export function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (dir && isExecutable(path.join(dir, name))) return path.join(dir, name);
   }
