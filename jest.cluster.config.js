@@ -11,4 +11,6 @@ module.exports = {
   verbose: true,
   globalSetup: '<rootDir>/test/cluster/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  // A full run records its results in docs/test-results.json and docs/RELIABILITY.md (see the reporter).
+  reporters: ['default', ['<rootDir>/test/support/results-reporter.js', { suite: 'cluster' }]],
 };

@@ -3,7 +3,7 @@
 // Each table row of RELIABILITY.md cites its tests as `file` › `name` (a `describe` or `test` title in that file;
 // a describe cites every test inside it). Its "last result" cell and the section between the markers below are
 // generated from docs/test-results.json, which test/support/results-reporter.js writes at the end of a full run
-// of `npm test` or `npm run test:faults`. Nothing here is written by hand.
+// of `npm test`, `npm run test:faults` or `npm run test:cluster`. Nothing here is written by hand.
 //
 // `node test/support/reliability.js` re-renders RELIABILITY.md from the recorded results (after editing a row),
 // without running any test.
@@ -23,6 +23,7 @@ const END = '<!-- last-results:end -->';
 const SUITES = {
   test: { command: 'npm test', dir: 'test', pattern: /\.test\.ts$/ },
   faults: { command: 'npm run test:faults', dir: 'test/faults', pattern: /\.fault\.ts$/ },
+  cluster: { command: 'npm run test:cluster', dir: 'test/cluster', pattern: /\.cluster\.ts$/ },
 };
 
 /** The test files of a suite, relative to the project root, sorted. */
@@ -137,7 +138,7 @@ function citationProblems(md, root = ROOT) {
     if (row.citations.length === 0) problems.push(`${where}: cites no test (\`file\` › \`name\`)`);
     for (const { file, name } of row.citations) {
       if (!suiteOf(file)) {
-        problems.push(`${where}: ${file} is not a test file of npm test or npm run test:faults`);
+        problems.push(`${where}: ${file} is not a test file of npm test, npm run test:faults or npm run test:cluster`);
         continue;
       }
       if (!sources.has(file)) {
