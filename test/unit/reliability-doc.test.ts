@@ -50,7 +50,7 @@ describe('the citation check', () => {
         "describe('outer', () => {",
         "  test('does \\'this\\'', () => {});",
         '  test.each([[1, 2]])(`adds %d and %d`, () => {});',
-        '  it.skip("an \'it\'", () => {});',
+        '  it.concurrent("an \'it\'", () => {});',
         '});',
       ].join('\n'),
     );
