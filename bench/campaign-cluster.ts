@@ -3,31 +3,24 @@
 // own server as four processes on PostgreSQL; one worker and one API process, for a like-for-like count), side by
 // side in one run, in ABBA order. Ratio = cluster rounds/s ÷ dev-server rounds/s.
 import { simulateOfficials, type SimOfficial } from '../sim/officials';
-import type { PrismaClient } from '../infra/db';
-import { createOfficial } from '../infra/officials';
 import { startCluster } from '../test/cluster/support/cluster-process';
-import { benchEnv, fmt, http, log, onCleanup, printMachine, printTable, runBench, startBenchStack } from './support';
+import {
+  benchEnv,
+  fmt,
+  http,
+  log,
+  onCleanup,
+  printMachine,
+  printTable,
+  runBench,
+  startBenchStack,
+  simOfficials,
+} from './support';
 
 const PAIRS = Number(process.env.BENCH_RUNS ?? 1);
 const POLICY = { publicityPeriod: '1s' };
 
 type Backend = 'dev server' | 'cluster';
-
-async function officialsOf(p: PrismaClient): Promise<SimOfficial[]> {
-  const [villages, townships] = await Promise.all([
-    p.village.findMany({ select: { code: true } }),
-    p.township.findMany({ select: { code: true } }),
-  ]);
-  const make = async (role: SimOfficial['role'], scopeCode: string): Promise<SimOfficial> => {
-    const o = await createOfficial(p, { role, scopeCode, name: `${role} ${scopeCode}` });
-    return { role, scopeCode, token: o.token };
-  };
-  return [
-    ...(await Promise.all(villages.map((v) => make('VILLAGE', v.code)))),
-    ...(await Promise.all(townships.map((t) => make('TOWNSHIP', t.code)))),
-    await make('COUNTY', '620522'),
-  ];
-}
 
 runBench('bench:campaign --cluster', async () => {
   await printMachine();
@@ -37,8 +30,8 @@ runBench('bench:campaign --cluster', async () => {
   const cluster = await startCluster('bench', { CLUSTER_WORKERS: '1', CLUSTER_APIS: '1', LOG_LEVEL: 'warn' });
   onCleanup('cluster', () => cluster.destroy());
   const backends: Record<Backend, { baseUrl: string; officials: SimOfficial[] }> = {
-    'dev server': { baseUrl: dev.baseUrl, officials: await officialsOf(dev.db.prisma) },
-    cluster: { baseUrl: cluster.state().apis[0]!.url, officials: await officialsOf(cluster.db.prisma) },
+    'dev server': { baseUrl: dev.baseUrl, officials: await simOfficials(dev.db.prisma) },
+    cluster: { baseUrl: cluster.state().apis[0]!.url, officials: await simOfficials(cluster.db.prisma) },
   };
   const villages = await dev.db.prisma.village.count();
 

@@ -4,9 +4,8 @@
 // Ratio = product rounds/s ÷ skeleton rounds/s (goal ≥ 0.8). Runs in ABBA order to even out drift.
 import { randomBytes } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
-import { simulateOfficials, type SimOfficial } from '../sim/officials';
+import { simulateOfficials } from '../sim/officials';
 import type { Actor } from '../domain/round';
-import { createOfficial } from '../infra/officials';
 import { createSkeletonActivities, type Board } from './skeleton-activities';
 import { createSkeletonApp } from './skeleton-api';
 import {
@@ -28,6 +27,7 @@ import {
   summarize,
   verdict,
   workflowBundle,
+  simOfficials,
 } from './support';
 
 const GOAL = 0.8;
@@ -57,21 +57,11 @@ if (cluster) void import('./campaign-cluster');
   const p = stack.db.prisma;
 
   // Officials of every village and township and one of the county, shared by both drivers (same tokens).
-  const [villages, townships] = await Promise.all([
-    p.village.findMany({ select: { code: true, townshipCode: true }, orderBy: { code: 'asc' } }),
-    p.township.findMany({ select: { code: true } }),
-  ]);
+  const villages = await p.village.findMany({ select: { code: true, townshipCode: true }, orderBy: { code: 'asc' } });
   const actors = new Map<string, Actor>();
-  const make = async (role: SimOfficial['role'], scopeCode: string): Promise<SimOfficial> => {
-    const o = await createOfficial(p, { role, scopeCode, name: `${role} ${scopeCode}` });
-    actors.set(o.token, { id: o.id, name: o.name, role: o.role, scopeCode: o.scopeCode });
-    return { role, scopeCode, token: o.token };
-  };
-  const officials = [
-    ...(await Promise.all(villages.map((v) => make('VILLAGE', v.code)))),
-    ...(await Promise.all(townships.map((t) => make('TOWNSHIP', t.code)))),
-    await make('COUNTY', '620522'),
-  ];
+  const officials = await simOfficials(p, (o) =>
+    actors.set(o.token, { id: o.id, name: o.name, role: o.role, scopeCode: o.scopeCode }),
+  );
   const county = officials[officials.length - 1]!;
 
   // The skeleton: its own bundle, worker (same options) and task queue on the same dev server, and its own API.

@@ -5,32 +5,25 @@
 // completed and p99 decision latency per 5 minutes, and the workers' RSS over time.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { simulateOfficials, type SimOfficial } from '../sim/officials';
-import type { PrismaClient } from '../infra/db';
-import { createOfficial } from '../infra/officials';
+import { simulateOfficials } from '../sim/officials';
 import { startCluster } from '../test/cluster/support/cluster-process';
-import { benchEnv, fmt, http, log, onCleanup, printMachine, printTable, runBench, summarize } from './support';
+import {
+  benchEnv,
+  fmt,
+  http,
+  log,
+  onCleanup,
+  printMachine,
+  printTable,
+  runBench,
+  summarize,
+  simOfficials,
+} from './support';
 
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' } } });
 const MINUTES = Number(values.minutes);
 const KILL_EVERY_MS = 60_000;
 const WINDOW_MS = 5 * 60_000;
-
-async function officialsOf(p: PrismaClient): Promise<SimOfficial[]> {
-  const [villages, townships] = await Promise.all([
-    p.village.findMany({ select: { code: true } }),
-    p.township.findMany({ select: { code: true } }),
-  ]);
-  const make = async (role: SimOfficial['role'], scopeCode: string): Promise<SimOfficial> => {
-    const o = await createOfficial(p, { role, scopeCode, name: `${role} ${scopeCode}` });
-    return { role, scopeCode, token: o.token };
-  };
-  return [
-    ...(await Promise.all(villages.map((v) => make('VILLAGE', v.code)))),
-    ...(await Promise.all(townships.map((t) => make('TOWNSHIP', t.code)))),
-    await make('COUNTY', '620522'),
-  ];
-}
 
 function rssMiB(pid: number | undefined): number | undefined {
   try {
@@ -48,7 +41,7 @@ runBench('soak', async () => {
   const run = await startCluster('soak', { CLUSTER_WORKERS: '2', CLUSTER_APIS: '2' });
   onCleanup('cluster', () => run.destroy());
   const p = run.db.prisma;
-  const officials = await officialsOf(p);
+  const officials = await simOfficials(p);
   const county = officials[officials.length - 1]!;
   const villages = await p.village.count();
   const started = Date.now();

@@ -16,13 +16,14 @@ import { createApp } from '../api/app';
 import { SEARCH_ATTRIBUTES } from '../domain/constants';
 import type { Role } from '../domain/enums';
 import { loadConfig } from '../infra/config';
-import { createPrisma } from '../infra/db';
+import { createPrisma, type PrismaClient } from '../infra/db';
 import { createLogger } from '../infra/logger';
 import { createOfficial } from '../infra/officials';
 import { seedDemoCounty } from '../infra/seed';
 import { ensureTemporalCli, temporalCliVersion } from '../infra/temporal-cli';
 import { DEV_SERVER_SQLITE_PRAGMAS } from '../infra/temporal-server';
 import { createWorker, workerTuning, type WorkerTuning } from '../infra/worker';
+import type { SimOfficial } from '../sim/officials';
 import { createTestDatabase, type TestDatabase } from '../test/support/database';
 
 export { eventually, mapLimit } from '../test/support/http';
@@ -235,6 +236,30 @@ export async function officialToken(db: TestDatabase, role: Role, scopeCode: str
 }
 
 /** Server-side request times by route, fed by the API's request log lines (method, route, status, ms). */
+/**
+ * An official for every village and township and one for the county (the simulated officials of a campaign);
+ * `onCreated` sees each as created (bench:campaign maps tokens to actors for its skeleton).
+ */
+export async function simOfficials(
+  p: PrismaClient,
+  onCreated: (o: Awaited<ReturnType<typeof createOfficial>>) => void = () => undefined,
+): Promise<SimOfficial[]> {
+  const [villages, townships] = await Promise.all([
+    p.village.findMany({ select: { code: true }, orderBy: { code: 'asc' } }),
+    p.township.findMany({ select: { code: true } }),
+  ]);
+  const make = async (role: SimOfficial['role'], scopeCode: string): Promise<SimOfficial> => {
+    const o = await createOfficial(p, { role, scopeCode, name: `${role} ${scopeCode}` });
+    onCreated(o);
+    return { role, scopeCode, token: o.token };
+  };
+  return [
+    ...(await Promise.all(villages.map((v) => make('VILLAGE', v.code)))),
+    ...(await Promise.all(townships.map((t) => make('TOWNSHIP', t.code)))),
+    await make('COUNTY', '620522'),
+  ];
+}
+
 export class RequestLog {
   private byRoute = new Map<string, number[]>();
   record = (line: string) => {
