@@ -2,6 +2,12 @@
 // each, what follows what, when a stage is due and a publicity ends, and what a decision does to the list.
 // The round workflow, the supervision sweep and the API's task list all read them from here.
 import type { Role, Stage } from './enums';
+import type { RoundRules } from './round';
+
+/** The rules a round runs under: 1 for rounds started before RoundRules existed, else the captured version. */
+export function rulesVersion(input: { rules?: RoundRules }): 1 | RoundRules['version'] {
+  return input.rules?.version ?? 1;
+}
 
 /** A stage a round can be waiting at (COMPLETED is where it ends). */
 export type OpenStage = Exclude<Stage, 'COMPLETED'>;

@@ -14,6 +14,22 @@ export interface RoundPolicy {
   publicityPeriod: string;
   /** Time an official has to act on a stage before a reminder is recorded. */
   stageDeadline: string;
+  /** The county announcement's period (公告期), in which objections go to the county; default: publicityPeriod. */
+  announcementPeriod?: string;
+}
+
+/**
+ * The national rules of DOMAIN.md a round runs under, captured by the API when the round (or its campaign)
+ * starts, from the settings of that day; the workflow never reads the environment. A round started before
+ * these rules has none in its input and finishes under the rules it started with (version 1).
+ */
+export interface RoundRules {
+  /** 2: majority of those present, minimum periods, announcement period, verification, spot checks. */
+  version: 2;
+  /** MIN_PUBLICITY_PERIOD: the shortest publicity and announcement period accepted. */
+  minPublicityPeriod: string;
+  /** COUNTY_SAMPLE_SHARE: the share of approved proposals the county spot-checks (at least 0.1). */
+  countySampleShare: number;
 }
 
 export const DEFAULT_POLICY: RoundPolicy = { publicityPeriod: '7 days', stageDeadline: '14 days' };
@@ -26,6 +42,8 @@ export interface RoundInput {
   campaignId?: string;
   policy: RoundPolicy;
   startedBy: Actor;
+  /** Absent in rounds started before the rules of version 2 (see rulesVersion). */
+  rules?: RoundRules;
 }
 
 export interface NewHousehold {

@@ -65,6 +65,10 @@ export const ZEnv = z.object({
   SUPERVISION_OBJECTION_STALE_AFTER: zDuration.default('7 days'),
   SUPERVISION_ROUND_STUCK_AFTER: zDuration.default('14 days'),
   IDEMPOTENCY_RETENTION: zDuration.default('7 days'),
+  // Rules captured into each round when it starts (domain/round.ts RoundRules): the shortest publicity and
+  // announcement period accepted, and the share of approved proposals the county spot-checks.
+  MIN_PUBLICITY_PERIOD: zDuration.default('7 days'),
+  COUNTY_SAMPLE_SHARE: z.coerce.number().min(0.1).max(1).default(0.1),
   EXIT_POOR_SHARE_THRESHOLD: z.coerce.number().gt(0).lt(1).default(0.03),
 });
 export type TEnv = z.infer<typeof ZEnv>;
