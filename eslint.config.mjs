@@ -3,11 +3,18 @@ import tseslint from 'typescript-eslint';
 
 const NODE_IO = ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'http', 'https', 'net'];
 const TEST_CODE = { group: ['**/test/*', '**/test/**'], message: 'Only tests import from test/.' };
+const KIT_CODE = { group: ['**/kit', '**/kit/*'], message: 'Product code never imports the test kit (kit/).' };
 
-function restrict(files, patterns, extra = {}) {
+/** One folder's import rule: its own patterns, never test/, and (product code) never kit/. */
+function restrict(files, patterns, extra = {}, { product = true } = {}) {
   return {
     files,
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [...patterns, TEST_CODE], ...extra }] },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [...patterns, TEST_CODE, ...(product ? [KIT_CODE] : [])], ...extra },
+      ],
+    },
   };
 }
 
@@ -48,8 +55,10 @@ function boundaries() {
       ['api/**/*.ts'],
       [{ group: ['**/activities', '**/activities/*'], message: 'api/ never imports activity code.' }],
     ),
-    // bench/ still borrows test/support's database and polling helpers until the shared test kit (issue 11) moves them.
     restrict(['activities/**/*.ts', 'infra/**/*.ts', 'scripts/**/*.ts', 'sim/**/*.ts'], []),
+    // The test kit serves tests and benchmarks: it may import the product and never test/; benchmarks import the kit
+    // and never test/.
+    restrict(['kit/**/*.ts', 'bench/**/*.ts'], [], {}, { product: false }),
   ];
 }
 
@@ -68,8 +77,8 @@ export default tseslint.config(
   // Boundaries between folders (README, Architecture). Each folder has one rule entry: flat config replaces, not
   // merges, a rule's options when several entries match a file. test/support/boundaries.test.ts proves they bite.
   ...boundaries(),
-  // HTTP replies in tests are untyped JSON.
-  { files: ['test/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
+  // HTTP replies in tests (and the kit's client) are untyped JSON.
+  { files: ['test/**/*.ts', 'kit/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   { files: ['**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
   {
     files: ['**/*.js'],

@@ -3,7 +3,7 @@
 // own server as four processes on PostgreSQL; one worker and one API process, for a like-for-like count), side by
 // side in one run, in ABBA order. Ratio = cluster rounds/s ÷ dev-server rounds/s.
 import { simulateOfficials, type SimOfficial } from '../sim/officials';
-import { startCluster } from '../test/cluster/support/cluster-process';
+import { startCluster } from '../kit/cluster';
 import {
   benchEnv,
   fmt,

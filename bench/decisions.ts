@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { makeIdNumber } from '../domain/idNumber';
 import type { Actor, ProposalInput } from '../domain/round';
 import { createOfficial } from '../infra/officials';
+import { meeting } from '../kit/rounds';
 import { fileObjectionUpdate, submitAssessmentUpdate } from '../workflows/round-contract';
 import {
   describeDevServer,
@@ -32,7 +33,7 @@ const ASSESSMENT_BATCHES = Number(process.env.BENCH_ASSESSMENT_BATCHES ?? 3);
 const OBJECTION_BLOCKS = Number(process.env.BENCH_OBJECTION_BLOCKS ?? 4);
 const PER_BLOCK = 5;
 const POLICY = { publicityPeriod: '1 hour', stageDeadline: '1 hour' };
-const meeting = { heldOn: '2026-11-20', representativesPresent: 30, representativesTotal: 40 };
+
 const objector = { name: '王五', contact: '13912345678' };
 
 type Path = 'http' | 'raw';

@@ -17,7 +17,7 @@ import { makeIdNumber } from '../domain/idNumber';
 import { uuidV7Source } from '../infra/import';
 import { seedDemoCounty } from '../infra/seed';
 import { buildDemoCounty } from '../infra/seed-data';
-import { createTestDatabase, type TestDatabase } from '../test/support/database';
+import { createTestDatabase, type TestDatabase } from '../kit/database';
 import { COLUMNS } from '../domain/csv';
 
 const run = promisify(execFile);

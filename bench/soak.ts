@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { simulateOfficials } from '../sim/officials';
-import { startCluster } from '../test/cluster/support/cluster-process';
+import { startCluster } from '../kit/cluster';
 import {
   benchEnv,
   fmt,

@@ -1,19 +1,16 @@
 // Shared by the benchmarks: a real stack (Temporal dev server from the CLI, a fresh database, worker, API),
 // latency statistics, tables, the machine's description and clean-up that also runs on Ctrl-C.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { Client as PgClient } from 'pg';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { DefaultLogger, Runtime, bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { createApp } from '../api/app';
-import { SEARCH_ATTRIBUTES } from '../domain/constants';
 import type { Role } from '../domain/enums';
 import { loadConfig } from '../infra/config';
 import { createPrisma, type PrismaClient } from '../infra/db';
@@ -24,24 +21,23 @@ import { ensureTemporalCli, temporalCliVersion } from '../infra/temporal-cli';
 import { DEV_SERVER_SQLITE_PRAGMAS } from '../infra/temporal-server';
 import { createWorker, workerTuning, type WorkerTuning } from '../infra/worker';
 import type { SimOfficial } from '../sim/officials';
-import { createTestDatabase, type TestDatabase } from '../test/support/database';
+import { createTestDatabase, type TestDatabase } from '../kit/database';
+import { spawnScript, untilReady } from '../kit/processes';
+import { quietRuntime, startDevServer as startKitDevServer, workflowBundle } from '../kit/temporal';
 
-export { eventually, mapLimit } from '../test/support/http';
+export { eventually, mapLimit } from '../kit/wait';
+export { freePort } from '../kit/processes';
+export { workflowBundle };
 
 export const ROOT = path.resolve(__dirname, '..');
 
 // ---- environment -----------------------------------------------------------------------------------
 
-let runtimeInstalled = false;
-
 /** The Temporal CLI and the PostgreSQL server the benchmarks use (the same defaults as the tests). */
 export function benchEnv(): { cli: string; databaseUrl: string } {
   process.env.TEMPORAL_CLI_PATH ??= ensureTemporalCli();
   process.env.TEST_DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/postgres';
-  if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    runtimeInstalled = true;
-  }
+  quietRuntime();
   return { cli: process.env.TEMPORAL_CLI_PATH, databaseUrl: process.env.TEST_DATABASE_URL };
 }
 
@@ -129,6 +125,7 @@ export function describeDevServer(o: Required<DevServerOptions>): string {
     : `SQLite file, pragmas: ${o.pragmas.length ? o.pragmas.join(', ') : 'SQLite defaults'}`;
 }
 
+/** The kit's dev server (kit/temporal.ts) with the benchmark's storage choice; stopped and removed at clean-up. */
 export async function startDevServer(options: DevServerOptions = {}): Promise<TestWorkflowEnvironment> {
   const { cli } = benchEnv();
   const o = { ...devServerOptionsFromEnv(), ...options };
@@ -138,17 +135,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Te
     onCleanup('Temporal state directory', async () => fs.rmSync(dir, { recursive: true, force: true }));
     dbFilename = path.join(dir, 'temporal.db');
   }
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: cli },
-      ip: '127.0.0.1',
-      dbFilename,
-      searchAttributes: Object.values(SEARCH_ATTRIBUTES).map((a) =>
-        defineSearchAttributeKey(a.name, SearchAttributeType.KEYWORD),
-      ),
-      extraArgs: ['--log-level', 'error', ...(dbFilename ? o.pragmas.flatMap((p) => ['--sqlite-pragma', p]) : [])],
-    },
-  });
+  const env = await startKitDevServer({ cli, dbFilename, pragmas: o.pragmas });
   onCleanup('Temporal dev server', () => env.teardown());
   return env;
 }
@@ -161,10 +148,6 @@ export async function benchDatabase(prefix = 'jz_bench', keep = false): Promise<
   const db = await createTestDatabase(prefix);
   onCleanup(`database ${db.name}`, () => (keep ? db.prisma.$disconnect() : db.drop()));
   return db;
-}
-
-export function workflowBundle(workflowsPath: string) {
-  return bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
 }
 
 /** Worker options as the product's worker takes them from the environment (WORKER_MAX_CACHED_WORKFLOWS...). */
@@ -303,53 +286,18 @@ export interface Service {
 }
 
 /**
- * Runs one of the product's scripts (scripts/worker.ts, scripts/api.ts) as its own Node process, as deployed, with
- * tsx as a loader so that the pid is the service's own; stopped with SIGTERM at clean-up. Resolves once `ready`
- * says so (checked on every output chunk and every 250 ms).
+ * Runs one of the product's scripts (scripts/worker.ts, scripts/api.ts) as its own Node process, as deployed
+ * (kit/processes.ts); stopped with SIGTERM at clean-up. Resolves once `ready` says so.
  */
 export async function startService(
   script: string,
   vars: Record<string, string>,
   ready: (output: string) => boolean | Promise<boolean>,
 ): Promise<Service> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    cwd: ROOT,
-    env: { ...process.env, ...vars },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  onCleanup(script, async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  });
-  // Keep only the tail: a service that logs every request must not fill the benchmark's memory.
-  let output = '';
-  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-20_000));
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${script} exited (${child.exitCode}) during start-up:\n${output}`);
-    if (await ready(output)) break;
-    if (Date.now() > deadline) throw new Error(`${script} did not start within 120 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return { pid: child.pid!, output: () => output };
-}
-
-/** A free TCP port on the loopback interface. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
+  const child = spawnScript(script, script, vars);
+  onCleanup(script, () => child.stop(15_000));
+  await untilReady(child, `${script} to start`, () => ready(child.output()), 120_000);
+  return { pid: child.pid, output: () => child.output() };
 }
 
 // ---- HTTP ------------------------------------------------------------------------------------------

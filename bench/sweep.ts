@@ -13,7 +13,7 @@ import { sweepKind } from '../activities/supervision';
 import { DEFAULT_SUPERVISION_POLICY, FINDING_KINDS, chinaYear, type FindingKind } from '../domain/supervision';
 import type { PrismaClient } from '../infra/db';
 import { Client as PgClient } from 'pg';
-import { adminUrl, createTestDatabase } from '../test/support/database';
+import { adminUrl, createTestDatabase } from '../kit/database';
 
 const say = (line = '') => process.stdout.write(line + '\n');
 

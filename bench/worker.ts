@@ -10,7 +10,7 @@ import { roundWorkflowId } from '../domain/constants';
 import type { RoundInput } from '../domain/round';
 import { createLogger } from '../infra/logger';
 import { seedDemoCounty } from '../infra/seed';
-import { SCENARIOS } from '../test/replay/scenarios';
+import { SCENARIOS } from '../kit/scenarios';
 import { roundWorkflow } from '../workflows';
 import { roundStateQuery } from '../workflows/round-contract';
 import { STAGE_KEY, TOWNSHIP_KEY, VILLAGE_KEY } from '../workflows/search-attributes';
@@ -159,7 +159,7 @@ runBench('bench:worker', async () => {
     ],
   );
 
-  // History events of completed rounds, driven through the API the way officials act (test/replay/scenarios.ts).
+  // History events of completed rounds, driven through the API the way officials act (kit/scenarios.ts).
   const baseUrl = await listen(
     createApp({ prisma: db.prisma, client, taskQueue, logger: createLogger('error') }),
     'API',

@@ -6,7 +6,7 @@ import type { PrismaClient } from '../../infra/db';
 import { TEMPORAL_SERVICES } from '../../infra/temporal-cluster';
 import { normalisedDump } from '../faults/support/db-state';
 import { runTownshipCampaign, townshipVillages } from './support/campaign-script';
-import { commandLine, restartedPid, startCluster, type ClusterRun } from './support/cluster-process';
+import { commandLine, restartedPid, startCluster, type ClusterRun } from '../../kit/cluster';
 
 const PUBLICITY = '3s';
 const runs: ClusterRun[] = [];

@@ -2,11 +2,12 @@
 // reaches the round; one the workflow has accepted is applied whole after the API is gone. The database, read
 // in one snapshot at every step, never holds half a decision; a new API process then completes the round.
 import { roundStateQuery } from '../../workflows/round-contract';
-import { eventually, type Reply } from '../support/http';
+import { eventually, type Reply } from '../../kit/http';
 import { partialWrites, snapshot, type Snapshot } from './support/db-state';
 import { updatesAccepted } from './support/history';
-import { killAll } from './support/processes';
-import { assessmentFor, officialsFor, waitForStage } from './support/round-script';
+import { killAll } from '../../kit/processes';
+import { officialsFor } from '../../kit/rounds';
+import { assessmentFor, waitForStage } from './support/round-script';
 import { startWorld, type World } from './support/world';
 
 let w: World | undefined;
@@ -29,11 +30,7 @@ test('API SIGKILLed mid-request: each decision is applied whole or not at all, a
   const [villageCode] = (await world.db.prisma.village.findMany({ orderBy: { code: 'asc' }, skip: 24, take: 1 })).map(
     (v) => v.code,
   );
-  const o = await officialsFor({
-    prisma: world.db.prisma,
-    villageCode: villageCode!,
-    baseUrl: () => world.api.baseUrl,
-  });
+  const o = await officialsFor({ prisma: world.db.prisma, baseUrl: () => world.api.baseUrl }, villageCode!);
   const client = world.temporal.client;
 
   /** A consistent snapshot; fails the test on any half-written decision. */
@@ -43,7 +40,7 @@ test('API SIGKILLed mid-request: each decision is applied whole or not at all, a
     return s;
   };
 
-  const started = await o.township().post('/rounds', {
+  const started = await o.township.client.post('/rounds', {
     villageCode,
     policy: { publicityPeriod: '20s', stageDeadline: '1 hour' },
   });
@@ -55,7 +52,7 @@ test('API SIGKILLed mid-request: each decision is applied whole or not at all, a
 
   // 1. Killed while the API still reads the database (authentication, registry checks): nothing happens.
   world.apiDb.hold();
-  const readingDb = outcome(o.village().post(`/rounds/${roundId}/assessment`, assessment));
+  const readingDb = outcome(o.village.client.post(`/rounds/${roundId}/assessment`, assessment));
   await eventually(async () => world.apiDb.holding >= 1, 10_000, 'the API to query the database');
   await world.api.kill('SIGKILL');
   expect(await readingDb).toBe('cut');
@@ -69,7 +66,7 @@ test('API SIGKILLed mid-request: each decision is applied whole or not at all, a
   // 2. Killed once the workflow accepted the assessment, its write still waiting: applied whole without the API.
   await world.startApi();
   world.workerDb.hold();
-  const accepted = outcome(o.village().post(`/rounds/${roundId}/assessment`, assessment));
+  const accepted = outcome(o.village.client.post(`/rounds/${roundId}/assessment`, assessment));
   await eventually(() => updatesAccepted(client, roundId, 2), 30_000, 'the assessment to be accepted');
   await world.api.kill('SIGKILL');
   expect(await accepted).toBe('cut');
@@ -92,7 +89,7 @@ test('API SIGKILLed mid-request: each decision is applied whole or not at all, a
   const proposalIds = s.proposals.map((p) => p.id);
   const objection = (reason: string, i: number) =>
     outcome(
-      o.village().post(`/rounds/${roundId}/objections`, {
+      o.village.client.post(`/rounds/${roundId}/objections`, {
         proposalId: proposalIds[i],
         objector: { name: `村民${i}` },
         reason,
@@ -125,18 +122,20 @@ test('API SIGKILLed mid-request: each decision is applied whole or not at all, a
   // 4. A new API process: resolve the objections and complete the round.
   await world.startApi();
   for (const x of s.objections) {
-    const r = await o
-      .township()
-      .post(`/rounds/${roundId}/objections/${x.id}/resolution`, { decision: 'DISMISSED', note: '经核实不成立' });
+    const r = await o.township.client.post(`/rounds/${roundId}/objections/${x.id}/resolution`, {
+      decision: 'DISMISSED',
+      note: '经核实不成立',
+    });
     expect(r.status).toBe(200);
   }
-  await waitForStage(o.township, roundId, 'TOWNSHIP_REVIEW', 60_000);
+  await waitForStage(() => o.township.client, roundId, 'TOWNSHIP_REVIEW', 60_000);
   expect(
-    (await o.township().post(`/rounds/${roundId}/township-review`, { decision: 'APPROVE', note: '属实' })).status,
+    (await o.township.client.post(`/rounds/${roundId}/township-review`, { decision: 'APPROVE', note: '属实' })).status,
   ).toBe(200);
-  await waitForStage(o.county, roundId, 'COUNTY_ANNOUNCEMENT', 60_000);
+  await waitForStage(() => o.county.client, roundId, 'COUNTY_ANNOUNCEMENT', 60_000);
   expect(
-    (await o.county().post(`/rounds/${roundId}/county-announcement`, { decision: 'ANNOUNCE', note: '同意' })).status,
+    (await o.county.client.post(`/rounds/${roundId}/county-announcement`, { decision: 'ANNOUNCE', note: '同意' }))
+      .status,
   ).toBe(200);
   s = await whole(roundId);
   expect(s.round).toEqual({ stage: 'COMPLETED', status: 'COMPLETED' });

@@ -2,11 +2,11 @@
 // a township review is being recorded): the activities retry, the round completes, and the database ends as
 // in an undisturbed control run.
 import { setTimeout as delay } from 'node:timers/promises';
-import { eventually, type Reply } from '../support/http';
+import { eventually, type Reply } from '../../kit/http';
 import { normalisedDump, partialWrites, snapshot } from './support/db-state';
 import { roundStateQuery } from '../../workflows/round-contract';
 import { activityAttempt, updatesAccepted } from './support/history';
-import { killAll } from './support/processes';
+import { killAll } from '../../kit/processes';
 import { runRound } from './support/round-script';
 import { startWorld, type World } from './support/world';
 

@@ -1,10 +1,10 @@
 // The Temporal dev server stopped and started again on its SQLite file, while one round's publicity timer is
 // pending and another round waits for its assessment: both resume on the restarted server, with the same
 // worker and API processes, and complete.
-import { eventually, type Reply } from '../support/http';
+import { eventually, type Reply } from '../../kit/http';
 import { partialWrites, snapshot } from './support/db-state';
 import { timerFired } from './support/history';
-import { killAll } from './support/processes';
+import { killAll } from '../../kit/processes';
 import { runRound } from './support/round-script';
 import { startWorld, type World } from './support/world';
 

@@ -1,9 +1,9 @@
 // A worker process SIGKILLed in the middle of a round: a new worker takes over and the round ends exactly as
 // an undisturbed control run of the same script does, row for row.
-import { eventually, type Reply } from '../support/http';
+import { eventually, type Reply } from '../../kit/http';
 import { normalisedDump, openTransactions, partialWrites, snapshot, type Snapshot } from './support/db-state';
 import { activityRetries, timerFired } from './support/history';
-import { killAll } from './support/processes';
+import { killAll } from '../../kit/processes';
 import { runRound, type Faults } from './support/round-script';
 import { startWorld, type World } from './support/world';
 

@@ -12,8 +12,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Actor, AssessmentUpdate } from '../../domain/round';
 import { createOfficial } from '../../infra/officials';
 import { RoundError, roundOpenedUpdate, submitAssessmentUpdate } from '../../workflows/round-contract';
-import { api, eventually } from '../support/http';
-import { startStack, type Stack } from '../support/stack';
+import { api, eventually } from '../../kit/http';
+import { startStack, type Stack } from '../../kit/stack';
 
 type Who = 'none' | 'villageIn' | 'villageOut' | 'townshipIn' | 'townshipOut' | 'county' | 'admin';
 const OFFICIALS: Who[] = ['villageIn', 'villageOut', 'townshipIn', 'townshipOut', 'county', 'admin'];

@@ -1,7 +1,7 @@
 import { createOfficial } from '../../infra/officials';
 import { simulateOfficials, type SimOfficial } from '../../sim/officials';
-import { api, eventually } from '../support/http';
-import { startStack, type Stack } from '../support/stack';
+import { api, eventually } from '../../kit/http';
+import { startStack, type Stack } from '../../kit/stack';
 
 let stack: Stack;
 let county: ReturnType<typeof api>;

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { hashToken } from '../../infra/tokens';
-import { api } from '../support/http';
-import { startStack, type Stack } from '../support/stack';
+import { api } from '../../kit/http';
+import { startStack, type Stack } from '../../kit/stack';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../..');

@@ -2,7 +2,7 @@
 // leave exactly one effect, and every loser gets a 409 problem, never a 500.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { VILLAGE_KEY } from '../../workflows/search-attributes';
-import type { Reply } from '../support/http';
+import type { Reply } from '../../kit/http';
 import {
   expectProblem,
   fast,
@@ -13,8 +13,8 @@ import {
   registeredHouseholds,
   villageClaimer,
   waitForStage,
-} from '../support/rounds';
-import { startStack, type Stack } from '../support/stack';
+} from '../../kit/rounds';
+import { startStack, type Stack } from '../../kit/stack';
 
 let stack: Stack;
 let claimVillage: ReturnType<typeof villageClaimer>;

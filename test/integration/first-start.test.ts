@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { eventually } from '../support/http';
+import { eventually } from '../../kit/http';
 
 const exec = promisify(execFile);
 const root = path.resolve(__dirname, '../..');

@@ -14,10 +14,10 @@ import {
   rowCounts,
   villageClaimer,
   waitForStage,
-} from '../support/rounds';
-import { mapLimit } from '../support/http';
-import { startStack, type Stack } from '../support/stack';
-import { checkResponse } from '../support/openapi';
+} from '../../kit/rounds';
+import { mapLimit } from '../../kit/http';
+import { startStack, type Stack } from '../../kit/stack';
+import { checkResponse } from '../../kit/openapi';
 
 const SEED = 0x6a7a2026;
 const CASES_PER_ENDPOINT = 1000;
@@ -830,7 +830,7 @@ interface Outcome {
   status: number;
   contentType: string;
   text: string;
-  /** Why the answer is not one the OpenAPI document allows (test/support/openapi.ts), when it is not. */
+  /** Why the answer is not one the OpenAPI document allows (kit/openapi.ts), when it is not. */
   undocumented?: string;
 }
 

@@ -3,8 +3,8 @@
 import type { Client as TemporalClient } from '@temporalio/client';
 import { derivedUuid, requestHash } from '../../api/derived-ids';
 import { Prisma } from '../../infra/db';
-import { api, type Reply } from '../support/http';
-import { startExtraApi } from '../support/extra-api';
+import { api, type Reply } from '../../kit/http';
+import { startExtraApi } from '../../kit/extra-api';
 import {
   expectProblem,
   fast,
@@ -18,9 +18,9 @@ import {
   villageClaimer,
   waitForStage,
   type Client,
-} from '../support/rounds';
-import { startStack, type Stack } from '../support/stack';
-import { checkedFetch } from '../support/openapi';
+} from '../../kit/rounds';
+import { startStack, type Stack } from '../../kit/stack';
+import { checkedFetch } from '../../kit/openapi';
 
 let stack: Stack;
 let claimVillage: ReturnType<typeof villageClaimer>;

@@ -9,7 +9,7 @@ import { makeIdNumber } from '../../domain/idNumber';
 import { importHouseholds, uuidV7Source } from '../../infra/import';
 import { seedDemoCounty } from '../../infra/seed';
 import { buildDemoCounty } from '../../infra/seed-data';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestDatabase, type TestDatabase } from '../../kit/database';
 
 const root = path.resolve(__dirname, '../..');
 const demo = buildDemoCounty();

@@ -1,9 +1,9 @@
 // GET /metrics on the real stack: no token, request durations by route template (never a raw path), decisions by
 // kind and outcome, open rounds by stage from the database; and a request id on every request and its log line.
-import { eventually } from '../support/http';
-import { scrape, select, value, type Sample } from '../support/metrics';
-import { freshIdNumber, longPublicity, meeting, officialsFor, villageClaimer } from '../support/rounds';
-import { startStack, type Stack } from '../support/stack';
+import { eventually } from '../../kit/http';
+import { scrape, select, value, type Sample } from '../../kit/metrics';
+import { freshIdNumber, longPublicity, meeting, officialsFor, villageClaimer } from '../../kit/rounds';
+import { startStack, type Stack } from '../../kit/stack';
 
 let stack: Stack;
 let metricsUrl: string;

@@ -3,8 +3,8 @@
 // answer must be one the fetched document allows (status, content type, body), and none may be a 5xx.
 import { randomUUID } from 'node:crypto';
 import { createOfficial } from '../../infra/officials';
-import { responseChecker } from '../support/openapi';
-import { startStack, type Stack } from '../support/stack';
+import { responseChecker } from '../../kit/openapi';
+import { startStack, type Stack } from '../../kit/stack';
 
 type Schema = Record<string, unknown>;
 interface Parameter {

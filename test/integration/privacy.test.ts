@@ -14,8 +14,9 @@ import {
   villageClaimer,
   waitForStage,
   type Client,
-} from '../support/rounds';
-import { quietRuntime, startStack, type Stack } from '../support/stack';
+} from '../../kit/rounds';
+import { startStack, type Stack } from '../../kit/stack';
+import { quietRuntime } from '../../kit/temporal';
 
 const MASKED_ID = /^\d{4}\*{10}[\dX]{4}$/;
 const masked = (id: string) => `${id.slice(0, 4)}**********${id.slice(-4)}`;

@@ -1,77 +1,36 @@
 // The rules of a round, through the real HTTP API on a real stack: objections, returns, wrong stages,
 // wrong officials, invalid proposals, one open round per village, the task list and the registry reads.
 // Every test works on its own village(s), so rounds never collide.
-import { makeIdNumber } from '../../domain/idNumber';
-import { createOfficial } from '../../infra/officials';
-import { api, eventually, type Reply } from '../support/http';
-import { startStack, type Stack } from '../support/stack';
-import type { ProblemCode } from '../../api/problem';
+import {
+  expectProblem,
+  fast,
+  freshIdNumber,
+  meeting,
+  official,
+  officialsFor,
+  villageClaimer,
+  waitForStage,
+  type Client,
+} from '../../kit/rounds';
+import { api, eventually, type Reply } from '../../kit/http';
+import { startStack, type Stack } from '../../kit/stack';
 
 let stack: Stack;
-/** Village codes of the seeded county, in code order; `claimVillage` hands each out once. */
-let allVillages: { code: string; townshipCode: string }[] = [];
-const claimed = new Set<string>();
+let claimVillage: ReturnType<typeof villageClaimer>;
 
 beforeAll(async () => {
   stack = await startStack();
-  allVillages = await stack.db.prisma.village.findMany({
-    orderBy: { code: 'asc' },
-    select: { code: true, townshipCode: true },
-  });
+  claimVillage = villageClaimer(stack);
 });
 afterAll(async () => {
   await stack?.stop();
 });
 
-const fast = { publicityPeriod: '2s', stageDeadline: '1 hour' };
-const meeting = { heldOn: '2026-11-20', representativesPresent: 30, representativesTotal: 40 };
-const COUNTY = '620522';
 const MASKED = /^\d{4}\*{10}[\dX]{4}$/;
 
-type Client = ReturnType<typeof api>;
 type Household = Awaited<ReturnType<typeof householdsOf>>[number];
 
 const prisma = () => stack.db.prisma;
-
-/** The first unclaimed village (optionally in a township, optionally matching a predicate); never reused. */
-async function claimVillage(
-  opts: { township?: string; notTownship?: string; where?: (code: string) => Promise<boolean> } = {},
-): Promise<string> {
-  for (const v of allVillages) {
-    if (claimed.has(v.code)) continue;
-    if (opts.township && v.townshipCode !== opts.township) continue;
-    if (opts.notTownship && v.townshipCode === opts.notTownship) continue;
-    if (opts.where && !(await opts.where(v.code))) continue;
-    claimed.add(v.code);
-    return v.code;
-  }
-  throw new Error('no village left to claim');
-}
-
-/** A valid ID number from a division outside the demo county, so it is never in the seeded registry. */
-function freshIdNumber(n: number): string {
-  return makeIdNumber('620523', { y: 1970 + (n % 25), m: 1 + (n % 12), d: 1 + (n % 28) }, n);
-}
-
-async function official(role: 'VILLAGE' | 'TOWNSHIP' | 'COUNTY', scopeCode: string, name: string) {
-  const o = await createOfficial(prisma(), { role, scopeCode, name });
-  return { id: o.id, client: api(stack.baseUrl, o.token) };
-}
-
-/** Officials for one village: its village official, its township official and a county official. */
-async function officialsFor(villageCode: string) {
-  const [village, township, county] = await Promise.all([
-    official('VILLAGE', villageCode, '村支书'),
-    official('TOWNSHIP', villageCode.slice(0, 9), '乡镇干部'),
-    official('COUNTY', COUNTY, '县扶贫办'),
-  ]);
-  return {
-    village: village.client,
-    township: township.client,
-    county: county.client,
-    ids: { village: village.id, township: township.id, county: county.id },
-  };
-}
 
 async function householdsOf(villageCode: string) {
   return prisma().household.findMany({ where: { villageCode }, orderBy: { registryNo: 'asc' } });
@@ -105,39 +64,17 @@ async function detail(client: Client, roundId: string) {
   return r.body;
 }
 
-async function waitForStage(client: Client, roundId: string, stage: string) {
-  return eventually(
-    async () => {
-      const r = await client.get(`/rounds/${roundId}`);
-      return r.body.stage === stage ? r.body : undefined;
-    },
-    30_000,
-    `${roundId} to reach ${stage}`,
-  );
-}
-
-/** An RFC 9457 problem with the expected status, a stable `code` (the expected one, when given) and a detail. */
-function expectProblem(r: Reply, status: number, detail?: RegExp, code?: ProblemCode) {
-  expect({ status: r.status, body: r.body }).toMatchObject({ status, body: { status } });
-  if (code) expect({ detail: r.body.detail, code: r.body.code }).toEqual({ detail: r.body.detail, code });
-  expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(typeof r.body.title).toBe('string');
-  expect(typeof r.body.detail).toBe('string');
-  expect(r.body.detail.length).toBeGreaterThan(10);
-  if (detail) expect(r.body.detail).toMatch(detail);
-}
-
 const kinds = (d: { decisions: { kind: string }[] }) => d.decisions.map((x) => x.kind);
 
 test('objection upheld with withdrawProposal: publicity restarts with notice 2 without it; only the rest are registered', async () => {
   const code = await claimVillage();
-  const o = await officialsFor(code);
+  const o = await officialsFor(stack, code);
   const exitH = registered(await householdsOf(code))[0]!;
   const withdrawnIdNumber = freshIdNumber(101);
   const keptIdNumber = freshIdNumber(102);
 
-  const roundId = await startRound(o.township, code);
-  const assessed = await assess(o.village, roundId, [
+  const roundId = await startRound(o.township.client, code);
+  const assessed = await assess(o.village.client, roundId, [
     {
       action: 'ENTER',
       household: { headName: '撤回测试户', idNumber: withdrawnIdNumber, size: 3 },
@@ -159,16 +96,16 @@ test('objection upheld with withdrawProposal: publicity restarts with notice 2 w
   expect(assessed.noticeVersion).toBe(1);
   const [withdrawn, kept, exit] = assessed.proposals;
 
-  const filed = await o.village.post(`/rounds/${roundId}/objections`, {
+  const filed = await o.village.client.post(`/rounds/${roundId}/objections`, {
     proposalId: withdrawn!.id,
     objector: { name: '李村民', contact: '13800001111' },
     reason: '该户家庭有经营性收入，不符合纳入条件',
   });
   expect(filed.status).toBe(201);
   const objectionId: string = filed.body.objectionId;
-  const firstEnd = Date.parse((await detail(o.township, roundId)).publicityEndsAt);
+  const firstEnd = Date.parse((await detail(o.township.client, roundId)).publicityEndsAt);
 
-  const resolved = await o.township.post(`/rounds/${roundId}/objections/${objectionId}/resolution`, {
+  const resolved = await o.township.client.post(`/rounds/${roundId}/objections/${objectionId}/resolution`, {
     decision: 'UPHELD',
     note: '入户核查：家庭年人均收入超过标准',
     withdrawProposal: true,
@@ -176,7 +113,7 @@ test('objection upheld with withdrawProposal: publicity restarts with notice 2 w
   expect(resolved.status).toBe(200);
   expect(resolved.body).toMatchObject({ roundId, stage: 'FIRST_PUBLICITY', noticeVersion: 2 });
 
-  const d = await detail(o.township, roundId);
+  const d = await detail(o.township.client, roundId);
   expect(d.stage).toBe('FIRST_PUBLICITY');
   expect(d.notices.map((n: any) => [n.version, n.kind])).toEqual([
     [1, 'FIRST_PUBLICITY'],
@@ -199,18 +136,21 @@ test('objection upheld with withdrawProposal: publicity restarts with notice 2 w
     proposalId: withdrawn!.id,
     status: 'UPHELD',
     withdrewProposal: true,
-    resolvedById: o.ids.township,
+    resolvedById: o.township.id,
     resolutionNote: '入户核查：家庭年人均收入超过标准',
   });
   // The objector's phone is personal data: in full only for the village's own officials.
   expect(d.objections[0].objector).toEqual({ name: '李村民', contact: '13800001111' });
-  expect((await detail(o.county, roundId)).objections[0].objector).toEqual({ name: '李村民', contact: '138****1111' });
+  expect((await detail(o.county.client, roundId)).objections[0].objector).toEqual({
+    name: '李村民',
+    contact: '138****1111',
+  });
   const resolution = d.decisions.find((x: any) => x.kind === 'OBJECTION_RESOLVED');
-  expect(resolution).toMatchObject({ decision: 'UPHELD', by: { id: o.ids.township } });
+  expect(resolution).toMatchObject({ decision: 'UPHELD', by: { id: o.township.id } });
 
   // Notices are kept as published: 1 still lists the withdrawn household, 2 does not.
-  const n1 = await o.county.get(`/rounds/${roundId}/notices/1`);
-  const n2 = await o.county.get(`/rounds/${roundId}/notices/2`);
+  const n1 = await o.county.client.get(`/rounds/${roundId}/notices/1`);
+  const n2 = await o.county.client.get(`/rounds/${roundId}/notices/2`);
   expect(n1.status).toBe(200);
   expect(n2.status).toBe(200);
   const masked = (id: string) => `${id.slice(0, 4)}**********${id.slice(-4)}`;
@@ -222,16 +162,19 @@ test('objection upheld with withdrawProposal: publicity restarts with notice 2 w
   expect(n2.text).toContain('保留新户');
   expect(n2.text).toContain(masked(keptIdNumber));
 
-  const atReview = await waitForStage(o.township, roundId, 'TOWNSHIP_REVIEW');
+  const atReview = await waitForStage(o.township.client, roundId, 'TOWNSHIP_REVIEW');
   const ended = atReview.decisions.find((x: any) => x.kind === 'PUBLICITY_ENDED');
   expect(ended.details).toMatchObject({ noticeVersion: 2 });
   expect(Date.parse(ended.at)).toBeGreaterThanOrEqual(Date.parse(d.publicityEndsAt));
 
-  const reviewed = await o.township.post(`/rounds/${roundId}/township-review`, { decision: 'APPROVE', note: '同意' });
+  const reviewed = await o.township.client.post(`/rounds/${roundId}/township-review`, {
+    decision: 'APPROVE',
+    note: '同意',
+  });
   expect(reviewed.status).toBe(200);
   expect(reviewed.body).toMatchObject({ stage: 'SECOND_PUBLICITY', noticeVersion: 3 });
-  await waitForStage(o.county, roundId, 'COUNTY_ANNOUNCEMENT');
-  const announced = await o.county.post(`/rounds/${roundId}/county-announcement`, {
+  await waitForStage(o.county.client, roundId, 'COUNTY_ANNOUNCEMENT');
+  const announced = await o.county.client.post(`/rounds/${roundId}/county-announcement`, {
     decision: 'ANNOUNCE',
     note: '同意公告',
   });
@@ -248,41 +191,41 @@ test('objection upheld with withdrawProposal: publicity restarts with notice 2 w
     cause: 'DISABILITY',
   });
   expect(await prisma().household.findUnique({ where: { id: exitH.id } })).toMatchObject({ status: 'EXITED' });
-  const finalDetail = await detail(o.county, roundId);
+  const finalDetail = await detail(o.county.client, roundId);
   const statuses = Object.fromEntries(finalDetail.proposals.map((p: any) => [p.id, p.status]));
   expect(statuses).toEqual({ [withdrawn!.id]: 'WITHDRAWN', [kept!.id]: 'APPLIED', [exit!.id]: 'APPLIED' });
-  const n4 = await o.county.get(`/rounds/${roundId}/notices/4`);
+  const n4 = await o.county.client.get(`/rounds/${roundId}/notices/4`);
   expect(n4.text).not.toContain('撤回测试户');
   expect(n4.text).toContain('保留新户');
 });
 
 test('objection dismissed: no new notice, the round proceeds after the period', async () => {
   const code = await claimVillage();
-  const o = await officialsFor(code);
+  const o = await officialsFor(stack, code);
   const [a, b] = registered(await householdsOf(code));
-  const roundId = await startRound(o.township, code);
-  const assessed = await assess(o.village, roundId, [
+  const roundId = await startRound(o.township.client, code);
+  const assessed = await assess(o.village.client, roundId, [
     { action: 'EXIT', householdId: a!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 },
     { action: 'RECLASSIFY', householdId: b!.id, category: otherCategory(b!), votesFor: 18, votesAgainst: 4 },
   ]);
-  const filed = await o.township.post(`/rounds/${roundId}/objections`, {
+  const filed = await o.township.client.post(`/rounds/${roundId}/objections`, {
     proposalId: assessed.proposals[0]!.id,
     objector: { name: '王村民' },
     reason: '该户尚未稳定脱贫',
   });
   expect(filed.status).toBe(201);
   const objectionId: string = filed.body.objectionId;
-  const before = await detail(o.township, roundId);
+  const before = await detail(o.township.client, roundId);
 
   // Only an upheld objection can withdraw a proposal.
-  const inconsistent = await o.township.post(`/rounds/${roundId}/objections/${objectionId}/resolution`, {
+  const inconsistent = await o.township.client.post(`/rounds/${roundId}/objections/${objectionId}/resolution`, {
     decision: 'DISMISSED',
     note: '不成立',
     withdrawProposal: true,
   });
   expectProblem(inconsistent, 422, /upheld/i);
 
-  const resolved = await o.township.post(`/rounds/${roundId}/objections/${objectionId}/resolution`, {
+  const resolved = await o.township.client.post(`/rounds/${roundId}/objections/${objectionId}/resolution`, {
     decision: 'DISMISSED',
     note: '经核实，该户已达到脱贫标准，异议不成立',
   });
@@ -290,13 +233,13 @@ test('objection dismissed: no new notice, the round proceeds after the period', 
   expect(resolved.body.noticeVersion).toBeUndefined();
   expect(resolved.body.stage).toBe('FIRST_PUBLICITY');
 
-  const again = await o.township.post(`/rounds/${roundId}/objections/${objectionId}/resolution`, {
+  const again = await o.township.client.post(`/rounds/${roundId}/objections/${objectionId}/resolution`, {
     decision: 'UPHELD',
     note: '改判',
   });
   expectProblem(again, 409, /dismissed/i);
 
-  const d = await waitForStage(o.township, roundId, 'TOWNSHIP_REVIEW');
+  const d = await waitForStage(o.township.client, roundId, 'TOWNSHIP_REVIEW');
   expect(d.notices.map((n: any) => n.version)).toEqual([1]);
   expect(d.proposals.map((p: any) => p.status)).toEqual(['PROPOSED', 'PROPOSED']);
   expect(d.objections[0]).toMatchObject({ id: objectionId, status: 'DISMISSED', withdrewProposal: false });
@@ -315,50 +258,50 @@ test('objection dismissed: no new notice, the round proceeds after the period', 
 
 test('publicity over with an objection open: the round waits, late objections are refused, resolution moves it on', async () => {
   const code = await claimVillage();
-  const o = await officialsFor(code);
+  const o = await officialsFor(stack, code);
   const [a] = registered(await householdsOf(code));
-  const roundId = await startRound(o.township, code);
-  await assess(o.village, roundId, [
+  const roundId = await startRound(o.township.client, code);
+  await assess(o.village.client, roundId, [
     { action: 'EXIT', householdId: a!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 },
   ]);
-  const filed = await o.village.post(`/rounds/${roundId}/objections`, {
+  const filed = await o.village.client.post(`/rounds/${roundId}/objections`, {
     objector: { name: '赵村民', contact: '13912345678' },
     reason: '评议会议未通知全体村民代表',
   });
   expect(filed.status).toBe(201);
   const objectionId: string = filed.body.objectionId;
-  const endsAt = Date.parse((await detail(o.township, roundId)).publicityEndsAt);
+  const endsAt = Date.parse((await detail(o.township.client, roundId)).publicityEndsAt);
 
   // Poll the round until well after the period ended; it must stay in FIRST_PUBLICITY all along.
   await eventually(
     async () => {
-      const r = await detail(o.township, roundId);
+      const r = await detail(o.township.client, roundId);
       expect(r).toMatchObject({ stage: 'FIRST_PUBLICITY', status: 'OPEN' });
       return Date.now() > endsAt + 2000;
     },
     20_000,
     'the publicity period to be long over',
   );
-  const waiting = await detail(o.township, roundId);
+  const waiting = await detail(o.township.client, roundId);
   expect(waiting.stage).toBe('FIRST_PUBLICITY');
   expect(kinds(waiting)).not.toContain('PUBLICITY_ENDED');
   const decisionsBefore = waiting.decisions.length;
 
-  const late = await o.village.post(`/rounds/${roundId}/objections`, {
+  const late = await o.village.client.post(`/rounds/${roundId}/objections`, {
     objector: { name: '钱村民' },
     reason: '逾期提出的异议',
   });
   expectProblem(late, 409, /ended/);
-  const afterLate = await detail(o.township, roundId);
+  const afterLate = await detail(o.township.client, roundId);
   expect(afterLate.objections).toHaveLength(1);
   expect(afterLate.decisions).toHaveLength(decisionsBefore);
 
-  const resolved = await o.township.post(`/rounds/${roundId}/objections/${objectionId}/resolution`, {
+  const resolved = await o.township.client.post(`/rounds/${roundId}/objections/${objectionId}/resolution`, {
     decision: 'DISMISSED',
     note: '经核实，会议通知到位',
   });
   expect(resolved.status).toBe(200);
-  const d = await waitForStage(o.township, roundId, 'TOWNSHIP_REVIEW');
+  const d = await waitForStage(o.township.client, roundId, 'TOWNSHIP_REVIEW');
   const resolvedAt = Date.parse(d.objections[0].resolvedAt);
   const ended = d.decisions.find((x: any) => x.kind === 'PUBLICITY_ENDED');
   expect(Date.parse(ended.at)).toBeGreaterThanOrEqual(resolvedAt);
@@ -367,17 +310,17 @@ test('publicity over with an objection open: the round waits, late objections ar
 
 test('township RETURN: back to the village with the reason kept; a new assessment gets notice 2', async () => {
   const code = await claimVillage();
-  const o = await officialsFor(code);
+  const o = await officialsFor(stack, code);
   const [a, b] = registered(await householdsOf(code));
-  const roundId = await startRound(o.township, code);
-  const first = await assess(o.village, roundId, [
+  const roundId = await startRound(o.township.client, code);
+  const first = await assess(o.village.client, roundId, [
     { action: 'EXIT', householdId: a!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 },
     { action: 'RECLASSIFY', householdId: b!.id, category: otherCategory(b!), votesFor: 18, votesAgainst: 4 },
   ]);
-  await waitForStage(o.township, roundId, 'TOWNSHIP_REVIEW');
+  await waitForStage(o.township.client, roundId, 'TOWNSHIP_REVIEW');
 
   // A return sends back the whole list: single rejections with it are refused.
-  const mixed = await o.township.post(`/rounds/${roundId}/township-review`, {
+  const mixed = await o.township.client.post(`/rounds/${roundId}/township-review`, {
     decision: 'RETURN',
     rejected: [{ proposalId: first.proposals[0]!.id, reason: 'x' }],
     note: '退回',
@@ -385,12 +328,15 @@ test('township RETURN: back to the village with the reason kept; a new assessmen
   expectProblem(mixed, 422);
 
   const reason = '入户核查发现评议程序不规范，退回重新评议';
-  const returned = await o.township.post(`/rounds/${roundId}/township-review`, { decision: 'RETURN', note: reason });
+  const returned = await o.township.client.post(`/rounds/${roundId}/township-review`, {
+    decision: 'RETURN',
+    note: reason,
+  });
   expect(returned.status).toBe(200);
   expect(returned.body).toMatchObject({ roundId, stage: 'VILLAGE_ASSESSMENT' });
   expect(returned.body.noticeVersion).toBeUndefined();
 
-  const d = await detail(o.village, roundId);
+  const d = await detail(o.village.client, roundId);
   expect(d).toMatchObject({ stage: 'VILLAGE_ASSESSMENT', status: 'OPEN', publicityEndsAt: null });
   expect(d.proposals).toHaveLength(2);
   for (const p of d.proposals) expect(p).toMatchObject({ status: 'SUPERSEDED', statusReason: reason });
@@ -400,21 +346,21 @@ test('township RETURN: back to the village with the reason kept; a new assessmen
     stage: 'TOWNSHIP_REVIEW',
     decision: 'RETURN',
     note: reason,
-    by: { id: o.ids.township },
+    by: { id: o.township.id },
     details: { returnTo: 'VILLAGE_ASSESSMENT' },
   });
 
   // The village sees the round waiting for it again, and submits a new assessment.
-  const tasks = await o.village.get('/tasks');
+  const tasks = await o.village.client.get('/tasks');
   expect(tasks.body.items).toEqual(
     expect.arrayContaining([expect.objectContaining({ kind: 'DECIDE', roundId, stage: 'VILLAGE_ASSESSMENT' })]),
   );
-  const second = await assess(o.village, roundId, [
+  const second = await assess(o.village.client, roundId, [
     { action: 'EXIT', householdId: a!.id, exitReason: 'REACHED_STANDARD', votesFor: 26, votesAgainst: 1 },
   ]);
   expect(second.noticeVersion).toBe(2);
 
-  const d2 = await detail(o.village, roundId);
+  const d2 = await detail(o.village.client, roundId);
   expect(d2.stage).toBe('FIRST_PUBLICITY');
   expect(d2.notices.map((n: any) => [n.version, n.kind])).toEqual([
     [1, 'FIRST_PUBLICITY'],
@@ -426,7 +372,7 @@ test('township RETURN: back to the village with the reason kept; a new assessmen
     [2, 'PROPOSED'],
   ]);
   expect(d2.decisions.filter((x: any) => x.kind === 'TOWNSHIP_REVIEW')[0].note).toBe(reason);
-  const n2 = await o.village.get(`/rounds/${roundId}/notices/2`);
+  const n2 = await o.village.client.get(`/rounds/${roundId}/notices/2`);
   expect(n2.status).toBe(200);
   expect(n2.text).toContain(a!.headName);
   expect(n2.text).toContain('第一次公示');
@@ -434,60 +380,63 @@ test('township RETURN: back to the village with the reason kept; a new assessmen
 
 test('county RETURN to TOWNSHIP_REVIEW, then county RETURN to VILLAGE_ASSESSMENT; the registry never changes', async () => {
   const code = await claimVillage();
-  const o = await officialsFor(code);
+  const o = await officialsFor(stack, code);
   const hh = await householdsOf(code);
   const [a, b] = registered(hh);
-  const roundId = await startRound(o.township, code);
-  await assess(o.village, roundId, [
+  const roundId = await startRound(o.township.client, code);
+  await assess(o.village.client, roundId, [
     { action: 'EXIT', householdId: a!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 },
     { action: 'RECLASSIFY', householdId: b!.id, category: otherCategory(b!), votesFor: 18, votesAgainst: 4 },
   ]);
-  await waitForStage(o.township, roundId, 'TOWNSHIP_REVIEW');
-  const approved = await o.township.post(`/rounds/${roundId}/township-review`, { decision: 'APPROVE', note: '同意' });
+  await waitForStage(o.township.client, roundId, 'TOWNSHIP_REVIEW');
+  const approved = await o.township.client.post(`/rounds/${roundId}/township-review`, {
+    decision: 'APPROVE',
+    note: '同意',
+  });
   expect(approved.body).toMatchObject({ stage: 'SECOND_PUBLICITY', noticeVersion: 2 });
-  await waitForStage(o.county, roundId, 'COUNTY_ANNOUNCEMENT');
+  await waitForStage(o.county.client, roundId, 'COUNTY_ANNOUNCEMENT');
 
   const toTownship = '请补充入户核查记录';
-  const r1 = await o.county.post(`/rounds/${roundId}/county-announcement`, {
+  const r1 = await o.county.client.post(`/rounds/${roundId}/county-announcement`, {
     decision: 'RETURN',
     returnTo: 'TOWNSHIP_REVIEW',
     note: toTownship,
   });
   expect(r1.status).toBe(200);
   expect(r1.body).toMatchObject({ stage: 'TOWNSHIP_REVIEW' });
-  const d1 = await detail(o.county, roundId);
+  const d1 = await detail(o.county.client, roundId);
   expect(d1.stage).toBe('TOWNSHIP_REVIEW');
   expect(d1.proposals.map((p: any) => p.status)).toEqual(['PROPOSED', 'PROPOSED']);
   expect(d1.decisions[d1.decisions.length - 1]).toMatchObject({
     kind: 'COUNTY_ANNOUNCEMENT',
     decision: 'RETURN',
     note: toTownship,
-    by: { id: o.ids.county },
+    by: { id: o.county.id },
     details: { returnTo: 'TOWNSHIP_REVIEW' },
   });
-  const townshipTasks = await o.township.get('/tasks');
+  const townshipTasks = await o.township.client.get('/tasks');
   expect(townshipTasks.body.items).toEqual(
     expect.arrayContaining([expect.objectContaining({ kind: 'DECIDE', roundId, stage: 'TOWNSHIP_REVIEW' })]),
   );
 
-  const again = await o.township.post(`/rounds/${roundId}/township-review`, {
+  const again = await o.township.client.post(`/rounds/${roundId}/township-review`, {
     decision: 'APPROVE',
     verification: d1.proposals.map((p: any) => ({ proposalId: p.id, visitedOn: '2026-11-25', finding: '属实' })),
     note: '已补充入户核查记录',
   });
   expect(again.status).toBe(200);
   expect(again.body).toMatchObject({ stage: 'SECOND_PUBLICITY', noticeVersion: 3 });
-  await waitForStage(o.county, roundId, 'COUNTY_ANNOUNCEMENT');
+  await waitForStage(o.county.client, roundId, 'COUNTY_ANNOUNCEMENT');
 
   const toVillage = '评议结果与实际不符，退回村重新评议';
-  const r2 = await o.county.post(`/rounds/${roundId}/county-announcement`, {
+  const r2 = await o.county.client.post(`/rounds/${roundId}/county-announcement`, {
     decision: 'RETURN',
     returnTo: 'VILLAGE_ASSESSMENT',
     note: toVillage,
   });
   expect(r2.status).toBe(200);
   expect(r2.body).toMatchObject({ stage: 'VILLAGE_ASSESSMENT' });
-  const d2 = await detail(o.county, roundId);
+  const d2 = await detail(o.county.client, roundId);
   expect(d2).toMatchObject({ stage: 'VILLAGE_ASSESSMENT', status: 'OPEN' });
   for (const p of d2.proposals) expect(p).toMatchObject({ status: 'SUPERSEDED', statusReason: toVillage });
   const returns = d2.decisions.filter((x: any) => x.decision === 'RETURN');
@@ -496,7 +445,7 @@ test('county RETURN to TOWNSHIP_REVIEW, then county RETURN to VILLAGE_ASSESSMENT
     ['VILLAGE_ASSESSMENT', toVillage],
   ]);
 
-  const reassessed = await assess(o.village, roundId, [
+  const reassessed = await assess(o.village.client, roundId, [
     { action: 'EXIT', householdId: a!.id, exitReason: 'REACHED_STANDARD', votesFor: 26, votesAgainst: 1 },
   ]);
   expect(reassessed.noticeVersion).toBe(4);
@@ -508,45 +457,48 @@ test('county RETURN to TOWNSHIP_REVIEW, then county RETURN to VILLAGE_ASSESSMENT
 
 test('a decision at the wrong stage is refused with 409 problem+json', async () => {
   const code = await claimVillage();
-  const o = await officialsFor(code);
+  const o = await officialsFor(stack, code);
   const [a] = registered(await householdsOf(code));
-  const roundId = await startRound(o.township, code);
+  const roundId = await startRound(o.township.client, code);
 
-  const review = await o.township.post(`/rounds/${roundId}/township-review`, { decision: 'APPROVE', note: '同意' });
+  const review = await o.township.client.post(`/rounds/${roundId}/township-review`, {
+    decision: 'APPROVE',
+    note: '同意',
+  });
   expectProblem(review, 409, /VILLAGE_ASSESSMENT/, 'WRONG_STAGE');
   expect(review.body.detail).toMatch(/TOWNSHIP_REVIEW/);
 
-  const objection = await o.village.post(`/rounds/${roundId}/objections`, {
+  const objection = await o.village.client.post(`/rounds/${roundId}/objections`, {
     objector: { name: '孙村民' },
     reason: '太早的异议',
   });
   expectProblem(objection, 409, /publicity/);
 
-  const announce = await o.county.post(`/rounds/${roundId}/county-announcement`, {
+  const announce = await o.county.client.post(`/rounds/${roundId}/county-announcement`, {
     decision: 'ANNOUNCE',
     note: '同意公告',
   });
   expectProblem(announce, 409, /VILLAGE_ASSESSMENT/);
 
-  await assess(o.village, roundId, [
+  await assess(o.village.client, roundId, [
     { action: 'EXIT', householdId: a!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 },
   ]);
   // During the publicity nobody decides: neither a second assessment nor the township.
-  const reassess = await o.village.post(`/rounds/${roundId}/assessment`, {
+  const reassess = await o.village.client.post(`/rounds/${roundId}/assessment`, {
     meeting,
     proposals: [{ action: 'EXIT', householdId: a!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 }],
   });
   expectProblem(reassess, 409, /FIRST_PUBLICITY/);
 
-  await waitForStage(o.township, roundId, 'TOWNSHIP_REVIEW');
-  const early = await o.county.post(`/rounds/${roundId}/county-announcement`, {
+  await waitForStage(o.township.client, roundId, 'TOWNSHIP_REVIEW');
+  const early = await o.county.client.post(`/rounds/${roundId}/county-announcement`, {
     decision: 'ANNOUNCE',
     note: '同意公告',
   });
   expectProblem(early, 409, /TOWNSHIP_REVIEW/, 'WRONG_STAGE');
   expect(early.body.detail).toMatch(/COUNTY_ANNOUNCEMENT/);
 
-  const d = await detail(o.county, roundId);
+  const d = await detail(o.county.client, roundId);
   expect(d.stage).toBe('TOWNSHIP_REVIEW');
   expect(kinds(d)).toEqual(['ROUND_STARTED', 'ASSESSMENT_SUBMITTED', 'PUBLICITY_ENDED']);
   expect(d.objections).toHaveLength(0);
@@ -558,15 +510,20 @@ test('officials outside the round’s village or township, or of the wrong level
   const township = code.slice(0, 9);
   const neighbour = await claimVillage({ township });
   const elsewhere = await claimVillage({ notTownship: township });
-  const o = await officialsFor(code);
+  const o = await officialsFor(stack, code);
   const [neighbourVillage, farVillage, otherTownship] = await Promise.all([
-    official('VILLAGE', neighbour, '邻村支书'),
-    official('VILLAGE', elsewhere, '外乡村支书'),
-    official('TOWNSHIP', elsewhere.slice(0, 9), '外乡干部'),
+    official(stack, 'VILLAGE', neighbour, '邻村支书'),
+    official(stack, 'VILLAGE', elsewhere, '外乡村支书'),
+    official(stack, 'TOWNSHIP', elsewhere.slice(0, 9), '外乡干部'),
   ]);
   const roundsOf = () => prisma().round.count({ where: { villageCode: code } });
 
-  expectProblem(await o.village.post('/rounds', { villageCode: code, policy: fast }), 403, /VILLAGE/, 'FORBIDDEN');
+  expectProblem(
+    await o.village.client.post('/rounds', { villageCode: code, policy: fast }),
+    403,
+    /VILLAGE/,
+    'FORBIDDEN',
+  );
   expectProblem(
     await otherTownship.client.post('/rounds', { villageCode: code, policy: fast }),
     403,
@@ -575,7 +532,7 @@ test('officials outside the round’s village or township, or of the wrong level
   );
   expect(await roundsOf()).toBe(0);
 
-  const roundId = await startRound(o.township, code);
+  const roundId = await startRound(o.township.client, code);
   const [a] = registered(await householdsOf(code));
   const body = {
     meeting,
@@ -583,22 +540,22 @@ test('officials outside the round’s village or township, or of the wrong level
   };
   expectProblem(await neighbourVillage.client.post(`/rounds/${roundId}/assessment`, body), 403, /jurisdiction/);
   expectProblem(await farVillage.client.post(`/rounds/${roundId}/assessment`, body), 403, /jurisdiction/);
-  expectProblem(await o.township.post(`/rounds/${roundId}/assessment`, body), 403);
+  expectProblem(await o.township.client.post(`/rounds/${roundId}/assessment`, body), 403);
   expect(await prisma().proposal.count({ where: { roundId } })).toBe(0);
 
-  const assessed = await o.village.post(`/rounds/${roundId}/assessment`, body);
+  const assessed = await o.village.client.post(`/rounds/${roundId}/assessment`, body);
   expect(assessed.status).toBe(200);
-  await waitForStage(o.township, roundId, 'TOWNSHIP_REVIEW');
+  await waitForStage(o.township.client, roundId, 'TOWNSHIP_REVIEW');
 
   const review = { decision: 'APPROVE', note: '同意' };
   expectProblem(await otherTownship.client.post(`/rounds/${roundId}/township-review`, review), 403, /jurisdiction/);
-  expectProblem(await o.county.post(`/rounds/${roundId}/township-review`, review), 403, /TOWNSHIP/);
-  expectProblem(await o.village.post(`/rounds/${roundId}/township-review`, review), 403);
+  expectProblem(await o.county.client.post(`/rounds/${roundId}/township-review`, review), 403, /TOWNSHIP/);
+  expectProblem(await o.village.client.post(`/rounds/${roundId}/township-review`, review), 403);
   // Nor may they read it.
   expectProblem(await neighbourVillage.client.get(`/rounds/${roundId}`), 403);
   expectProblem(await otherTownship.client.get(`/rounds/${roundId}`), 403);
 
-  const d = await detail(o.township, roundId);
+  const d = await detail(o.township.client, roundId);
   expect(d.stage).toBe('TOWNSHIP_REVIEW');
   expect(kinds(d)).toEqual(['ROUND_STARTED', 'ASSESSMENT_SUBMITTED', 'PUBLICITY_ENDED']);
   expect(await roundsOf()).toBe(1);
@@ -612,7 +569,7 @@ test('each invalid proposal is refused with 400 naming the field, and nothing is
       return groups.length === 3 && groups.every((g) => g._count >= 2);
     },
   });
-  const o = await officialsFor(code);
+  const o = await officialsFor(stack, code);
   const hh = await householdsOf(code);
   const [a, b] = registered(hh);
   const notRegistered = hh.find((h) => h.status === 'NOT_REGISTERED')!;
@@ -623,7 +580,7 @@ test('each invalid proposal is refused with 400 naming the field, and nothing is
   const known = await prisma().household.findFirstOrThrow({ where: { villageCode: { not: code } } });
   // Sent with a lower-case check character: it is still the same person.
   const knownX = await prisma().household.findFirstOrThrow({ where: { idNumber: { endsWith: 'X' } } });
-  const roundId = await startRound(o.township, code);
+  const roundId = await startRound(o.township.client, code);
 
   const exitA = { action: 'EXIT', householdId: a!.id, exitReason: 'REACHED_STANDARD', votesFor: 20, votesAgainst: 2 };
   const newHousehold = (idNumber: string) => ({ headName: '新户', idNumber, size: 3 });
@@ -765,7 +722,7 @@ test('each invalid proposal is refused with 400 naming the field, and nothing is
   expect(before).toMatchObject({ roundProposals: 0, stage: 'VILLAGE_ASSESSMENT' });
 
   for (const c of cases) {
-    const r = await o.village.post(`/rounds/${roundId}/assessment`, {
+    const r = await o.village.client.post(`/rounds/${roundId}/assessment`, {
       meeting: c.meeting ?? meeting,
       proposals: c.proposals,
     });
@@ -778,46 +735,47 @@ test('each invalid proposal is refused with 400 naming the field, and nothing is
     expect({ case: c.name, ...(await snapshot()) }).toEqual({ case: c.name, ...before });
   }
   // The round remains usable: a valid assessment is accepted.
-  const ok = await assess(o.village, roundId, [exitA]);
+  const ok = await assess(o.village.client, roundId, [exitA]);
   expect(ok.noticeVersion).toBe(1);
   expect((await snapshot()).roundProposals).toBe(1);
 });
 
 test('one open round per village: a second start is 409 naming it; after completion the next is round 2', async () => {
   const code = await claimVillage();
-  const o = await officialsFor(code);
+  const o = await officialsFor(stack, code);
   const [a] = registered(await householdsOf(code));
-  const roundId = await startRound(o.township, code);
+  const roundId = await startRound(o.township.client, code);
 
-  const second = await o.county.post('/rounds', { villageCode: code, policy: fast });
+  const second = await o.county.client.post('/rounds', { villageCode: code, policy: fast });
   expectProblem(second, 409);
   expect(second.body.detail).toContain(roundId);
   expect(second.body.roundId).toBe(roundId);
   expect(await prisma().round.count({ where: { villageCode: code } })).toBe(1);
-  const village = await o.village.get(`/villages/${code}`);
+  const village = await o.village.client.get(`/villages/${code}`);
   expect(village.body.openRound).toMatchObject({ id: roundId, stage: 'VILLAGE_ASSESSMENT' });
 
-  await assess(o.village, roundId, [
+  await assess(o.village.client, roundId, [
     { action: 'EXIT', householdId: a!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 },
   ]);
-  await waitForStage(o.township, roundId, 'TOWNSHIP_REVIEW');
+  await waitForStage(o.township.client, roundId, 'TOWNSHIP_REVIEW');
   expect(
-    (await o.township.post(`/rounds/${roundId}/township-review`, { decision: 'APPROVE', note: '同意' })).status,
+    (await o.township.client.post(`/rounds/${roundId}/township-review`, { decision: 'APPROVE', note: '同意' })).status,
   ).toBe(200);
   // Still open during the second publicity.
-  expectProblem(await o.township.post('/rounds', { villageCode: code, policy: fast }), 409);
-  await waitForStage(o.county, roundId, 'COUNTY_ANNOUNCEMENT');
+  expectProblem(await o.township.client.post('/rounds', { villageCode: code, policy: fast }), 409);
+  await waitForStage(o.county.client, roundId, 'COUNTY_ANNOUNCEMENT');
   expect(
-    (await o.county.post(`/rounds/${roundId}/county-announcement`, { decision: 'ANNOUNCE', note: '同意公告' })).status,
+    (await o.county.client.post(`/rounds/${roundId}/county-announcement`, { decision: 'ANNOUNCE', note: '同意公告' }))
+      .status,
   ).toBe(200);
 
-  const next = await o.township.post('/rounds', { villageCode: code, policy: fast });
+  const next = await o.township.client.post('/rounds', { villageCode: code, policy: fast });
   expect(next.status).toBe(201);
   expect(next.body.roundId).not.toBe(roundId);
-  const d = await detail(o.township, next.body.roundId);
+  const d = await detail(o.township.client, next.body.roundId);
   expect(d).toMatchObject({ roundNo: 2, villageCode: code, stage: 'VILLAGE_ASSESSMENT', status: 'OPEN' });
-  expect((await detail(o.township, roundId)).roundNo).toBe(1);
-  const listed = await o.township.get(`/rounds?village=${code}`);
+  expect((await detail(o.township.client, roundId)).roundNo).toBe(1);
+  const listed = await o.township.client.get(`/rounds?village=${code}`);
   expect(listed.body.items.map((x: any) => [x.roundNo, x.status])).toEqual([
     [1, 'COMPLETED'],
     [2, 'OPEN'],
@@ -826,40 +784,48 @@ test('one open round per village: a second start is 409 naming it; after complet
 
 test('GET /tasks: the village sees its assessment, the township its objection and its review, by deadline', async () => {
   // Three villages of one township with no round yet.
+  const allVillages = await claimVillage.villages();
   const township = allVillages.find(
-    (v) => allVillages.filter((x) => x.townshipCode === v.townshipCode && !claimed.has(x.code)).length >= 3,
+    (v) =>
+      allVillages.filter((x) => x.townshipCode === v.townshipCode && !claimVillage.claimed.has(x.code)).length >= 3,
   )!.townshipCode;
   const [vAssess, vObjection, vReview] = [
     await claimVillage({ township }),
     await claimVillage({ township }),
     await claimVillage({ township }),
   ];
-  const o = await officialsFor(vObjection);
-  const villageOfAssess = (await official('VILLAGE', vAssess, '村支书甲')).client;
-  const villageOfReview = (await official('VILLAGE', vReview, '村支书丙')).client;
+  const o = await officialsFor(stack, vObjection);
+  const villageOfAssess = (await official(stack, 'VILLAGE', vAssess, '村支书甲')).client;
+  const villageOfReview = (await official(stack, 'VILLAGE', vReview, '村支书丙')).client;
 
   // Round with an objection: its deadline runs from the end of the publicity, one hour later.
-  const objectionRound = await startRound(o.township, vObjection);
+  const objectionRound = await startRound(o.township.client, vObjection);
   const [h1] = registered(await householdsOf(vObjection));
-  await assess(o.village, objectionRound, [
+  await assess(o.village.client, objectionRound, [
     { action: 'EXIT', householdId: h1!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 },
   ]);
-  const filed = await o.village.post(`/rounds/${objectionRound}/objections`, {
+  const filed = await o.village.client.post(`/rounds/${objectionRound}/objections`, {
     objector: { name: '周村民' },
     reason: '名单有误',
   });
   expect(filed.status).toBe(201);
 
   // Round at the township review with a shorter deadline (started later, due earlier).
-  const reviewRound = await startRound(o.township, vReview, { publicityPeriod: '2s', stageDeadline: '10 minutes' });
+  const reviewRound = await startRound(o.township.client, vReview, {
+    publicityPeriod: '2s',
+    stageDeadline: '10 minutes',
+  });
   const [h2] = registered(await householdsOf(vReview));
   await assess(villageOfReview, reviewRound, [
     { action: 'EXIT', householdId: h2!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 },
   ]);
-  await waitForStage(o.township, reviewRound, 'TOWNSHIP_REVIEW');
+  await waitForStage(o.township.client, reviewRound, 'TOWNSHIP_REVIEW');
 
   // Round waiting for its village assessment.
-  const assessRound = await startRound(o.township, vAssess, { publicityPeriod: '2s', stageDeadline: '30 minutes' });
+  const assessRound = await startRound(o.township.client, vAssess, {
+    publicityPeriod: '2s',
+    stageDeadline: '30 minutes',
+  });
 
   const mine = await villageOfAssess.get('/tasks');
   expect(mine.status).toBe(200);
@@ -872,9 +838,9 @@ test('GET /tasks: the village sees its assessment, the township its objection an
     }),
   ]);
   // The objection village's official has nothing to decide (its round is in publicity).
-  expect((await o.village.get('/tasks')).body.items).toEqual([]);
+  expect((await o.village.client.get('/tasks')).body.items).toEqual([]);
 
-  const theirs = await o.township.get('/tasks');
+  const theirs = await o.township.client.get('/tasks');
   expect(theirs.status).toBe(200);
   const items: any[] = theirs.body.items;
   const ours = items.filter((t) => [objectionRound, reviewRound, assessRound].includes(t.roundId));
@@ -893,13 +859,16 @@ test('GET /tasks: the village sees its assessment, the township its objection an
   for (const t of items) expect(t.villageCode.startsWith(township)).toBe(true);
 
   // The county has no objection to resolve; once resolved, the township no longer sees it.
-  expect((await o.county.get('/tasks')).body.items.some((t: any) => t.kind === 'RESOLVE_OBJECTION')).toBe(false);
-  const resolved = await o.township.post(`/rounds/${objectionRound}/objections/${filed.body.objectionId}/resolution`, {
-    decision: 'DISMISSED',
-    note: '名单无误',
-  });
+  expect((await o.county.client.get('/tasks')).body.items.some((t: any) => t.kind === 'RESOLVE_OBJECTION')).toBe(false);
+  const resolved = await o.township.client.post(
+    `/rounds/${objectionRound}/objections/${filed.body.objectionId}/resolution`,
+    {
+      decision: 'DISMISSED',
+      note: '名单无误',
+    },
+  );
   expect(resolved.status).toBe(200);
-  const later = await o.township.get('/tasks');
+  const later = await o.township.client.get('/tasks');
   expect(later.body.items.some((t: any) => t.objectionId === filed.body.objectionId)).toBe(false);
 });
 
@@ -907,15 +876,17 @@ test('registry reads: townships paginated, villages, households with ID numbers 
   const code = await claimVillage();
   const township = code.slice(0, 9);
   const other = await claimVillage({ township });
-  const o = await officialsFor(code);
-  const otherVillage = (await official('VILLAGE', other, '邻村支书')).client;
+  const o = await officialsFor(stack, code);
+  const otherVillage = (await official(stack, 'VILLAGE', other, '邻村支书')).client;
 
   // Townships: the county official sees all 17, page by page, each once.
   const seen: string[] = [];
   let cursor: string | null = null;
   let pages = 0;
   do {
-    const r: Reply = await o.county.get(`/townships?limit=5${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const r: Reply = await o.county.client.get(
+      `/townships?limit=5${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
     expect(r.status).toBe(200);
     expect(r.body.items.length).toBeLessThanOrEqual(5);
     seen.push(...r.body.items.map((t: any) => t.code));
@@ -926,23 +897,23 @@ test('registry reads: townships paginated, villages, households with ID numbers 
   expect(seen).toHaveLength(17);
   expect(new Set(seen).size).toBe(17);
   expect(seen).toEqual([...seen].sort());
-  expect((await o.county.get('/townships')).body.items).toHaveLength(17);
-  const ownTownships = await o.village.get('/townships');
+  expect((await o.county.client.get('/townships')).body.items).toHaveLength(17);
+  const ownTownships = await o.village.client.get('/townships');
   expect(ownTownships.body.items.map((t: any) => t.code)).toEqual([township]);
 
   // Villages of a township.
   const expected = await prisma().village.findMany({ where: { townshipCode: township }, orderBy: { code: 'asc' } });
-  const villages = await o.township.get(`/villages?township=${township}&limit=500`);
+  const villages = await o.township.client.get(`/villages?township=${township}&limit=500`);
   expect(villages.status).toBe(200);
   expect(villages.body.items.map((v: any) => v.code)).toEqual(expected.map((v) => v.code));
   expect(villages.body.items.every((v: any) => v.townshipCode === township)).toBe(true);
-  const byCounty = await o.county.get(`/villages?township=${township}&limit=500`);
+  const byCounty = await o.county.client.get(`/villages?township=${township}&limit=500`);
   expect(byCounty.body.items).toHaveLength(expected.length);
-  const farTownship = allVillages.find((v) => v.townshipCode !== township)!.townshipCode;
-  expectProblem(await o.township.get(`/villages?township=${farTownship}`), 403);
+  const farTownship = (await claimVillage.villages()).find((v) => v.townshipCode !== township)!.townshipCode;
+  expectProblem(await o.township.client.get(`/villages?township=${farTownship}`), 403);
 
   // One village.
-  const one = await o.village.get(`/villages/${code}`);
+  const one = await o.village.client.get(`/villages/${code}`);
   expect(one.status).toBe(200);
   const hh = await householdsOf(code);
   expect(one.body).toMatchObject({ code, townshipCode: township, openRound: null });
@@ -957,14 +928,14 @@ test('registry reads: townships paginated, villages, households with ID numbers 
   const want = hh.filter((h) => h.status === 'REGISTERED' && h.category === 'TARGETED');
   expect(want.length).toBeGreaterThan(0);
   const path = `/households?village=${code}&status=REGISTERED&category=TARGETED&limit=500`;
-  for (const client of [o.village, o.township]) {
+  for (const client of [o.village.client, o.township.client]) {
     const r = await client.get(path);
     expect(r.status).toBe(200);
     expect(r.body.items.map((h: any) => [h.id, h.idNumber, h.idNumberMasked])).toEqual(
       want.map((h) => [h.id, h.idNumber, false]),
     );
   }
-  const masked = await o.county.get(path);
+  const masked = await o.county.client.get(path);
   expect(masked.status).toBe(200);
   expect(masked.body.items.map((h: any) => h.id)).toEqual(want.map((h) => h.id));
   for (const h of masked.body.items) {
@@ -973,7 +944,7 @@ test('registry reads: townships paginated, villages, households with ID numbers 
     expect(h).toMatchObject({ status: 'REGISTERED', category: 'TARGETED', villageCode: code });
   }
   expect(masked.text).not.toContain(want[0]!.idNumber);
-  const exited = await o.village.get(`/households?village=${code}&status=EXITED&limit=500`);
+  const exited = await o.village.client.get(`/households?village=${code}&status=EXITED&limit=500`);
   expect(exited.body.items.map((h: any) => h.id)).toEqual(hh.filter((h) => h.status === 'EXITED').map((h) => h.id));
 
   expectProblem(await otherVillage.get(`/households?village=${code}`), 403, /jurisdiction/);

@@ -1,6 +1,6 @@
-import { createOfficial } from '../../infra/officials';
-import { api, eventually } from '../support/http';
-import { startStack, type Stack } from '../support/stack';
+import { eventually } from '../../kit/http';
+import { fast, meeting, officialsFor, waitForStage } from '../../kit/rounds';
+import { startStack, type Stack } from '../../kit/stack';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -9,25 +9,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
 });
-
-const fast = { publicityPeriod: '2s', stageDeadline: '1 hour' };
-const meeting = { heldOn: '2026-11-20', representativesPresent: 30, representativesTotal: 40 };
-
-/** Officials for a fresh village of township 620522101 (each test uses its own village). */
-async function officialsFor(villageCode: string) {
-  const p = stack.db.prisma;
-  const township = villageCode.slice(0, 9);
-  const [village, town, county] = await Promise.all([
-    createOfficial(p, { role: 'VILLAGE', scopeCode: villageCode, name: '村支书' }),
-    createOfficial(p, { role: 'TOWNSHIP', scopeCode: township, name: '乡镇干部' }),
-    createOfficial(p, { role: 'COUNTY', scopeCode: '620522', name: '县扶贫办' }),
-  ]);
-  return {
-    village: api(stack.baseUrl, village.token),
-    township: api(stack.baseUrl, town.token),
-    county: api(stack.baseUrl, county.token),
-  };
-}
 
 async function villages(n: number, offset = 0) {
   const rows = await stack.db.prisma.village.findMany({ orderBy: { code: 'asc' }, skip: offset, take: n });
@@ -38,31 +19,20 @@ async function householdsOf(villageCode: string) {
   return stack.db.prisma.household.findMany({ where: { villageCode }, orderBy: { registryNo: 'asc' } });
 }
 
-async function waitForStage(client: ReturnType<typeof api>, roundId: string, stage: string) {
-  return eventually(
-    async () => {
-      const r = await client.get(`/rounds/${roundId}`);
-      return r.body.stage === stage ? r.body : undefined;
-    },
-    30_000,
-    `${roundId} to reach ${stage}`,
-  );
-}
-
 test('happy path: five stages through the HTTP API, registry changed exactly once', async () => {
   const [code] = await villages(1, 20);
-  const o = await officialsFor(code!);
+  const o = await officialsFor(stack, code!);
   const hh = await householdsOf(code!);
   const registered = hh.filter((h) => h.status === 'REGISTERED');
   const exitCandidate = registered[0]!;
   const reclass = registered.find((h) => h.category !== 'CONSOLIDATION' && h.id !== exitCandidate.id)!;
 
-  const started = await o.township.post('/rounds', { villageCode: code, policy: fast });
+  const started = await o.township.client.post('/rounds', { villageCode: code, policy: fast });
   expect(started.status).toBe(201);
   expect(started.body).toMatchObject({ stage: 'VILLAGE_ASSESSMENT', workflowId: `round-${code}-1` });
   const roundId: string = started.body.roundId;
 
-  const assessed = await o.village.post(`/rounds/${roundId}/assessment`, {
+  const assessed = await o.village.client.post(`/rounds/${roundId}/assessment`, {
     meeting,
     proposals: [
       {
@@ -81,24 +51,24 @@ test('happy path: five stages through the HTTP API, registry changed exactly onc
   expect(assessed.body.stage).toBe('FIRST_PUBLICITY');
   expect(assessed.body.noticeVersion).toBe(1);
 
-  const notice = await o.county.get(`/rounds/${roundId}/notices/1`);
+  const notice = await o.county.client.get(`/rounds/${roundId}/notices/1`);
   expect(notice.status).toBe(200);
   expect(notice.headers.get('content-type')).toMatch(/text\/html/);
   expect(notice.text).toContain('第一次公示');
   expect(notice.text).toContain('6205**********0014');
   expect(notice.text).not.toContain('620522198001010014');
 
-  await waitForStage(o.township, roundId, 'TOWNSHIP_REVIEW');
-  const reviewed = await o.township.post(`/rounds/${roundId}/township-review`, {
+  await waitForStage(o.township.client, roundId, 'TOWNSHIP_REVIEW');
+  const reviewed = await o.township.client.post(`/rounds/${roundId}/township-review`, {
     decision: 'APPROVE',
     note: '入户核查属实',
   });
   expect(reviewed.status).toBe(200);
   expect(reviewed.body).toMatchObject({ stage: 'SECOND_PUBLICITY', noticeVersion: 2 });
 
-  await waitForStage(o.county, roundId, 'COUNTY_ANNOUNCEMENT');
+  await waitForStage(o.county.client, roundId, 'COUNTY_ANNOUNCEMENT');
   const before = await stack.db.prisma.registryChange.count();
-  const announced = await o.county.post(`/rounds/${roundId}/county-announcement`, {
+  const announced = await o.county.client.post(`/rounds/${roundId}/county-announcement`, {
     decision: 'ANNOUNCE',
     note: '同意公告',
   });
@@ -106,7 +76,10 @@ test('happy path: five stages through the HTTP API, registry changed exactly onc
   expect(announced.body).toMatchObject({ stage: 'COMPLETED', noticeVersion: 3 });
 
   // A second announcement is refused and changes nothing.
-  const again = await o.county.post(`/rounds/${roundId}/county-announcement`, { decision: 'ANNOUNCE', note: '再次' });
+  const again = await o.county.client.post(`/rounds/${roundId}/county-announcement`, {
+    decision: 'ANNOUNCE',
+    note: '再次',
+  });
   expect(again.status).toBe(409);
   expect(await stack.db.prisma.registryChange.count()).toBe(before + 3);
 
@@ -120,7 +93,7 @@ test('happy path: five stages through the HTTP API, registry changed exactly onc
   });
   expect(after.find((h) => h.id === reclass.id)).toMatchObject({ category: 'CONSOLIDATION', status: 'REGISTERED' });
 
-  const detail = await o.county.get(`/rounds/${roundId}`);
+  const detail = await o.county.client.get(`/rounds/${roundId}`);
   expect(detail.body).toMatchObject({ stage: 'COMPLETED', status: 'COMPLETED' });
   expect(detail.body.notices.map((n: { version: number }) => n.version)).toEqual([1, 2, 3]);
   expect(detail.body.proposals.every((p: { status: string }) => p.status === 'APPLIED')).toBe(true);
@@ -143,8 +116,8 @@ test('happy path: five stages through the HTTP API, registry changed exactly onc
 
 test('a stage past its deadline records a reminder, visible in the round and in /tasks', async () => {
   const [code] = await villages(1, 21);
-  const o = await officialsFor(code!);
-  const started = await o.township.post('/rounds', {
+  const o = await officialsFor(stack, code!);
+  const started = await o.township.client.post('/rounds', {
     villageCode: code,
     policy: { publicityPeriod: '1 hour', stageDeadline: '1s' },
   });
@@ -152,7 +125,7 @@ test('a stage past its deadline records a reminder, visible in the round and in 
   const roundId: string = started.body.roundId;
   const overdue = await eventually(
     async () => {
-      const r = await o.county.get(`/rounds/${roundId}`);
+      const r = await o.county.client.get(`/rounds/${roundId}`);
       return r.body.overdueSince ? r.body : undefined;
     },
     30_000,
@@ -161,26 +134,26 @@ test('a stage past its deadline records a reminder, visible in the round and in 
   const reminder = overdue.decisions.find((d: { kind: string }) => d.kind === 'DEADLINE_REMINDER');
   expect(reminder).toMatchObject({ stage: 'VILLAGE_ASSESSMENT', details: { waitingOn: 'VILLAGE' } });
 
-  const villageTasks = await o.village.get('/tasks');
+  const villageTasks = await o.village.client.get('/tasks');
   expect(villageTasks.body.items).toContainEqual(expect.objectContaining({ kind: 'DECIDE', roundId, overdue: true }));
-  const townshipTasks = await o.township.get('/tasks');
+  const townshipTasks = await o.township.client.get('/tasks');
   expect(townshipTasks.body.items).toContainEqual(expect.objectContaining({ kind: 'OVERDUE', roundId, overdue: true }));
 
   // Acting clears it: the next stage starts with a fresh deadline.
   const hh = (await householdsOf(code!)).find((h) => h.status === 'REGISTERED')!;
-  const assessed = await o.village.post(`/rounds/${roundId}/assessment`, {
+  const assessed = await o.village.client.post(`/rounds/${roundId}/assessment`, {
     meeting,
     proposals: [{ action: 'EXIT', householdId: hh.id, exitReason: 'REACHED_STANDARD', votesFor: 20, votesAgainst: 1 }],
   });
   expect(assessed.status).toBe(200);
-  const after = await o.county.get(`/rounds/${roundId}`);
+  const after = await o.county.client.get(`/rounds/${roundId}`);
   expect(after.body).toMatchObject({ stage: 'FIRST_PUBLICITY', overdueSince: null });
 });
 
 test('administrators find rounds by township and current stage through search attributes', async () => {
   const [code] = await villages(1, 22);
-  const o = await officialsFor(code!);
-  const started = await o.township.post('/rounds', { villageCode: code, policy: fast });
+  const o = await officialsFor(stack, code!);
+  const started = await o.township.client.post('/rounds', { villageCode: code, policy: fast });
   const roundId: string = started.body.roundId;
   const township = code!.slice(0, 9);
   const find = async (stage: string) => {
@@ -198,11 +171,11 @@ test('administrators find rounds by township and current stage through search at
     'listed at VILLAGE_ASSESSMENT',
   );
   const hh = (await householdsOf(code!)).find((h) => h.status === 'REGISTERED')!;
-  await o.village.post(`/rounds/${roundId}/assessment`, {
+  await o.village.client.post(`/rounds/${roundId}/assessment`, {
     meeting,
     proposals: [{ action: 'EXIT', householdId: hh.id, exitReason: 'REACHED_STANDARD', votesFor: 20, votesAgainst: 1 }],
   });
-  await waitForStage(o.township, roundId, 'TOWNSHIP_REVIEW');
+  await waitForStage(o.township.client, roundId, 'TOWNSHIP_REVIEW');
   await eventually(async () => (await find('TOWNSHIP_REVIEW')).includes(roundId), 30_000, 'listed at TOWNSHIP_REVIEW');
   expect(await find('VILLAGE_ASSESSMENT')).not.toContain(roundId);
   const description = await stack.env.client.workflow.getHandle(roundId).describe();

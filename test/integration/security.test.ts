@@ -1,10 +1,10 @@
 // HTTP hardening of the real API: helmet's headers on every kind of answer, no X-Powered-By, no CORS for
 // any origin (preflights included), and the failed-authentication limit per client (429 with Retry-After).
-import { eventually } from '../support/http';
-import { startExtraApi, type ExtraApi } from '../support/extra-api';
-import { expectProblem, fast, meeting, officialsFor, registeredHouseholds, villageClaimer } from '../support/rounds';
-import { startStack, type Stack } from '../support/stack';
-import { checkedFetch } from '../support/openapi';
+import { eventually } from '../../kit/http';
+import { startExtraApi, type ExtraApi } from '../../kit/extra-api';
+import { expectProblem, fast, meeting, officialsFor, registeredHouseholds, villageClaimer } from '../../kit/rounds';
+import { startStack, type Stack } from '../../kit/stack';
+import { checkedFetch } from '../../kit/openapi';
 
 let stack: Stack;
 let limited: ExtraApi;

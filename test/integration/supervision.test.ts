@@ -7,7 +7,7 @@ import { seedDemoCounty } from '../../infra/seed';
 import { buildDemoCounty } from '../../infra/seed-data';
 import { ensureSupervisionSchedule, SUPERVISION_SCHEDULE_ID } from '../../infra/schedule';
 import { supervisionSweepWorkflow } from '../../workflows/sweep';
-import { eventually } from '../support/http';
+import { eventually } from '../../kit/http';
 import {
   COUNTY,
   expectProblem,
@@ -21,8 +21,8 @@ import {
   villageClaimer,
   waitForStage,
   type Client,
-} from '../support/rounds';
-import { startStack, type Stack } from '../support/stack';
+} from '../../kit/rounds';
+import { startStack, type Stack } from '../../kit/stack';
 
 let stack: Stack;
 let county: Client;

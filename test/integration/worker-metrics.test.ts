@@ -11,12 +11,12 @@ import { createApp } from '../../api/app';
 import { createLogger } from '../../infra/logger';
 import { createOfficial } from '../../infra/officials';
 import { seedDemoCounty } from '../../infra/seed';
-import { freePort } from '../faults/support/processes';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { api, eventually } from '../support/http';
-import { scrape, select, value } from '../support/metrics';
-import { longPublicity } from '../support/rounds';
-import { startTemporal } from '../support/stack';
+import { freePort } from '../../kit/processes';
+import { createTestDatabase, type TestDatabase } from '../../kit/database';
+import { api, eventually } from '../../kit/http';
+import { scrape, select, value } from '../../kit/metrics';
+import { longPublicity } from '../../kit/rounds';
+import { startDevServer } from '../../kit/temporal';
 
 const ROOT = path.resolve(__dirname, '../..');
 let env: TestWorkflowEnvironment;
@@ -29,7 +29,7 @@ let metricsUrl: string;
 const taskQueue = `test-metrics-${randomBytes(4).toString('hex')}`;
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([startTemporal(), createTestDatabase()]);
+  [env, db] = await Promise.all([startDevServer(), createTestDatabase()]);
   await seedDemoCounty(db.prisma);
   const port = await freePort();
   metricsUrl = `http://127.0.0.1:${port}/metrics`;

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import { ensureTemporalCli } from '../../infra/temporal-cli';
-import { startStack } from '../support/stack';
-import { campaignCancelled, SCENARIOS, sweep } from './scenarios';
+import { startStack } from '../../kit/stack';
+import { campaignCancelled, SCENARIOS, sweep } from '../../kit/scenarios';
 
 async function main() {
   process.env.TEMPORAL_CLI_PATH ??= ensureTemporalCli();

@@ -8,7 +8,7 @@ import type { temporal } from '@temporalio/proto';
 import type { WorkflowInfo } from '@temporalio/workflow';
 import { bundleWorkflowCode, DefaultLogger, Worker, type InjectedSinks } from '@temporalio/worker';
 import type { CommandProbe } from './command-probe';
-import { quietRuntime, workflowBundle } from '../support/stack';
+import { quietRuntime, workflowBundle } from '../../kit/temporal';
 
 const ROOT = path.resolve(__dirname, '../..');
 const HISTORIES = path.join(ROOT, 'test', 'histories');

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { answers } from '../../infra/local-postgres';
 import { startEmbeddedPostgres } from '../../infra/postgres';
 import { ensureTemporalCli } from '../../infra/temporal-cli';
-import { COVERAGE_DIR } from './openapi-coverage';
+import { COVERAGE_DIR } from '../../kit/openapi-coverage';
 
 export default async function globalSetup() {
   // Operations exercised by this run only (see global-teardown.ts).

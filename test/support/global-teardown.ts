@@ -1,5 +1,5 @@
-import { exercisedOperations } from './openapi-coverage';
-import { documentedOperations } from './openapi';
+import { exercisedOperations } from '../../kit/openapi-coverage';
+import { documentedOperations } from '../../kit/openapi';
 
 export default async function globalTeardown() {
   await (globalThis as { __embeddedPg?: { stop(): Promise<void> } }).__embeddedPg?.stop();

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import madge from 'madge';
 
 const root = path.resolve(__dirname, '../..');
-const FOLDERS = ['api', 'activities', 'workflows', 'domain', 'infra', 'scripts', 'sim', 'bench'];
+const FOLDERS = ['api', 'activities', 'workflows', 'domain', 'infra', 'scripts', 'sim', 'bench', 'kit'];
 
 let copy: string;
 
@@ -41,8 +41,13 @@ const FORBIDDEN: [string, string][] = [
     'api/routes/probe-activity.ts',
     "import { createRoundActivities } from '../../activities/rounds';\nexport const a = createRoundActivities;\n",
   ],
-  ['infra/probe-test.ts', "import { eventually } from '../test/support/http';\nexport const a = eventually;\n"],
-  ['api/probe-test.ts', "import { api } from '../test/support/http';\nexport const a = api;\n"],
+  ['infra/probe-test.ts', "import setup from '../test/support/global-setup';\nexport const a = setup;\n"],
+  ['api/probe-test.ts', "import setup from '../test/support/global-setup';\nexport const a = setup;\n"],
+  ['bench/probe-test.ts', "import setup from '../test/support/global-setup';\nexport const a = setup;\n"],
+  ['kit/probe-test.ts', "import setup from '../test/support/global-setup';\nexport const a = setup;\n"],
+  ['infra/probe-kit.ts', "import { eventually } from '../kit/wait';\nexport const a = eventually;\n"],
+  ['api/probe-kit.ts', "import { api } from '../kit/http';\nexport const a = api;\n"],
+  ['scripts/probe-kit.ts', "import { startStack } from '../kit/stack';\nexport const a = startStack;\n"],
 ];
 
 const ALLOWED: [string, string][] = [
@@ -56,6 +61,9 @@ const ALLOWED: [string, string][] = [
     "import { cancelRoundSignal } from '../workflows/round-contract';\nimport { loadConfig } from '../infra/config';\nexport const a = [cancelRoundSignal, loadConfig];\n",
   ],
   ['test/probe-ok.test.ts', "import { createActivities } from '../activities';\nexport const a = createActivities;\n"],
+  ['test/probe-kit-ok.test.ts', "import { startStack } from '../kit/stack';\nexport const a = startStack;\n"],
+  ['bench/probe-ok.ts', "import { eventually } from '../kit/wait';\nexport const a = eventually;\n"],
+  ['kit/probe-ok.ts', "import { loadConfig } from '../infra/config';\nexport const a = loadConfig;\n"],
 ];
 
 type Message = { ruleId: string | null; fatal?: boolean; message: string };

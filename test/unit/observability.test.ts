@@ -9,7 +9,7 @@ import { loadConfig } from '../../infra/config';
 import type { PrismaClient } from '../../infra/db';
 import { createLogger } from '../../infra/logger';
 import { workerMetricsAddress } from '../../infra/runtime';
-import { parseMetrics, value } from '../support/metrics';
+import { parseMetrics, value } from '../../kit/metrics';
 
 async function withApp(run: (base: string, lines: Record<string, unknown>[]) => Promise<void>) {
   const lines: Record<string, unknown>[] = [];

@@ -1,12 +1,12 @@
 // The OpenAPI document is valid OpenAPI 3.1, and the response validator the integration tests rely on
-// (test/support/openapi.ts) really refuses what the document does not allow.
+// (kit/openapi.ts) really refuses what the document does not allow.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { createApp } from '../../api/app';
 import { openApiDocument } from '../../api/openapi';
 import { PROBLEM_CODES } from '../../api/problem';
-import { checkResponse, documentedOperations, UndocumentedResponse } from '../support/openapi';
+import { checkResponse, documentedOperations, UndocumentedResponse } from '../../kit/openapi';
 
 const base = 'http://127.0.0.1:1/api/v1';
 const problem = (status: number, extra: Record<string, unknown> = {}) =>

@@ -7,8 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../../../infra/db';
 import { createOfficial } from '../../../infra/officials';
-import { assessmentFor, officialsFor, waitForStage, type Officials } from '../../faults/support/round-script';
-import { api, eventually, mapLimit, type Reply } from '../../support/http';
+import { officialsFor, type Officials } from '../../../kit/rounds';
+import { assessmentFor, waitForStage } from '../../faults/support/round-script';
+import { api, eventually, mapLimit, type Reply } from '../../../kit/http';
 
 export type CampaignStep = 'assessment' | 'townshipReview' | 'countyAnnouncement';
 
@@ -63,7 +64,7 @@ export async function runTownshipCampaign(
   });
   const county = () => api(ctx.baseUrl(), countyOfficial.token);
   const officials = new Map<string, Officials>();
-  for (const v of villages) officials.set(v, await officialsFor({ ...ctx, villageCode: v }));
+  for (const v of villages) officials.set(v, await officialsFor(ctx, v));
 
   const started = await postReliably(county, '/campaigns', {
     name: `乡镇动态调整 ${ctx.townshipCode}`,
@@ -89,20 +90,17 @@ export async function runTownshipCampaign(
   await step('assessment', async (v, o) => {
     const round = await eventually(
       async () => {
-        const r = await o
-          .township()
-          .get(`/rounds?village=${v}`)
-          .catch(() => undefined);
+        const r = await o.township.client.get(`/rounds?village=${v}`).catch(() => undefined);
         return r?.status === 200 ? r.body.items?.[0] : undefined;
       },
       STEP_TIMEOUT_MS,
       `the campaign to start the round of ${v}`,
     );
     roundIds.set(v, round.roundId ?? round.id);
-    await waitForStage(o.village, roundIds.get(v)!, 'VILLAGE_ASSESSMENT', STEP_TIMEOUT_MS);
+    await waitForStage(() => o.village.client, roundIds.get(v)!, 'VILLAGE_ASSESSMENT', STEP_TIMEOUT_MS);
     const { rejectedHouseholdId: _, ...assessment } = await assessmentFor(ctx.prisma, v);
     expectStatus(
-      await postReliably(o.village, `/rounds/${roundIds.get(v)}/assessment`, assessment),
+      await postReliably(() => o.village.client, `/rounds/${roundIds.get(v)}/assessment`, assessment),
       200,
       `assessment ${v}`,
     );
@@ -110,9 +108,9 @@ export async function runTownshipCampaign(
 
   await step('townshipReview', async (v, o, roundId) => {
     const { rejectedHouseholdId } = await assessmentFor(ctx.prisma, v);
-    const review = await waitForStage(o.township, roundId, 'TOWNSHIP_REVIEW', STEP_TIMEOUT_MS);
+    const review = await waitForStage(() => o.township.client, roundId, 'TOWNSHIP_REVIEW', STEP_TIMEOUT_MS);
     const rejected = review.proposals.find((p: { householdId: string }) => p.householdId === rejectedHouseholdId);
-    const reply = await postReliably(o.township, `/rounds/${roundId}/township-review`, {
+    const reply = await postReliably(() => o.township.client, `/rounds/${roundId}/township-review`, {
       decision: 'APPROVE',
       note: '入户核查属实',
       rejected: [{ proposalId: rejected.id, reason: '收入未达标' }],
@@ -121,8 +119,8 @@ export async function runTownshipCampaign(
   });
 
   await step('countyAnnouncement', async (v, o, roundId) => {
-    await waitForStage(o.county, roundId, 'COUNTY_ANNOUNCEMENT', STEP_TIMEOUT_MS);
-    const reply = await postReliably(o.county, `/rounds/${roundId}/county-announcement`, {
+    await waitForStage(() => o.county.client, roundId, 'COUNTY_ANNOUNCEMENT', STEP_TIMEOUT_MS);
+    const reply = await postReliably(() => o.county.client, `/rounds/${roundId}/county-announcement`, {
       decision: 'ANNOUNCE',
       note: '同意公告',
     });
@@ -131,7 +129,7 @@ export async function runTownshipCampaign(
 
   await Promise.all(faults);
   for (const [v, roundId] of roundIds)
-    await waitForStage(officials.get(v)!.county, roundId, 'COMPLETED', STEP_TIMEOUT_MS);
+    await waitForStage(() => officials.get(v)!.county.client, roundId, 'COMPLETED', STEP_TIMEOUT_MS);
   await eventually(
     async () => (await county().get(`/campaigns/${campaignId}`)).body?.status === 'COMPLETED',
     STEP_TIMEOUT_MS,

@@ -3,8 +3,8 @@
 // A test injects its fault by wrapping a step's request (`during`) or by acting after a step (`after`).
 import { makeIdNumber } from '../../../domain/idNumber';
 import type { PrismaClient } from '../../../infra/db';
-import { createOfficial } from '../../../infra/officials';
-import { api, eventually, type Reply } from '../../support/http';
+import type { Reply } from '../../../kit/http';
+import { meeting, officialsFor, waitForStage as waitForStageOf, type Client } from '../../../kit/rounds';
 
 export type Step = 'start' | 'assessment' | 'townshipReview' | 'countyAnnouncement';
 
@@ -23,28 +23,8 @@ export interface RoundContext {
   publicityPeriod: string;
 }
 
-export const MEETING = { heldOn: '2026-11-20', representativesPresent: 30, representativesTotal: 40 };
-
 /** Generous: a step may wait for an activity's start-to-close timeout (1 minute) and a retry. */
 export const STAGE_TIMEOUT_MS = 180_000;
-
-export type Officials = Record<'village' | 'township' | 'county', () => ReturnType<typeof api>>;
-
-/** A village, a township and a county official for the village; each call talks to the current API. */
-export async function officialsFor(ctx: Pick<RoundContext, 'prisma' | 'villageCode' | 'baseUrl'>): Promise<Officials> {
-  const make = (role: 'VILLAGE' | 'TOWNSHIP' | 'COUNTY', scopeCode: string, name: string) =>
-    createOfficial(ctx.prisma, { role, scopeCode, name });
-  const [village, township, county] = await Promise.all([
-    make('VILLAGE', ctx.villageCode, '村支书'),
-    make('TOWNSHIP', ctx.villageCode.slice(0, 9), '乡镇干部'),
-    make('COUNTY', ctx.villageCode.slice(0, 6), '县扶贫办'),
-  ]);
-  return {
-    village: () => api(ctx.baseUrl(), village.token),
-    township: () => api(ctx.baseUrl(), township.token),
-    county: () => api(ctx.baseUrl(), county.token),
-  };
-}
 
 /** The assessment: a new household enters, one exits, one is reclassified, one exit the township will reject. */
 export async function assessmentFor(prisma: PrismaClient, villageCode: string) {
@@ -59,7 +39,7 @@ export async function assessmentFor(prisma: PrismaClient, villageCode: string) {
   if (!exit || !rejectedExit || !reclass) throw new Error(`village ${villageCode} has too few registered households`);
   const n = Number(villageCode.slice(-4));
   return {
-    meeting: MEETING,
+    meeting,
     proposals: [
       {
         action: 'ENTER',
@@ -78,22 +58,9 @@ export async function assessmentFor(prisma: PrismaClient, villageCode: string) {
   };
 }
 
-export async function waitForStage(
-  client: () => ReturnType<typeof api>,
-  roundId: string,
-  stage: string,
-  timeoutMs = STAGE_TIMEOUT_MS,
-) {
-  return eventually(
-    async () => {
-      const r = await client()
-        .get(`/rounds/${roundId}`)
-        .catch(() => undefined);
-      return r?.body?.stage === stage ? r.body : undefined;
-    },
-    timeoutMs,
-    `${roundId} to reach ${stage}`,
-  );
+/** Waits on the API running now (a test may restart it), generously (STAGE_TIMEOUT_MS). */
+export function waitForStage(client: () => Client, roundId: string, stage: string, timeoutMs = STAGE_TIMEOUT_MS) {
+  return waitForStageOf(client, roundId, stage, timeoutMs);
 }
 
 function expectStatus(reply: Reply, status: number, what: string) {
@@ -104,11 +71,11 @@ function expectStatus(reply: Reply, status: number, what: string) {
 
 /** Drives one round from start to COMPLETED; returns the round id. */
 export async function runRound(ctx: RoundContext, faults: Faults = {}): Promise<string> {
-  const o = await officialsFor(ctx);
+  const o = await officialsFor(ctx, ctx.villageCode);
   const during = async (step: Step, send: () => Promise<Reply>) => (faults.during?.[step] ?? ((s) => s()))(send);
 
   const started = await during('start', () =>
-    o.township().post('/rounds', {
+    o.township.client.post('/rounds', {
       villageCode: ctx.villageCode,
       policy: { publicityPeriod: ctx.publicityPeriod, stageDeadline: '1 hour' },
     }),
@@ -118,14 +85,14 @@ export async function runRound(ctx: RoundContext, faults: Faults = {}): Promise<
   await faults.after?.start?.(roundId);
 
   const { rejectedHouseholdId, ...assessment } = await assessmentFor(ctx.prisma, ctx.villageCode);
-  const assessed = await during('assessment', () => o.village().post(`/rounds/${roundId}/assessment`, assessment));
+  const assessed = await during('assessment', () => o.village.client.post(`/rounds/${roundId}/assessment`, assessment));
   expectStatus(assessed, 200, 'assessment');
   await faults.after?.assessment?.(roundId);
 
-  const review = await waitForStage(o.township, roundId, 'TOWNSHIP_REVIEW');
+  const review = await waitForStage(() => o.township.client, roundId, 'TOWNSHIP_REVIEW');
   const rejected = review.proposals.find((p: { householdId: string }) => p.householdId === rejectedHouseholdId);
   const reviewed = await during('townshipReview', () =>
-    o.township().post(`/rounds/${roundId}/township-review`, {
+    o.township.client.post(`/rounds/${roundId}/township-review`, {
       decision: 'APPROVE',
       note: '入户核查属实',
       rejected: [{ proposalId: rejected.id, reason: '收入未达标' }],
@@ -134,13 +101,13 @@ export async function runRound(ctx: RoundContext, faults: Faults = {}): Promise<
   expectStatus(reviewed, 200, 'township review');
   await faults.after?.townshipReview?.(roundId);
 
-  await waitForStage(o.county, roundId, 'COUNTY_ANNOUNCEMENT');
+  await waitForStage(() => o.county.client, roundId, 'COUNTY_ANNOUNCEMENT');
   const announced = await during('countyAnnouncement', () =>
-    o.county().post(`/rounds/${roundId}/county-announcement`, { decision: 'ANNOUNCE', note: '同意公告' }),
+    o.county.client.post(`/rounds/${roundId}/county-announcement`, { decision: 'ANNOUNCE', note: '同意公告' }),
   );
   expectStatus(announced, 200, 'county announcement');
   await faults.after?.countyAnnouncement?.(roundId);
 
-  await waitForStage(o.county, roundId, 'COMPLETED');
+  await waitForStage(() => o.county.client, roundId, 'COMPLETED');
   return roundId;
 }

@@ -8,8 +8,15 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { seedDemoCounty } from '../../../infra/seed';
 import { startDevServer, type DevServer } from '../../../infra/temporal-server';
-import { adminUrl, createTestDatabase, type TestDatabase } from '../../support/database';
-import { freePort, startApi, startWorker, type ApiProcess, type Child, type ProcessTarget } from './processes';
+import { adminUrl, createTestDatabase, type TestDatabase } from '../../../kit/database';
+import {
+  freePort,
+  startApi,
+  startWorker,
+  type ApiProcess,
+  type Child,
+  type ProcessTarget,
+} from '../../../kit/processes';
 import { TcpProxy } from './tcp-proxy';
 
 export const NAMESPACE = 'default';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { createPrisma, type PrismaClient } from '../../infra/db';
-import { applyMigrations } from '../../infra/migrate';
+import { createPrisma, type PrismaClient } from '../infra/db';
+import { applyMigrations } from '../infra/migrate';
 
 export interface TestDatabase {
   url: string;

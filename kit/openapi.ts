@@ -6,7 +6,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { openApiDocument } from '../../api/openapi';
+import { openApiDocument } from '../api/openapi';
 import { COVERAGE_DIR } from './openapi-coverage';
 
 const API_PREFIX = '/api/v1';

@@ -2,8 +2,8 @@
 // client that fails, ...); it shares the stack's database, Temporal and worker.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createApp, type AppDeps } from '../../api/app';
-import { createLogger } from '../../infra/logger';
+import { createApp, type AppDeps } from '../api/app';
+import { createLogger } from '../infra/logger';
 import type { Stack } from './stack';
 
 export interface ExtraApi {

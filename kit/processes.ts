@@ -1,11 +1,12 @@
-// Real processes for fault tests: the standalone worker and API (scripts/worker.ts, scripts/api.ts) run
-// under `node --import tsx`, one OS process each, so a test can SIGKILL them like a crash would.
+// The product's scripts as real processes, for fault and cluster tests and benchmarks: scripts/worker.ts,
+// scripts/api.ts, scripts/cluster.ts run under `node --import tsx`, one OS process each (the pid is the service's
+// own), so a test can SIGKILL them like a crash would and a benchmark can measure them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { eventually } from '../../support/http';
+import { eventually } from './http';
 
-const ROOT = path.resolve(__dirname, '../../..');
+const ROOT = path.resolve(__dirname, '..');
 
 export interface Child {
   name: string;
@@ -16,6 +17,8 @@ export interface Child {
   output(): string;
   /** Sends the signal and waits for the process to exit. */
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** An orderly stop: `signal` (SIGTERM), then SIGKILL if the process is still running after `graceMs`. */
+  stop(graceMs: number, signal?: NodeJS.Signals): Promise<void>;
 }
 
 const live = new Set<ChildProcess>();
@@ -50,17 +53,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function spawnScript(name: string, script: string, env: Record<string, string>): Child {
+/** Runs `script` with `env` over this process's environment; keeps the last `keepChars` of its output. */
+export function spawnScript(name: string, script: string, env: Record<string, string>, keepChars = 20_000): Child {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
-    // The daily supervision sweep would write through the same proxy as the rounds: keep it out of the test.
-    env: { ...process.env, LOG_LEVEL: 'warn', SUPERVISION_CRON: '0 0 1 1 *', ...env },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);
   let out = '';
+  // Keep only the tail: a service that logs every request must not fill the caller's memory.
   const keep = (chunk: Buffer) => {
-    out = (out + chunk.toString()).slice(-20_000);
+    out = (out + chunk.toString()).slice(-keepChars);
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
@@ -70,23 +74,36 @@ function spawnScript(name: string, script: string, env: Record<string, string>):
       resolve({ code, signal });
     }),
   );
+  const running = () => child.exitCode === null && child.signalCode === null;
   return {
     name,
     pid: child.pid!,
     exited,
     get running() {
-      return child.exitCode === null && child.signalCode === null;
+      return running();
     },
     output: () => out,
     async kill(signal = 'SIGKILL') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (running()) child.kill(signal);
       await exited;
+    },
+    async stop(graceMs, signal = 'SIGTERM') {
+      if (!running()) return;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }
 
 /** Waits for a condition, failing at once (with the process's output) if the process exits first. */
-async function waitFor(child: Child, what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000) {
+export async function untilReady(
+  child: Child,
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 60_000,
+) {
   try {
     await eventually(
       async () => {
@@ -111,6 +128,9 @@ export interface ProcessTarget {
 
 function envOf(t: ProcessTarget): Record<string, string> {
   return {
+    LOG_LEVEL: 'warn',
+    // The daily supervision sweep would write through the same proxy as the rounds: keep it out of the test.
+    SUPERVISION_CRON: '0 0 1 1 *',
     DATABASE_URL: t.databaseUrl,
     TEMPORAL_ADDRESS: t.temporalAddress,
     TEMPORAL_NAMESPACE: t.namespace,
@@ -121,7 +141,7 @@ function envOf(t: ProcessTarget): Record<string, string> {
 /** scripts/worker.ts, once it polls its task queue. */
 export async function startWorker(t: ProcessTarget, name = 'worker'): Promise<Child> {
   const child = spawnScript(name, 'scripts/worker.ts', envOf(t));
-  await waitFor(child, `${name} to poll ${t.taskQueue}`, () => child.output().includes('Worker polling'), 120_000);
+  await untilReady(child, `${name} to poll ${t.taskQueue}`, () => child.output().includes('Worker polling'), 120_000);
   return child;
 }
 
@@ -134,7 +154,7 @@ export async function startApi(t: ProcessTarget, name = 'api'): Promise<ApiProce
   const port = await freePort();
   const child = spawnScript(name, 'scripts/api.ts', { ...envOf(t), API_HOST: '127.0.0.1', API_PORT: String(port) });
   const baseUrl = `http://127.0.0.1:${port}/api/v1`;
-  await waitFor(child, `${name} to answer /health`, async () => {
+  await untilReady(child, `${name} to answer /health`, async () => {
     const res = await fetch(`${baseUrl}/health`).catch(() => undefined);
     return res?.status === 200;
   });

@@ -1,18 +1,16 @@
 // `npm run cluster` (scripts/cluster.ts) as the tests run it: one supervisor process on free ports, with its own
 // DATA_DIR, application database and Temporal databases; the pids of what it runs come from its state file.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import type { ClusterState } from '../../../scripts/cluster';
-import { clusterPorts } from '../../../infra/temporal-cluster';
-import { adminUrl, createTestDatabase, type TestDatabase } from '../../support/database';
-import { eventually } from '../../support/http';
-
-const ROOT = path.resolve(__dirname, '../../..');
+import type { ClusterState } from '../scripts/cluster';
+import { clusterPorts } from '../infra/temporal-cluster';
+import { adminUrl, createTestDatabase, type TestDatabase } from './database';
+import { spawnScript } from './processes';
+import { eventually } from './wait';
 
 async function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -53,26 +51,21 @@ export interface ClusterRun {
   destroy(): Promise<void>;
 }
 
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const c of live) c.kill('SIGKILL');
-});
-
 export async function startCluster(name: string, env: Record<string, string> = {}): Promise<ClusterRun> {
   const db = await createTestDatabase(`jz_cluster_${name}`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `jz-cluster-${name}-`));
   const suffix = randomBytes(4).toString('hex');
   const temporalDbs = [`jz_temporal_${name}_${suffix}`, `jz_temporal_vis_${name}_${suffix}`];
   const [temporalPort, apiPort, uiPort] = [await freeRange(0, true), await freeRange(2), await freeRange(1)];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cluster.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
+  const child = spawnScript(
+    'npm run cluster',
+    'scripts/cluster.ts',
+    {
       DATABASE_URL: db.url,
       DATA_DIR: dataDir,
       TEMPORAL_DB_URL: adminUrl(),
-      TEMPORAL_DB_NAME: temporalDbs[0],
-      TEMPORAL_VISIBILITY_DB_NAME: temporalDbs[1],
+      TEMPORAL_DB_NAME: temporalDbs[0]!,
+      TEMPORAL_VISIBILITY_DB_NAME: temporalDbs[1]!,
       TEMPORAL_PORT: String(temporalPort),
       TEMPORAL_UI_PORT: String(uiPort),
       API_PORT: String(apiPort),
@@ -84,20 +77,7 @@ export async function startCluster(name: string, env: Record<string, string> = {
       SUPERVISION_CRON: '0 0 1 1 *',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  live.add(child);
-  let out = '';
-  const keep = (chunk: Buffer) => {
-    out = (out + chunk.toString()).slice(-50_000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      live.delete(child);
-      resolve({ code, signal });
-    }),
+    50_000,
   );
   const stateFile = path.join(dataDir, 'cluster', 'cluster.json');
   let turn = 0;
@@ -113,21 +93,16 @@ export async function startCluster(name: string, env: Record<string, string> = {
       run.requestsPerApi[i] = (run.requestsPerApi[i] ?? 0) + 1;
       return apis[i]!.url;
     },
-    output: () => out,
+    output: () => child.output(),
     get running() {
-      return child.exitCode === null && child.signalCode === null;
+      return child.running;
     },
     async stop() {
-      if (run.running) child.kill('SIGINT');
-      return exited;
+      await child.kill('SIGINT');
+      return child.exited;
     },
     async destroy() {
-      if (run.running) {
-        child.kill('SIGINT');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await child.stop(90_000, 'SIGINT');
       await db.drop().catch(() => undefined);
       const admin = new Client({ connectionString: adminUrl() });
       await admin.connect();
@@ -140,8 +115,8 @@ export async function startCluster(name: string, env: Record<string, string> = {
   try {
     await eventually(
       async () => {
-        if (!run.running) throw new Error(`npm run cluster exited:\n${out}`);
-        return out.includes('Jingzhun is running on a Temporal cluster.');
+        if (!run.running) throw new Error(`npm run cluster exited:\n${child.output()}`);
+        return child.output().includes('Jingzhun is running on a Temporal cluster.');
       },
       600_000,
       'npm run cluster to start',

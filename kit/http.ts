@@ -1,5 +1,7 @@
 import { checkResponse } from './openapi';
 
+export { eventually, mapLimit } from './wait';
+
 export interface Reply<T = any> {
   status: number;
   body: T;
@@ -9,7 +11,7 @@ export interface Reply<T = any> {
 
 /**
  * A tiny HTTP client for tests: real requests to the real API. Every response is checked against the OpenAPI
- * document (test/support/openapi.ts): an undocumented status, content type or body fails the call.
+ * document (kit/openapi.ts): an undocumented status, content type or body fails the call.
  */
 export function api(baseUrl: string, token?: string, defaultHeaders: Record<string, string> = {}) {
   async function call<T = any>(
@@ -44,33 +46,4 @@ export function api(baseUrl: string, token?: string, defaultHeaders: Record<stri
       call<T>('POST', path, body, headers),
     put: <T = any>(path: string, body?: unknown) => call<T>('PUT', path, body),
   };
-}
-
-/** Polls until `check` returns a value (no fixed sleeps in tests: wait on the condition itself). */
-export async function eventually<T>(
-  check: () => Promise<T | undefined | false>,
-  timeoutMs = 30_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight; results keep the order of `items`. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  async function lane() {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!, i);
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return out;
 }

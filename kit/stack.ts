@@ -1,0 +1,68 @@
+// The real stack for an integration test file: a Temporal dev server from the CLI binary, a fresh
+// PostgreSQL database with the demo county, a worker on a unique task queue and the HTTP API.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createApp } from '../api/app';
+import type { PrismaClient } from '../infra/db';
+import { createLogger } from '../infra/logger';
+import { seedDemoCounty } from '../infra/seed';
+import { createWorker } from '../infra/worker';
+import { createTestDatabase, type TestDatabase } from './database';
+import { startDevServer, workflowBundle } from './temporal';
+
+export interface Stack {
+  env: TestWorkflowEnvironment;
+  db: TestDatabase;
+  /** The database's client (`db.prisma`), so that a stack is an `ApiTarget` (kit/rounds.ts). */
+  prisma: PrismaClient;
+  worker: Worker;
+  taskQueue: string;
+  baseUrl: string;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: { seed?: boolean } = {}): Promise<Stack> {
+  const [env, db, workflowCode] = await Promise.all([startDevServer(), createTestDatabase(), workflowBundle()]);
+  if (options.seed !== false) await seedDemoCounty(db.prisma);
+  const taskQueue = `test-${randomBytes(4).toString('hex')}`;
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    prisma: db.prisma,
+    client: env.client,
+    workflowBundle: workflowCode,
+  });
+  const running = worker.run();
+  const logs: string[] = [];
+  const app = createApp({
+    prisma: db.prisma,
+    client: env.client,
+    taskQueue,
+    logger: createLogger('debug', (line) => logs.push(line)),
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    env,
+    db,
+    prisma: db.prisma,
+    worker,
+    taskQueue,
+    baseUrl: `http://127.0.0.1:${port}/api/v1`,
+    logs,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      worker.shutdown();
+      await running;
+      await env.teardown();
+      await db.drop();
+    },
+  };
+}

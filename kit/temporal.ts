@@ -1,0 +1,53 @@
+// The Temporal dev server as tests and benchmarks start it: the CLI binary through the SDK's test environment,
+// the product's search attributes registered, the SDK's logging at WARN. In memory by default; with a
+// `dbFilename`, an SQLite file and the pragmas `npm start` would pass (benchmarks compare both).
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { DefaultLogger, Runtime, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { SEARCH_ATTRIBUTES } from '../domain/constants';
+
+let runtimeInstalled = false;
+/** Installs the SDK runtime with a WARN logger, once per process. */
+export function quietRuntime() {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+export interface DevServerOptions {
+  /** The Temporal CLI; default: TEMPORAL_CLI_PATH (jest's globalSetup and the benchmarks set it). */
+  cli?: string;
+  /** An SQLite file for the server's state; default: in memory. */
+  dbFilename?: string;
+  /** SQLite pragmas ("journal_mode=WAL"), only with a file. */
+  pragmas?: readonly string[];
+}
+
+export async function startDevServer(options: DevServerOptions = {}): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  const path = options.cli ?? process.env.TEMPORAL_CLI_PATH;
+  if (!path) throw new Error('TEMPORAL_CLI_PATH is not set: run the tests through jest (globalSetup finds the CLI)');
+  const pragmas = options.dbFilename ? (options.pragmas ?? []) : [];
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path },
+      ip: '127.0.0.1',
+      dbFilename: options.dbFilename,
+      searchAttributes: Object.values(SEARCH_ATTRIBUTES).map((a) =>
+        defineSearchAttributeKey(a.name, SearchAttributeType.KEYWORD),
+      ),
+      extraArgs: ['--log-level', 'error', ...pragmas.flatMap((p) => ['--sqlite-pragma', p])],
+    },
+  });
+}
+
+const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
+/** The workflow bundle of `workflowsPath` (default: the product's workflows/), built once per process. */
+export function workflowBundle(workflowsPath = require.resolve('../workflows')): Promise<WorkflowBundleWithSourceMap> {
+  let bundle = bundles.get(workflowsPath);
+  if (!bundle) {
+    bundle = bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+    bundles.set(workflowsPath, bundle);
+  }
+  return bundle;
+}
