@@ -5,7 +5,8 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { ConfigError, type Config } from './config';
 import { createPrisma, type PrismaClient } from './db';
 import { migrateDatabase } from './migrate';
-import { checkDatabase, provideDatabase, type RunningDatabase } from './postgres';
+import { checkDatabase, provideDatabase, redactUrl, type RunningDatabase } from './postgres';
+import { seedDemoCounty } from './seed';
 import { waitForTemporal } from './temporal-server';
 
 export interface Database extends RunningDatabase {
@@ -30,6 +31,26 @@ export async function openDatabase(config: Config): Promise<Database> {
       await db.stop();
     },
   };
+}
+
+/**
+ * For the entry points that run everything (`npm start`, `npm run cluster`): says which database, opens it and
+ * seeds the demo county when SEED is set.
+ */
+export async function openAppDatabase(config: Config, say: (line: string) => void) {
+  say(
+    config.DATABASE_URL
+      ? `Database: ${redactUrl(config.DATABASE_URL)}`
+      : `Database: embedded PostgreSQL under ${config.dataDir}/postgres`,
+  );
+  const db = await openDatabase(config);
+  try {
+    const seeded = config.SEED ? await seedDemoCounty(db.prisma) : undefined;
+    return { db, seeded };
+  } catch (err) {
+    await db.stop();
+    throw err;
+  }
 }
 
 /**

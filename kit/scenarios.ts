@@ -2,11 +2,18 @@
 import type { PrismaClient } from '../infra/db';
 import { townshipWorkflowId } from '../domain/campaign';
 import { eventually } from './wait';
-import { meeting, official, officialsFor, registeredHouseholds, waitForStage } from './rounds';
+import { meeting, official, officialsFor, registeredHouseholds, waitForStage, type Client } from './rounds';
 
 export interface ScenarioContext {
   baseUrl: string;
   prisma: PrismaClient;
+}
+
+/** A decision POSTed as an official; the scenario fails unless it is accepted (200). */
+async function act(client: Client, what: string, path: string, body?: unknown) {
+  const reply = await client.post(path, body);
+  expectStatus(reply, 200, what);
+  return reply;
 }
 
 function expectStatus(reply: { status: number; text: string }, status: number, what: string) {
@@ -20,35 +27,29 @@ export async function happyPath(ctx: ScenarioContext, villageCode: string): Prom
   const start = await o.township.client.post('/rounds', { villageCode, policy: { publicityPeriod: '1s' } });
   expectStatus(start, 201, 'start');
   const id: string = start.body.roundId;
-  expectStatus(
-    await o.village.client.post(`/rounds/${id}/assessment`, {
-      meeting,
-      proposals: [
-        { action: 'EXIT', householdId: hh[0]!.id, exitReason: 'REACHED_STANDARD', votesFor: 25, votesAgainst: 1 },
-        {
-          action: 'RECLASSIFY',
-          householdId: hh[1]!.id,
-          category: hh[1]!.category === 'CONSOLIDATION' ? 'TARGETED' : 'CONSOLIDATION',
-          votesFor: 20,
-          votesAgainst: 3,
-        },
-      ],
-    }),
-    200,
-    'assessment',
-  );
+  await act(o.village.client, 'assessment', `/rounds/${id}/assessment`, {
+    meeting,
+    proposals: [
+      { action: 'EXIT', householdId: hh[0]!.id, exitReason: 'REACHED_STANDARD', votesFor: 25, votesAgainst: 1 },
+      {
+        action: 'RECLASSIFY',
+        householdId: hh[1]!.id,
+        category: hh[1]!.category === 'CONSOLIDATION' ? 'TARGETED' : 'CONSOLIDATION',
+        votesFor: 20,
+        votesAgainst: 3,
+      },
+    ],
+  });
   await waitForStage(o.township.client, id, 'TOWNSHIP_REVIEW');
-  expectStatus(
-    await o.township.client.post(`/rounds/${id}/township-review`, { decision: 'APPROVE', note: '核查属实' }),
-    200,
-    'review',
-  );
+  await act(o.township.client, 'review', `/rounds/${id}/township-review`, {
+    decision: 'APPROVE',
+    note: '核查属实',
+  });
   await waitForStage(o.county.client, id, 'COUNTY_ANNOUNCEMENT');
-  expectStatus(
-    await o.county.client.post(`/rounds/${id}/county-announcement`, { decision: 'ANNOUNCE', note: '同意' }),
-    200,
-    'announce',
-  );
+  await act(o.county.client, 'announce', `/rounds/${id}/county-announcement`, {
+    decision: 'ANNOUNCE',
+    note: '同意',
+  });
   return id;
 }
 
@@ -75,49 +76,34 @@ export async function objectionsAndReturns(ctx: ScenarioContext, villageCode: st
     reason: '该户仍有困难',
   });
   expectStatus(objection, 201, 'objection');
-  expectStatus(
-    await o.township.client.post(`/rounds/${id}/objections/${objection.body.objectionId}/resolution`, {
-      decision: 'UPHELD',
-      note: '核实异议成立',
-      withdrawProposal: true,
-    }),
-    200,
-    'resolution',
-  );
+  await act(o.township.client, 'resolution', `/rounds/${id}/objections/${objection.body.objectionId}/resolution`, {
+    decision: 'UPHELD',
+    note: '核实异议成立',
+    withdrawProposal: true,
+  });
   await waitForStage(o.township.client, id, 'TOWNSHIP_REVIEW');
-  expectStatus(
-    await o.township.client.post(`/rounds/${id}/township-review`, { decision: 'RETURN', note: '材料不全' }),
-    200,
-    'return',
-  );
+  await act(o.township.client, 'return', `/rounds/${id}/township-review`, {
+    decision: 'RETURN',
+    note: '材料不全',
+  });
   expectStatus(await assess(), 200, 'second assessment');
   await waitForStage(o.township.client, id, 'TOWNSHIP_REVIEW');
-  expectStatus(
-    await o.township.client.post(`/rounds/${id}/township-review`, { decision: 'APPROVE', note: '同意' }),
-    200,
-    'approve',
-  );
+  await act(o.township.client, 'approve', `/rounds/${id}/township-review`, { decision: 'APPROVE', note: '同意' });
   await waitForStage(o.county.client, id, 'COUNTY_ANNOUNCEMENT');
-  expectStatus(
-    await o.county.client.post(`/rounds/${id}/county-announcement`, {
-      decision: 'RETURN',
-      returnTo: 'TOWNSHIP_REVIEW',
-      note: '请复核',
-    }),
-    200,
-    'county return',
-  );
-  expectStatus(
-    await o.township.client.post(`/rounds/${id}/township-review`, { decision: 'APPROVE', note: '已复核' }),
-    200,
-    'approve again',
-  );
+  await act(o.county.client, 'county return', `/rounds/${id}/county-announcement`, {
+    decision: 'RETURN',
+    returnTo: 'TOWNSHIP_REVIEW',
+    note: '请复核',
+  });
+  await act(o.township.client, 'approve again', `/rounds/${id}/township-review`, {
+    decision: 'APPROVE',
+    note: '已复核',
+  });
   await waitForStage(o.county.client, id, 'COUNTY_ANNOUNCEMENT');
-  expectStatus(
-    await o.county.client.post(`/rounds/${id}/county-announcement`, { decision: 'ANNOUNCE', note: '同意' }),
-    200,
-    'announce',
-  );
+  await act(o.county.client, 'announce', `/rounds/${id}/county-announcement`, {
+    decision: 'ANNOUNCE',
+    note: '同意',
+  });
   return id;
 }
 

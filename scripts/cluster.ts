@@ -6,11 +6,9 @@
 // the state is in PostgreSQL, so a restart resumes every round and timer. Logs: DATA_DIR/cluster/*.log.
 import fs from 'node:fs';
 import path from 'node:path';
-import exitHook from 'async-exit-hook';
-import { openDatabase, type Database } from '../infra/bootstrap';
+import { openAppDatabase } from '../infra/bootstrap';
 import { ConfigError, exitWithStartupError, loadClusterConfig, type Config, type TClusterEnv } from '../infra/config';
-import { redactUrl } from '../infra/postgres';
-import { seedDemoCounty } from '../infra/seed';
+import { handleShutdown } from '../infra/shutdown';
 import {
   ensureClusterBinaries,
   managedProcess,
@@ -65,39 +63,25 @@ async function main() {
   const say = (line: string) => process.stdout.write(line + '\n');
   const logDir = path.join(config.dataDir, 'cluster');
   const stateFile = path.join(logDir, 'cluster.json');
-  const stops: Array<() => Promise<unknown>> = [];
-  let stopping = false;
   const children: ManagedProcess[] = [];
   // Last resort (an uncaught error): never leave a child behind.
   process.once('exit', () => {
     for (const c of children) if (c.pid && c.running) process.kill(c.pid, 'SIGKILL');
   });
-  exitHook((done?: () => void) => {
-    stopping = true;
-    if (stops.length === 0 || !done) return done?.();
-    say('\nStopping...');
-    void (async () => {
-      for (const stop of stops.reverse()) await stop().catch((err: Error) => say(`  stop failed: ${err.message}`));
-      fs.rmSync(stateFile, { force: true });
-      say('Stopped.');
-      done();
-    })();
+  const shutdown = handleShutdown({
+    say,
+    stopFailed: (err) => say(`  stop failed: ${err.message}`),
+    stopped: () => fs.rmSync(stateFile, { force: true }),
+    forceExitAfterMs: 60_000,
   });
-  exitHook.forceExitTimeout(60_000);
 
   try {
     const apiPorts = Array.from({ length: config.CLUSTER_APIS }, (_, i) => config.API_PORT + i);
     for (const port of apiPorts) await assertPortFree(port, `API_PORT (+${port - config.API_PORT})`, config.API_HOST);
     const binaries = ensureClusterBinaries(say);
 
-    say(
-      config.DATABASE_URL
-        ? `Database: ${redactUrl(config.DATABASE_URL)}`
-        : `Database: embedded PostgreSQL under ${config.dataDir}/postgres`,
-    );
-    const db: Database = await openDatabase(config);
-    stops.push(() => db.stop());
-    const seeded = config.SEED ? await seedDemoCounty(db.prisma) : undefined;
+    const { db, seeded } = await openAppDatabase(config, say);
+    shutdown.add(() => db.stop());
 
     const cluster: TemporalCluster = await startTemporalCluster({
       binaries,
@@ -112,7 +96,7 @@ async function main() {
       logLevel: config.LOG_LEVEL === 'debug' ? 'info' : 'warn',
       say,
     });
-    stops.push(() => cluster.stop());
+    shutdown.add(() => cluster.stop());
     children.push(...Object.values(cluster.services), cluster.ui);
 
     const appEnv = {
@@ -141,8 +125,8 @@ async function main() {
     const apiUrls = apiPorts.map((port) => `http://${host}:${port}/api/v1`);
     children.push(...workers, ...apis);
     // Stopped before Temporal: APIs first (no new requests), then workers (they drain their tasks).
-    stops.push(() => Promise.all(workers.map((w) => w.stop('SIGTERM', 30_000))));
-    stops.push(() => Promise.all(apis.map((a) => a.stop('SIGTERM', 10_000))));
+    shutdown.add(() => Promise.all(workers.map((w) => w.stop('SIGTERM', 30_000))));
+    shutdown.add(() => Promise.all(apis.map((a) => a.stop('SIGTERM', 10_000))));
 
     const writeState = () => {
       const state: ClusterState = {
@@ -177,12 +161,12 @@ async function main() {
       let failures = 0;
       let lastStart = Date.now();
       p.onUnexpectedExit = (reason) => {
-        if (stopping) return;
+        if (shutdown.stopping) return;
         failures = Date.now() - lastStart > 60_000 ? 1 : failures + 1;
         const delay = Math.min(30_000, 1000 * 2 ** (failures - 1));
         say(`${new Date().toISOString()} ${p.name} exited (${reason}); starting it again in ${delay / 1000} s`);
         setTimeout(() => {
-          if (stopping) return;
+          if (shutdown.stopping) return;
           lastStart = Date.now();
           p.start();
           writeState();
@@ -205,8 +189,7 @@ async function main() {
     }
     say('  Stop with Ctrl-C.');
   } catch (err) {
-    stopping = true;
-    for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
+    await shutdown.abort();
     exitWithStartupError(err);
   }
 }

@@ -2,14 +2,12 @@
 // the demo seed, a Temporal dev server with its Web UI (unless TEMPORAL_ADDRESS), a worker and the API.
 // Ctrl-C stops everything; state lives under DATA_DIR, so a restart resumes every round and timer.
 import type { Server } from 'node:http';
-import exitHook from 'async-exit-hook';
 import { createApp } from '../api/app';
-import { connectClient, connectWorker, openDatabase, type Database } from '../infra/bootstrap';
+import { connectClient, connectWorker, openAppDatabase } from '../infra/bootstrap';
 import { exitWithStartupError, loadConfig, type Config } from '../infra/config';
 import { createLogger } from '../infra/logger';
 import { installRuntime, workerMetricsAddress } from '../infra/runtime';
-import { redactUrl } from '../infra/postgres';
-import { seedDemoCounty } from '../infra/seed';
+import { handleShutdown } from '../infra/shutdown';
 import { ensureTemporalCli } from '../infra/temporal-cli';
 import { assertPortFree, startDevServer, type DevServer } from '../infra/temporal-server';
 import { createWorker, workerTuning } from '../infra/worker';
@@ -24,21 +22,11 @@ async function main() {
   }
   const logger = createLogger(config.LOG_LEVEL, undefined, { format: config.LOG_FORMAT });
   const say = (line: string) => process.stdout.write(line + '\n');
-  const stops: Array<() => Promise<unknown>> = [];
-  // Ctrl-C reaches the whole process group (PostgreSQL and Temporal too); our stops run in async-exit-hook's
-  // hook so the process exits after all of them.
-  exitHook((done?: () => void) => {
-    // On a plain process.exit() the hook runs synchronously, without `done`: nothing is left to stop then.
-    if (stops.length === 0 || !done) return done?.();
-    say('\nStopping...');
-    void (async () => {
-      for (const stop of stops.reverse())
-        await stop().catch((err: Error) => logger.warn('stop failed', { error: err.message }));
-      say('Stopped.');
-      done();
-    })();
+  const shutdown = handleShutdown({
+    say,
+    stopFailed: (err) => logger.warn('stop failed', { error: err.message }),
+    forceExitAfterMs: 30_000,
   });
-  exitHook.forceExitTimeout(30_000);
 
   try {
     // One process: Core's worker metrics on WORKER_METRICS_PORT (its own server), the API's on GET /metrics.
@@ -48,14 +36,8 @@ async function main() {
     let temporalCli: string | undefined;
     if (!config.TEMPORAL_ADDRESS) temporalCli = ensureTemporalCli(say);
 
-    say(
-      config.DATABASE_URL
-        ? `Database: ${redactUrl(config.DATABASE_URL)}`
-        : `Database: embedded PostgreSQL under ${config.dataDir}/postgres`,
-    );
-    const db: Database = await openDatabase(config);
-    stops.push(() => db.stop());
-    const seeded = config.SEED ? await seedDemoCounty(db.prisma) : undefined;
+    const { db, seeded } = await openAppDatabase(config, say);
+    shutdown.add(() => db.stop());
 
     let address = config.TEMPORAL_ADDRESS;
     let dev: DevServer | undefined;
@@ -68,14 +50,14 @@ async function main() {
         uiPort: config.TEMPORAL_UI_PORT,
         namespace: config.TEMPORAL_NAMESPACE,
       });
-      stops.push(() => dev!.stop());
+      shutdown.add(() => dev!.stop());
       address = dev.address;
     }
 
     const client = await connectClient(address, config.TEMPORAL_NAMESPACE);
-    stops.push(() => client.connection.close());
+    shutdown.add(() => client.connection.close());
     const workerConnection = await connectWorker(address);
-    stops.push(() => workerConnection.close());
+    shutdown.add(() => workerConnection.close());
     const worker = await createWorker({
       connection: workerConnection,
       namespace: config.TEMPORAL_NAMESPACE,
@@ -85,7 +67,7 @@ async function main() {
       tuning: workerTuning(config),
     });
     const running = worker.run();
-    stops.push(async () => {
+    shutdown.add(async () => {
       // The SDK also reacts to SIGINT/SIGTERM by draining; shut down only if it has not begun.
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
@@ -107,7 +89,7 @@ async function main() {
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s)).once('error', reject);
     });
-    stops.push(() => new Promise((r) => server.close(r)));
+    shutdown.add(() => new Promise((r) => server.close(r)));
 
     const apiUrl = `http://${config.API_HOST === '0.0.0.0' ? '127.0.0.1' : config.API_HOST}:${config.API_PORT}/api/v1`;
     say('');
@@ -133,7 +115,7 @@ async function main() {
     }
     say('  Stop with Ctrl-C.');
   } catch (err) {
-    for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
+    await shutdown.abort();
     exitWithStartupError(err);
   }
 }
