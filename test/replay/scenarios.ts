@@ -9,9 +9,9 @@ export interface ScenarioContext {
   prisma: PrismaClient;
 }
 
-const meeting = { heldOn: '2026-11-20', representativesPresent: 30, representativesTotal: 40 };
+export const meeting = { heldOn: '2026-11-20', representativesPresent: 30, representativesTotal: 40 };
 
-async function officials(ctx: ScenarioContext, villageCode: string) {
+export async function officials(ctx: ScenarioContext, villageCode: string) {
   const [v, t, c] = await Promise.all([
     createOfficial(ctx.prisma, { role: 'VILLAGE', scopeCode: villageCode, name: '村委会' }),
     createOfficial(ctx.prisma, { role: 'TOWNSHIP', scopeCode: villageCode.slice(0, 9), name: '乡镇' }),
@@ -20,11 +20,11 @@ async function officials(ctx: ScenarioContext, villageCode: string) {
   return { village: api(ctx.baseUrl, v.token), township: api(ctx.baseUrl, t.token), county: api(ctx.baseUrl, c.token) };
 }
 
-function expectStatus(reply: { status: number; text: string }, status: number, what: string) {
+export function expectStatus(reply: { status: number; text: string }, status: number, what: string) {
   if (reply.status !== status) throw new Error(`${what}: expected ${status}, got ${reply.status}: ${reply.text}`);
 }
 
-async function stage(client: ReturnType<typeof api>, roundId: string, wanted: string) {
+export async function stage(client: ReturnType<typeof api>, roundId: string, wanted: string) {
   await eventually(
     async () => (await client.get(`/rounds/${roundId}`)).body.stage === wanted,
     30_000,
@@ -32,7 +32,7 @@ async function stage(client: ReturnType<typeof api>, roundId: string, wanted: st
   );
 }
 
-async function registered(ctx: ScenarioContext, villageCode: string) {
+export async function registered(ctx: ScenarioContext, villageCode: string) {
   return ctx.prisma.household.findMany({
     where: { villageCode, status: 'REGISTERED' },
     orderBy: { registryNo: 'asc' },

@@ -13,6 +13,7 @@ import {
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { createApp } from '../../api/app';
+import type { RulesSettings } from '../../api/rules';
 import { SEARCH_ATTRIBUTES } from '../../domain/constants';
 import { createLogger } from '../../infra/logger';
 import { seedDemoCounty } from '../../infra/seed';
@@ -61,7 +62,11 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(options: { seed?: boolean } = {}): Promise<Stack> {
+/**
+ * `rules`: the settings MIN_PUBLICITY_PERIOD and COUNTY_SAMPLE_SHARE the API captures into new rounds (rules of
+ * version 2; tests set a short minimum explicitly). Without them the API starts rounds of the rules of version 1.
+ */
+export async function startStack(options: { seed?: boolean; rules?: RulesSettings } = {}): Promise<Stack> {
   const [env, db, workflowCode] = await Promise.all([startTemporal(), createTestDatabase(), workflowBundle()]);
   if (options.seed !== false) await seedDemoCounty(db.prisma);
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
@@ -80,6 +85,7 @@ export async function startStack(options: { seed?: boolean } = {}): Promise<Stac
     client: env.client,
     taskQueue,
     logger: createLogger('debug', (line) => logs.push(line)),
+    rules: options.rules,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
