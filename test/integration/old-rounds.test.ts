@@ -78,6 +78,9 @@ afterAll(async () => {
 
 test('a round started on the previous release finishes on the new worker without an announcement period', async () => {
   const [oldBundle, newBundle] = await Promise.all([previousBundle(), workflowBundle()]);
+  // Really two releases: only the new code knows the announcement period.
+  expect(oldBundle.code).not.toContain('ANNOUNCEMENT_PERIOD');
+  expect(newBundle.code).toContain('ANNOUNCEMENT_PERIOD');
   const villageCode = '620522100201';
   const token = async (role: 'VILLAGE' | 'TOWNSHIP' | 'COUNTY', scopeCode: string) =>
     api(baseUrl, (await createOfficial(db.prisma, { role, scopeCode, name: role })).token);
