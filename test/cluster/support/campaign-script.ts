@@ -9,6 +9,7 @@ import type { PrismaClient } from '../../../infra/db';
 import { createOfficial } from '../../../infra/officials';
 import { assessmentFor, officialsFor, waitForStage, type Officials } from '../../faults/support/round-script';
 import { api, eventually, mapLimit, type Reply } from '../../support/http';
+import { announceWithSpotChecks } from '../../support/rounds';
 
 export type CampaignStep = 'assessment' | 'townshipReview' | 'countyAnnouncement';
 
@@ -121,11 +122,12 @@ export async function runTownshipCampaign(
   });
 
   await step('countyAnnouncement', async (v, o, roundId) => {
-    await waitForStage(o.county, roundId, 'COUNTY_ANNOUNCEMENT', STEP_TIMEOUT_MS);
-    const reply = await postReliably(o.county, `/rounds/${roundId}/county-announcement`, {
-      decision: 'ANNOUNCE',
-      note: '同意公告',
-    });
+    const atCounty = await waitForStage(o.county, roundId, 'COUNTY_ANNOUNCEMENT', STEP_TIMEOUT_MS);
+    const reply = await postReliably(
+      o.county,
+      `/rounds/${roundId}/county-announcement`,
+      announceWithSpotChecks(atCounty),
+    );
     expectStatus(reply, 200, `county announcement ${v}`);
   });
 

@@ -54,7 +54,8 @@ function spawnScript(name: string, script: string, env: Record<string, string>):
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
     // The daily supervision sweep would write through the same proxy as the rounds: keep it out of the test.
-    env: { ...process.env, LOG_LEVEL: 'warn', SUPERVISION_CRON: '0 0 1 1 *', ...env },
+    // Rounds of a few seconds: the minimum publicity period is set low explicitly.
+    env: { ...process.env, LOG_LEVEL: 'warn', SUPERVISION_CRON: '0 0 1 1 *', MIN_PUBLICITY_PERIOD: '1s', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);

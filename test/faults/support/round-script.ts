@@ -5,6 +5,7 @@ import { makeIdNumber } from '../../../domain/idNumber';
 import type { PrismaClient } from '../../../infra/db';
 import { createOfficial } from '../../../infra/officials';
 import { api, eventually, type Reply } from '../../support/http';
+import { announceWithSpotChecks } from '../../support/rounds';
 
 export type Step = 'start' | 'assessment' | 'townshipReview' | 'countyAnnouncement';
 
@@ -134,9 +135,9 @@ export async function runRound(ctx: RoundContext, faults: Faults = {}): Promise<
   expectStatus(reviewed, 200, 'township review');
   await faults.after?.townshipReview?.(roundId);
 
-  await waitForStage(o.county, roundId, 'COUNTY_ANNOUNCEMENT');
+  const atCounty = await waitForStage(o.county, roundId, 'COUNTY_ANNOUNCEMENT');
   const announced = await during('countyAnnouncement', () =>
-    o.county().post(`/rounds/${roundId}/county-announcement`, { decision: 'ANNOUNCE', note: '同意公告' }),
+    o.county().post(`/rounds/${roundId}/county-announcement`, announceWithSpotChecks(atCounty)),
   );
   expectStatus(announced, 200, 'county announcement');
   await faults.after?.countyAnnouncement?.(roundId);
