@@ -110,6 +110,7 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
               stageDeadline: date(r.stageDeadline),
               publicityEndsAt: date(r.publicityEndsAt),
               overdueSince: date(r.overdueSince),
+              countySample: r.countySample,
               ...(r.status && r.status !== 'OPEN' ? { openVillageCode: null, finishedAt: at } : {}),
             },
           });

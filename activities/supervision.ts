@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { durationMs } from '../domain/duration';
 import { FINDING_KINDS, type FindingKind, type KindCounts, type SupervisionPolicy } from '../domain/supervision';
-import { STAGE_ACTOR } from '../domain/procedure';
+import { objectionStagesResolvedBy, STAGE_ACTOR } from '../domain/procedure';
 import { Prisma, type PrismaClient } from '../infra/db';
 import { supervisionFindingSignal } from '../workflows/round-contract';
 
@@ -60,10 +60,14 @@ export function candidateSql(input: SweepKindInput): Prisma.Sql {
       const cutoff = new Date(now.getTime() - durationMs(input.policy.objectionStaleAfter));
       return Prisma.sql`
         SELECT o.id::text AS "subjectKey", r."townshipCode", r."villageCode", r.id AS "roundId",
-               NULL::uuid AS "householdId", 'TOWNSHIP' AS "escalatedToRole", r."townshipCode" AS "escalatedToScope",
+               NULL::uuid AS "householdId", x.role AS "escalatedToRole",
+               CASE x.role WHEN 'TOWNSHIP' THEN r."townshipCode" ELSE left(r."villageCode", 6) END AS "escalatedToScope",
                jsonb_build_object('objectionId', o.id, 'stage', r.stage, 'filedAt', ${iso(Prisma.sql`o."filedAt"`)}) AS detail
         FROM "Objection" o
         JOIN "Round" r ON r.id = o."roundId"
+        -- The township resolves objections of the publicities, the county those of its announcement period.
+        CROSS JOIN LATERAL (SELECT CASE WHEN r.stage::text IN (${Prisma.join(objectionStagesResolvedBy('COUNTY'))})
+                                        THEN 'COUNTY' ELSE 'TOWNSHIP' END AS role) x
         WHERE o.status = 'OPEN' AND r.status = 'OPEN' AND o."filedAt" < ${cutoff}::timestamp(3)`;
     }
     case 'VILLAGE_NO_RESPONSIBLE':

@@ -12,6 +12,7 @@ import { errorHandler, notFoundHandler } from './problem';
 import { campaignsRouter } from './routes/campaigns';
 import { registryRouter } from './routes/registry';
 import { roundsRouter } from './routes/rounds';
+import type { RulesSettings } from './rules';
 import { tasksRouter } from './routes/tasks';
 import { exitPlanRouter } from './routes/exit-plan';
 import { responsibilityRouter } from './routes/responsibility';
@@ -28,6 +29,8 @@ export interface AppDeps {
   authLimits?: AuthLimits;
   /** An Idempotency-Key claim older than this without an answer is taken over by a retry. */
   idempotencyAbandonAfterMs?: number;
+  /** MIN_PUBLICITY_PERIOD and COUNTY_SAMPLE_SHARE, captured into new rounds; absent: rounds of the rules of version 1. */
+  rules?: RulesSettings;
   /** Sweep thresholds and the exit rule (infra/schedule.ts supervisionSettings); defaults when absent. */
   supervision?: SupervisionSettings;
 }
@@ -76,9 +79,9 @@ export function createApp(deps: AppDeps): Express {
     res.json(caller(req));
   });
   v1.use(registryRouter(prisma));
-  v1.use(roundsRouter({ prisma, client, taskQueue: deps.taskQueue }));
+  v1.use(roundsRouter({ prisma, client, taskQueue: deps.taskQueue, rules: deps.rules }));
   v1.use(tasksRouter(prisma));
-  v1.use(campaignsRouter({ prisma, client, taskQueue: deps.taskQueue }));
+  v1.use(campaignsRouter({ prisma, client, taskQueue: deps.taskQueue, rules: deps.rules }));
   v1.use(responsibilityRouter(prisma));
   v1.use(
     supervisionRouter({

@@ -8,6 +8,7 @@ import {
   PROPOSAL_ACTIONS,
   ROUND_STATUSES,
   STAGES,
+  VISIT_FINDINGS,
 } from '../domain/enums';
 import { idNumberProblem } from '../domain/idNumber';
 import { isQuorate } from '../domain/procedure';
@@ -58,6 +59,9 @@ export const ZPolicy = z
   .object({
     publicityPeriod: duration(1000, 90 * 86_400_000).optional(),
     stageDeadline: duration(1000, 365 * 86_400_000).optional(),
+    announcementPeriod: duration(1000, 90 * 86_400_000)
+      .optional()
+      .meta({ description: 'The county announcement period (公告期); default: publicityPeriod.' }),
   })
   .strict();
 
@@ -164,7 +168,15 @@ export const ZObjection = z
 export type TObjection = z.infer<typeof ZObjection>;
 
 export const ZResolution = z
-  .object({ decision: z.enum(['UPHELD', 'DISMISSED']), note: text(2000), withdrawProposal: z.boolean().optional() })
+  .object({
+    decision: z.enum(['UPHELD', 'DISMISSED']),
+    note: text(2000),
+    withdrawProposal: z.boolean().optional(),
+    returnTo: z
+      .literal('TOWNSHIP_REVIEW')
+      .optional()
+      .meta({ description: 'Announcement period only: the county upholds and returns the round to the township.' }),
+  })
   .strict();
 export type TResolution = z.infer<typeof ZResolution>;
 
@@ -184,10 +196,33 @@ export const ZTownshipReview = z
   .strict();
 export type TTownshipReview = z.infer<typeof ZTownshipReview>;
 
+/** A household visit: the township's verification (入户核查) or the county's spot check (抽查) of one proposal. */
+export const ZVisit = z
+  .object({
+    proposalId: ZUuid,
+    visitedOn: isoDate,
+    visitedBy: text(50).meta({ description: 'The visiting officer; the submitting official is recorded too.' }),
+    finding: z.enum(VISIT_FINDINGS),
+    note: z.string().trim().max(2000).optional(),
+  })
+  .strict()
+  .meta({ id: 'Visit' });
+export type TVisit = z.infer<typeof ZVisit>;
+
 export const ZCountyAnnouncement = z
   .object({
     decision: z.enum(['ANNOUNCE', 'RETURN']),
     returnTo: z.enum(['TOWNSHIP_REVIEW', 'VILLAGE_ASSESSMENT']).optional(),
+    spotChecks: z
+      .array(ZVisit)
+      .max(500)
+      .optional()
+      .meta({ description: 'ANNOUNCE: a spot check of every proposal in the round’s countySample.' }),
+    rejected: z
+      .array(z.object({ proposalId: ZUuid, reason: text(1000) }).strict())
+      .max(500)
+      .optional()
+      .meta({ description: 'ANNOUNCE: single proposals the county rejects; a NOT_CONFIRMED spot check must be one.' }),
     note: text(2000),
   })
   .strict();

@@ -1,5 +1,5 @@
 // Types of county-wide campaigns (动态调整): one parent workflow, one child per township, one round per village.
-import type { Actor, RoundPolicy } from './round';
+import type { Actor, RoundPolicy, RoundRules } from './round';
 
 export interface CampaignScope {
   /** The county (or other division) the campaign covers. */
@@ -14,6 +14,8 @@ export interface CampaignInput {
   year: number;
   scope: CampaignScope;
   policy: RoundPolicy;
+  /** The rules captured when the campaign started; its rounds inherit them. Absent before version 2. */
+  rules?: RoundRules;
   createdBy: Actor;
   /** Township workflows started at once (bounded so a national campaign does not start in one burst). */
   townshipConcurrency: number;
@@ -36,6 +38,7 @@ export interface TownshipCampaignInput {
   campaignId: string;
   townshipCode: string;
   policy: RoundPolicy;
+  rules?: RoundRules;
   createdBy: Actor;
   roundConcurrency: number;
 }

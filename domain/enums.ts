@@ -35,6 +35,7 @@ export const STAGES = [
   'TOWNSHIP_REVIEW',
   'SECOND_PUBLICITY',
   'COUNTY_ANNOUNCEMENT',
+  'ANNOUNCEMENT_PERIOD',
   'COMPLETED',
 ] as const;
 export type Stage = (typeof STAGES)[number];
@@ -50,6 +51,9 @@ export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
 
 export const NOTICE_KINDS = ['FIRST_PUBLICITY', 'SECOND_PUBLICITY', 'ANNOUNCEMENT'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+export const VISIT_FINDINGS = ['CONFIRMED', 'NOT_CONFIRMED'] as const;
+export type VisitFinding = (typeof VISIT_FINDINGS)[number];
 
 export const OBJECTION_STATUSES = ['OPEN', 'UPHELD', 'DISMISSED'] as const;
 export type ObjectionStatus = (typeof OBJECTION_STATUSES)[number];
@@ -92,6 +96,7 @@ export const STAGE_LABELS: Record<Stage, string> = {
   FIRST_PUBLICITY: '第一次公示',
   TOWNSHIP_REVIEW: '乡镇审核',
   SECOND_PUBLICITY: '第二次公示',
-  COUNTY_ANNOUNCEMENT: '县公告',
+  COUNTY_ANNOUNCEMENT: '县审定',
+  ANNOUNCEMENT_PERIOD: '公告期',
   COMPLETED: '已完成',
 };

@@ -61,6 +61,52 @@ export function formatChineseTime(iso: string): string {
   return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
 }
 
+/**
+ * Who publishes a notice and signs it: the first publicity the village committee, the second the township
+ * government, the announcement the county's poverty-alleviation office (DOMAIN.md).
+ */
+export function noticeSigner(c: Pick<NoticeContent, 'kind' | 'countyName' | 'townshipName' | 'villageName'>): string {
+  if (c.kind === 'FIRST_PUBLICITY') return `${c.villageName}村民委员会`;
+  if (c.kind === 'SECOND_PUBLICITY') return `${c.townshipName}人民政府`;
+  return `${c.countyName}扶贫开发领导小组办公室`;
+}
+
+/** The steps that produced the list, its period, and where to object during it. */
+function noticeText(c: NoticeContent): { period: string; closing: string } {
+  const e = escapeHtml;
+  const from = e(formatChineseTime(c.startsAt));
+  const until = c.endsAt === null ? null : e(formatChineseTime(c.endsAt));
+  if (c.kind === 'ANNOUNCEMENT') {
+    const steps = '以上名单经村民代表会议民主评议、第一次公示、乡镇人民政府入户核查审核、第二次公示和县级审定（抽查）';
+    // A round under the rules it started with (before the announcement period) has no period: it takes effect at once.
+    if (until === null) {
+      return {
+        closing: `<p>${steps}，现予公告，并据此调整建档立卡信息。</p>`,
+        period: `<p>公告日期：${from}</p>`,
+      };
+    }
+    return {
+      closing: `<p>${steps}，现予公告。公告期满无异议的，据此调整建档立卡信息。</p>`,
+      period:
+        `<p>公告期：${from} 至 ${until}</p>` +
+        `<p>公告期内，任何单位和个人如有异议，请于 ${until} 前向${e(noticeSigner(c))}实名反映（书面或当面），` +
+        `由县扶贫开发领导小组办公室核实处理。</p>`,
+    };
+  }
+  const where = `${e(c.villageName)}村民委员会或${e(c.townshipName)}人民政府`;
+  const steps =
+    c.kind === 'FIRST_PUBLICITY'
+      ? '以上名单经村民代表会议民主评议产生，现予公示。'
+      : '以上名单经村民代表会议民主评议、第一次公示和乡镇人民政府入户核查审核，现予公示。';
+  return {
+    closing: `<p>${steps}</p>`,
+    period:
+      `<p>公示期：${from} 至 ${until ?? from}</p>` +
+      `<p>公示期内，任何单位和个人如有异议，请于 ${until ?? from} 前向${where}实名反映（书面或当面），` +
+      `由乡镇人民政府核实处理。</p>`,
+  };
+}
+
 export function renderNoticeHtml(c: NoticeContent): string {
   const e = escapeHtml;
   const title = `${c.countyName}${c.townshipName}${c.villageName}${TITLES[c.kind]}`;
@@ -81,17 +127,7 @@ export function renderNoticeHtml(c: NoticeContent): string {
       );
     })
     .join('\n');
-  const period =
-    c.kind === 'ANNOUNCEMENT'
-      ? `<p>公告日期：${e(formatChineseTime(c.startsAt))}</p>`
-      : `<p>公示期：${e(formatChineseTime(c.startsAt))} 至 ${e(formatChineseTime(c.endsAt ?? c.startsAt))}</p>` +
-        `<p>公示期内，任何单位和个人如有异议，请于 ${e(formatChineseTime(c.endsAt ?? c.startsAt))} 前` +
-        `向${e(c.villageName)}村民委员会或${e(c.townshipName)}人民政府实名反映（书面或当面），` +
-        `由乡镇人民政府核实处理。</p>`;
-  const closing =
-    c.kind === 'ANNOUNCEMENT'
-      ? '<p>以上名单经村民评议、两次公示和乡镇审核，现予公告，并据此调整建档立卡信息。</p>'
-      : '<p>以上名单经村民代表会议民主评议产生，现予公示。</p>';
+  const { period, closing } = noticeText(c);
   return `<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -116,7 +152,7 @@ ${rows || '<tr><td colspan="7">（无）</td></tr>'}
 </tbody>
 </table>
 ${period}
-<p style="text-align:right">${e(c.villageName)}村民委员会<br>${e(formatChineseTime(c.publishedAt))}</p>
+<p style="text-align:right">${e(noticeSigner(c))}<br>${e(formatChineseTime(c.publishedAt))}</p>
 <p class="meta">第 ${e(c.version)} 版 · ${e(c.roundId)}</p>
 </body>
 </html>

@@ -1,5 +1,15 @@
 // Types and pure rules of the identification round, shared by the workflow (validators), activities and API.
-import type { Category, Cause, ExitReason, NoticeKind, ProposalAction, ProposalStatus, Role, Stage } from './enums';
+import type {
+  Category,
+  Cause,
+  ExitReason,
+  NoticeKind,
+  ProposalAction,
+  ProposalStatus,
+  Role,
+  Stage,
+  VisitFinding,
+} from './enums';
 
 /** Who acted. Every decision carries one, so the trail says who decided. */
 export interface Actor {
@@ -91,6 +101,8 @@ export interface ResolutionUpdate {
   decision: 'UPHELD' | 'DISMISSED';
   note: string;
   withdrawProposal?: boolean;
+  /** During the announcement period (rules of version 2): the county upholds and returns the round to the township. */
+  returnTo?: 'TOWNSHIP_REVIEW';
 }
 
 export interface TownshipReviewUpdate {
@@ -101,10 +113,26 @@ export interface TownshipReviewUpdate {
   note: string;
 }
 
+/**
+ * A household visit: the township's verification (入户核查) of a proposal, or the county's spot check (抽查) of one
+ * drawn in its sample. The official who submits it is the decision's actor; `visitedBy` is the visiting officer.
+ */
+export interface Visit {
+  proposalId: string;
+  visitedOn: string;
+  visitedBy: string;
+  finding: VisitFinding;
+  note?: string;
+}
+
 export interface CountyAnnouncementUpdate {
   actor: Actor;
   decision: 'ANNOUNCE' | 'RETURN';
   returnTo?: 'TOWNSHIP_REVIEW' | 'VILLAGE_ASSESSMENT';
+  /** Rules of version 2: a spot check of every proposal in the county's sample (RoundState.countySample). */
+  spotChecks?: Visit[];
+  /** Rules of version 2: single proposals the county rejects; the rest is announced. */
+  rejected?: { proposalId: string; reason: string }[];
   note: string;
 }
 
@@ -162,6 +190,8 @@ export interface RoundState {
   /** Supervision findings already recorded in the trail. */
   findings: string[];
   lastReturn?: { from: Stage; to: Stage; reason: string; at: string };
+  /** Rules of version 2: the proposals the county must spot-check, drawn on entering COUNTY_ANNOUNCEMENT. */
+  countySample?: string[];
 }
 
 // ---- Persistence contract: one transactional write per workflow step -------------------------------
@@ -196,6 +226,7 @@ export interface Transition {
     stageDeadline?: string | null;
     publicityEndsAt?: string | null;
     overdueSince?: string | null;
+    countySample?: string[];
   };
   newProposals?: ProposalRecord[];
   proposalStatus?: { ids: string[]; status: ProposalStatus; reason?: string }[];

@@ -97,6 +97,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };
 }
 
+/** The settings new rounds capture as their rules (api/rules.ts): MIN_PUBLICITY_PERIOD and COUNTY_SAMPLE_SHARE. */
+export function rulesSettings(config: Pick<TEnv, 'MIN_PUBLICITY_PERIOD' | 'COUNTY_SAMPLE_SHARE'>) {
+  return { minPublicityPeriod: config.MIN_PUBLICITY_PERIOD, countySampleShare: config.COUNTY_SAMPLE_SHARE };
+}
+
 const zDbName = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a PostgreSQL database name (a-z, 0-9, _)');
 
 /** `npm run cluster`: the settings it reads besides those of ZEnv. */

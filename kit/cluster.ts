@@ -75,6 +75,8 @@ export async function startCluster(name: string, env: Record<string, string> = {
       LOG_LEVEL: 'warn',
       // The daily supervision sweep would write while the rounds do: keep it out of the comparison.
       SUPERVISION_CRON: '0 0 1 1 *',
+      // Rounds of a few seconds: the minimum publicity period is set low explicitly.
+      MIN_PUBLICITY_PERIOD: '1s',
       ...env,
     },
     50_000,

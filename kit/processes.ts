@@ -131,6 +131,8 @@ function envOf(t: ProcessTarget): Record<string, string> {
     LOG_LEVEL: 'warn',
     // The daily supervision sweep would write through the same proxy as the rounds: keep it out of the test.
     SUPERVISION_CRON: '0 0 1 1 *',
+    // Rounds of a few seconds: the minimum publicity period is set low explicitly.
+    MIN_PUBLICITY_PERIOD: '1s',
     DATABASE_URL: t.databaseUrl,
     TEMPORAL_ADDRESS: t.temporalAddress,
     TEMPORAL_NAMESPACE: t.namespace,

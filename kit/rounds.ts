@@ -148,3 +148,17 @@ export async function rowCounts(stack: Stack) {
     ]);
   return { rounds, proposals, objections, decisions, notices, households, registryChanges, campaigns, assignments };
 }
+
+/**
+ * The county's ANNOUNCE for a round at COUNTY_ANNOUNCEMENT (its detail): a CONFIRMED spot check of every proposal
+ * in the round's countySample (rules of version 2; none for a round started before them).
+ */
+export function announceWithSpotChecks(round: { countySample?: string[] }, note = '同意公告') {
+  const spotChecks = (round.countySample ?? []).map((proposalId) => ({
+    proposalId,
+    visitedOn: '2026-12-01',
+    visitedBy: '县抽查组',
+    finding: 'CONFIRMED' as const,
+  }));
+  return { decision: 'ANNOUNCE' as const, note, ...(spotChecks.length > 0 ? { spotChecks } : {}) };
+}

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApp } from '../api/app';
+import type { RulesSettings } from '../api/rules';
 import type { PrismaClient } from '../infra/db';
 import { createLogger } from '../infra/logger';
 import { seedDemoCounty } from '../infra/seed';
@@ -25,7 +26,11 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(options: { seed?: boolean } = {}): Promise<Stack> {
+/**
+ * `rules`: the settings MIN_PUBLICITY_PERIOD and COUNTY_SAMPLE_SHARE the API captures into new rounds (rules of
+ * version 2; tests set a short minimum explicitly). Without them the API starts rounds of the rules of version 1.
+ */
+export async function startStack(options: { seed?: boolean; rules?: RulesSettings } = {}): Promise<Stack> {
   const [env, db, workflowCode] = await Promise.all([startDevServer(), createTestDatabase(), workflowBundle()]);
   if (options.seed !== false) await seedDemoCounty(db.prisma);
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
@@ -44,6 +49,7 @@ export async function startStack(options: { seed?: boolean } = {}): Promise<Stac
     client: env.client,
     taskQueue,
     logger: createLogger('debug', (line) => logs.push(line)),
+    rules: options.rules,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

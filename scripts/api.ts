@@ -1,7 +1,7 @@
 // The HTTP API on its own (containers): needs DATABASE_URL and TEMPORAL_ADDRESS.
 import { createApp } from '../api/app';
 import { connectClient } from '../infra/bootstrap';
-import { ConfigError, exitWithStartupError, loadConfig } from '../infra/config';
+import { ConfigError, exitWithStartupError, loadConfig, rulesSettings } from '../infra/config';
 import { createPrisma } from '../infra/db';
 import { createLogger } from '../infra/logger';
 import { checkDatabase } from '../infra/postgres';
@@ -27,6 +27,7 @@ async function main() {
     logger,
     bodyLimit: config.API_BODY_LIMIT,
     supervision: supervisionSettings(config),
+    rules: rulesSettings(config),
   });
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
     process.stdout.write(

@@ -4,7 +4,7 @@
 import type { Server } from 'node:http';
 import { createApp } from '../api/app';
 import { connectClient, connectWorker, openAppDatabase } from '../infra/bootstrap';
-import { exitWithStartupError, loadConfig, type Config } from '../infra/config';
+import { exitWithStartupError, loadConfig, rulesSettings, type Config } from '../infra/config';
 import { createLogger } from '../infra/logger';
 import { installRuntime, workerMetricsAddress } from '../infra/runtime';
 import { handleShutdown } from '../infra/shutdown';
@@ -85,6 +85,7 @@ async function main() {
       logger,
       bodyLimit: config.API_BODY_LIMIT,
       supervision: supervisionSettings(config),
+      rules: rulesSettings(config),
     });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s)).once('error', reject);

@@ -128,7 +128,16 @@ export async function simulateOfficials(options: SimOptions): Promise<SimStats> 
       body = { decision: 'APPROVE', note: '入户核查属实' };
     } else if (t.kind === 'DECIDE' && o.role === 'COUNTY' && t.stage === 'COUNTY_ANNOUNCEMENT') {
       path = `/rounds/${t.roundId}/county-announcement`;
-      body = { decision: 'ANNOUNCE', note: '同意公告' };
+      // Under the rules of version 2 the county spot-checks the sample the round drew (none before).
+      const round = await call(options.baseUrl, o.token, 'GET', `/rounds/${t.roundId}`);
+      const sample = (round.json?.countySample ?? []) as string[];
+      const spotChecks = sample.map((proposalId) => ({
+        proposalId,
+        visitedOn: '2026-11-30',
+        visitedBy: '县抽查组',
+        finding: 'CONFIRMED',
+      }));
+      body = { decision: 'ANNOUNCE', note: '同意公告', ...(spotChecks.length ? { spotChecks } : {}) };
     } else {
       return;
     }

@@ -4,7 +4,7 @@ import { condition, proxyActivities, setCurrentDetails, upsertSearchAttributes }
 import type { createActivities } from '../activities';
 import { durationMs } from '../domain/duration';
 import { STAGE_LABELS, type Stage } from '../domain/enums';
-import { isPublicityStage, stageTimes, type StageClock, type StageTimes } from '../domain/procedure';
+import { isObjectionStage, rulesVersion, stageTimes, type StageClock, type StageTimes } from '../domain/procedure';
 import type { DecisionResult, RoundInput, RoundState, Transition } from '../domain/round';
 import { NON_RETRYABLE_ERROR_TYPES } from './round-contract';
 import { STAGE_KEY } from './search-attributes';
@@ -32,6 +32,8 @@ export const iso = (ms: number) => new Date(ms).toISOString();
 export class Round {
   readonly state: RoundState;
   readonly clock: StageClock;
+  /** The rules the round runs under (domain/procedure.ts rulesVersion): 1 without captured rules. */
+  readonly version: number;
   /** A stage decision is being recorded: a second one is refused rather than queued. */
   busy = false;
   /** The publicity is being closed: no more objections. */
@@ -46,9 +48,13 @@ export class Round {
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(readonly input: RoundInput) {
+    this.version = rulesVersion(input);
     this.clock = {
       publicityMs: durationMs(input.policy.publicityPeriod),
       deadlineMs: durationMs(input.policy.stageDeadline),
+      ...(this.version >= 2
+        ? { announcementMs: durationMs(input.policy.announcementPeriod ?? input.policy.publicityPeriod) }
+        : {}),
     };
     this.state = {
       roundId: input.roundId,
@@ -101,8 +107,9 @@ export class Round {
     return this.isOpen() && this.state.stage === stage;
   }
 
-  isPublicity(): boolean {
-    return isPublicityStage(this.state.stage);
+  /** The round is in a period that receives objections (a publicity, or the announcement period). */
+  isObjectionPeriod(): boolean {
+    return isObjectionStage(this.state.stage);
   }
 
   /** The round fields of entering `stage` at `at`; `enter` applies them to the state once written. */

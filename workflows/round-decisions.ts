@@ -1,7 +1,14 @@
 // What each official's decision writes and does to the round. The handlers at the end are thin: the
 // validator refuses what may not be decided now, the decision is recorded in its turn, the answer goes back.
 import { condition, patched, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import { approvedList, objectionWithdraws, returnTarget, supersededByReturn } from '../domain/procedure';
+import {
+  approvedList,
+  noticeKindOf,
+  objectionWithdraws,
+  returnTarget,
+  supersededByReturn,
+  type ObjectionStage,
+} from '../domain/procedure';
 import type {
   AssessmentUpdate,
   CancelUpdate,
@@ -12,6 +19,7 @@ import type {
   SupervisionFindingSignal,
   TownshipReviewUpdate,
 } from '../domain/round';
+import { announce, returnFromAnnouncement } from './round-announcement';
 import { iso, type Round } from './round-context';
 import {
   cancelRoundSignal,
@@ -127,7 +135,7 @@ function resolveObjection(round: Round, { actor, objectionId, decision, note, wi
           version && patch
             ? {
                 version,
-                kind: state.stage as 'FIRST_PUBLICITY' | 'SECOND_PUBLICITY',
+                kind: noticeKindOf(state.stage as ObjectionStage),
                 startsAt: patch.stageEnteredAt,
                 endsAt: patch.publicityEndsAt,
                 proposalIds: remaining.map((p) => p.id),
@@ -329,7 +337,8 @@ export function acceptDecisions(round: Round): void {
       const objection = state.objections.find((o) => o.id === d.objectionId)!;
       objection.status = 'RESOLVING';
       try {
-        return await resolveObjection(round, d);
+        // An upheld objection of the announcement period may return the round (rules of version 2).
+        return await (d.returnTo ? returnFromAnnouncement(round, d) : resolveObjection(round, d));
       } catch (err) {
         objection.status = 'OPEN';
         throw err;
@@ -343,7 +352,10 @@ export function acceptDecisions(round: Round): void {
   setHandler(townshipReviewUpdate, (d) => holdingStage(round, () => townshipReview(round, d)), {
     validator: valid.townshipReview,
   });
-  setHandler(countyAnnouncementUpdate, (d) => holdingStage(round, () => countyAnnouncement(round, d)), {
+  // Under the rules of version 2 an announcement opens the announcement period instead of completing the round.
+  const announceOrReturn = (d: CountyAnnouncementUpdate) =>
+    d.decision === 'ANNOUNCE' && round.version >= 2 ? announce(round, d) : countyAnnouncement(round, d);
+  setHandler(countyAnnouncementUpdate, (d) => holdingStage(round, () => announceOrReturn(d)), {
     validator: valid.countyAnnouncement,
   });
   setHandler(cancelRoundUpdate, (d) => holdingStage(round, () => cancel(round, d)), { validator: valid.cancel });

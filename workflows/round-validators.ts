@@ -1,7 +1,15 @@
 // What each decision must satisfy to be accepted: pure checks on the workflow's own state (validators
 // cannot do I/O). A refused decision is never written, and the caller hears why at once.
 import { STAGE_LABELS, type Stage } from '../domain/enums';
-import { isQuorate, STAGE_DECIDER, stageAfter, type OpenStage } from '../domain/procedure';
+import {
+  isObjectionStage,
+  isQuorate,
+  objectionFilers,
+  objectionResolver,
+  STAGE_DECIDER,
+  stageAfter,
+  type OpenStage,
+} from '../domain/procedure';
 import {
   codeInScope,
   containsNul,
@@ -37,7 +45,7 @@ export function validators(round: Round) {
     // A publicity whose end is being written is as good as over: its transaction commits the next stage, which
     // the API shows at once, a moment before this workflow hears back (longer while a worker or Temporal
     // recovers). A decision for that stage is accepted; serial() applies it after the end is recorded.
-    const arriving = round.closing ? stageAfter(state.stage as OpenStage) : undefined;
+    const arriving = round.closing ? stageAfter(state.stage as OpenStage, round.version) : undefined;
     if (state.stage !== stage && arriving !== stage) {
       refuse(
         RoundError.WRONG_STAGE,
@@ -68,6 +76,59 @@ export function validators(round: Round) {
     }
   }
 
+  /** A return from the announcement period: the county's upheld objection, the only one open, nothing withdrawn. */
+  function requireReturnFromAnnouncement(objectionId: string, decision: string, withdrawProposal?: boolean) {
+    if (state.stage !== 'ANNOUNCEMENT_PERIOD')
+      refuse(RoundError.INVALID, 'Only an objection of the announcement period can return the round.');
+    if (decision !== 'UPHELD') refuse(RoundError.INVALID, 'Only an upheld objection can return the round.');
+    if (withdrawProposal) refuse(RoundError.INVALID, 'An objection either withdraws a proposal or returns the round.');
+    if (round.openObjections().some((o) => o.id !== objectionId))
+      refuse(RoundError.INVALID, 'Resolve the other open objections before returning the round.');
+  }
+
+  /**
+   * The county's spot checks (rules of version 2): an announcement covers every proposal of the drawn sample, and
+   * a proposal not confirmed on the visit is rejected; a return needs neither.
+   */
+  function requireSpotChecks({ decision, spotChecks, rejected }: CountyAnnouncementUpdate) {
+    if (round.version < 2) {
+      if (spotChecks !== undefined || rejected !== undefined)
+        refuse(RoundError.INVALID, 'This round runs under the rules it started with: no spot checks or rejections.');
+      return;
+    }
+    if (decision === 'RETURN') {
+      if (rejected?.length)
+        refuse(RoundError.INVALID, 'A return sends back the whole list; name no single rejections.');
+      return;
+    }
+    const rejectedIds = requireDistinctOnList(rejected ?? [], 'rejected');
+    const checked = new Map((spotChecks ?? []).map((v) => [v.proposalId, v]));
+    requireDistinctOnList(spotChecks ?? [], 'spot-checked');
+    const missing = (state.countySample ?? []).filter((id) => !checked.has(id));
+    if (missing.length > 0)
+      refuse(RoundError.INVALID, `Spot checks are missing for the sampled proposals ${missing.join(', ')}.`, {
+        missing,
+      });
+    const unconfirmed = [...checked.values()].filter(
+      (v) => v.finding === 'NOT_CONFIRMED' && !rejectedIds.has(v.proposalId),
+    );
+    if (unconfirmed.length > 0)
+      refuse(
+        RoundError.INVALID,
+        `Proposals ${unconfirmed.map((v) => v.proposalId).join(', ')} were not confirmed on the spot check: reject them or return the round.`,
+      );
+  }
+
+  function requireDistinctOnList(items: readonly { proposalId: string }[], what: string): Set<string> {
+    const seen = new Set<string>();
+    for (const { proposalId } of items) {
+      requireOnList(proposalId);
+      if (seen.has(proposalId)) refuse(RoundError.INVALID, `Proposal ${proposalId} is ${what} twice.`);
+      seen.add(proposalId);
+    }
+    return seen;
+  }
+
   return {
     assessment: checked<[AssessmentUpdate]>(({ actor, meeting, proposals }) => {
       requireStage('VILLAGE_ASSESSMENT');
@@ -79,10 +140,10 @@ export function validators(round: Round) {
 
     objection: checked<[ObjectionUpdate]>(({ actor, objectionId, proposalId }) => {
       requireOpen();
-      if (!round.isPublicity() || round.closing) {
+      if (!isObjectionStage(state.stage) || round.closing) {
         refuse(
           RoundError.WRONG_STAGE,
-          `Objections are received only during a publicity; the round is at ${state.stage}.`,
+          `Objections are received only during a publicity${round.version >= 2 ? ' or the announcement period' : ''}; the round is at ${state.stage}.`,
           { stage: state.stage },
         );
       }
@@ -91,15 +152,18 @@ export function validators(round: Round) {
           stage: state.stage,
         });
       }
-      requireRole(actor, ['VILLAGE', 'TOWNSHIP', 'COUNTY'], 'Recording an objection');
+      // During the announcement period objections go to the county, which records the villager's objection.
+      requireRole(actor, objectionFilers(state.stage), `Recording an objection during ${state.stage}`);
       if (state.objections.some((o) => o.id === objectionId))
         refuse(RoundError.INVALID, 'This objection is already recorded.');
       if (proposalId !== undefined) requireOnList(proposalId);
     }),
 
-    resolution: checked<[ResolutionUpdate]>(({ actor, objectionId, withdrawProposal, decision }) => {
+    resolution: checked<[ResolutionUpdate]>(({ actor, objectionId, withdrawProposal, decision, returnTo }) => {
       requireOpen();
-      requireRole(actor, ['TOWNSHIP'], 'Resolving an objection');
+      // An open objection belongs to the period the round is in: the township's publicities, the county's period.
+      const resolver = isObjectionStage(state.stage) ? objectionResolver(state.stage) : 'TOWNSHIP';
+      requireRole(actor, [resolver], `Resolving an objection during ${state.stage}`);
       const objection = state.objections.find((o) => o.id === objectionId);
       if (!objection) refuse(RoundError.NOT_FOUND, `Objection ${objectionId} is not part of this round.`);
       if (objection.status !== 'OPEN')
@@ -110,6 +174,7 @@ export function validators(round: Round) {
         refuse(RoundError.INVALID, 'This objection names no proposal, so there is none to withdraw.');
       }
       if (withdrawProposal && objection.proposalId !== undefined) requireOnList(objection.proposalId);
+      if (returnTo !== undefined) requireReturnFromAnnouncement(objectionId, decision, withdrawProposal);
     }),
 
     townshipReview: checked<[TownshipReviewUpdate]>(({ actor, decision, rejected = [], verification = [] }) => {
@@ -126,11 +191,12 @@ export function validators(round: Round) {
       for (const v of verification) requireOnList(v.proposalId);
     }),
 
-    countyAnnouncement: checked<[CountyAnnouncementUpdate]>(({ actor, decision, returnTo }) => {
+    countyAnnouncement: checked<[CountyAnnouncementUpdate]>((update) => {
       requireStage('COUNTY_ANNOUNCEMENT');
-      requireDecider(actor, 'COUNTY_ANNOUNCEMENT', 'The county announcement');
-      if (decision === 'ANNOUNCE' && returnTo !== undefined)
+      requireDecider(update.actor, 'COUNTY_ANNOUNCEMENT', 'The county announcement');
+      if (update.decision === 'ANNOUNCE' && update.returnTo !== undefined)
         refuse(RoundError.INVALID, 'returnTo belongs to a RETURN.');
+      requireSpotChecks(update);
     }),
 
     cancel: checked<[CancelUpdate]>(({ actor }) => {

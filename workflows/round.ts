@@ -4,13 +4,15 @@
 // waits for its stage to end, keeping the clock: a publicity closes when its period is over, an overdue stage is
 // recorded once. The rules themselves (order, who acts, times) are domain/procedure.ts.
 import { allHandlersFinished, condition, upsertSearchAttributes } from '@temporalio/workflow';
-import { publicityCanClose, STAGE_ACTOR, stageAfter, type OpenStage, type PublicityStage } from '../domain/procedure';
+import { publicityCanClose, STAGE_ACTOR, stageAfter, type ObjectionStage, type OpenStage } from '../domain/procedure';
 import type { RoundInput, RoundState } from '../domain/round';
+import { closeAnnouncementPeriod, drawSampleOnEntering, requireValidRules } from './round-announcement';
 import { iso, Round } from './round-context';
 import { acceptDecisions } from './round-decisions';
 import { CAMPAIGN_KEY, STAGE_KEY, TOWNSHIP_KEY, VILLAGE_KEY } from './search-attributes';
 
 export async function roundWorkflow(input: RoundInput): Promise<RoundState> {
+  requireValidRules(input);
   const round = new Round(input);
   acceptDecisions(round);
   await open(round);
@@ -21,6 +23,8 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundState> {
     if (round.at('TOWNSHIP_REVIEW')) await townshipReview(round);
     if (round.at('SECOND_PUBLICITY')) await publicity(round, 'SECOND_PUBLICITY');
     if (round.at('COUNTY_ANNOUNCEMENT')) await countyAnnouncement(round);
+    // Only under the rules of version 2 (domain/procedure.ts stageOrder).
+    if (round.at('ANNOUNCEMENT_PERIOD')) await publicity(round, 'ANNOUNCEMENT_PERIOD');
   }
   await condition(allHandlersFinished);
   return round.state;
@@ -77,10 +81,11 @@ async function decisionStage(round: Round, stage: OpenStage): Promise<void> {
 }
 
 /**
- * A publicity: objections are filed and resolved through updates (an upheld one that withdraws a proposal
- * restarts it); it closes once its period is over and no objection is open, and the next stage begins.
+ * A publicity (or the county's announcement period): objections are filed and resolved through updates (an upheld
+ * one that withdraws a proposal restarts it); it closes once its period is over and no objection is open, and the
+ * next stage begins.
  */
-async function publicity(round: Round, stage: PublicityStage): Promise<void> {
+async function publicity(round: Round, stage: ObjectionStage): Promise<void> {
   while (round.at(stage)) {
     const seen = round.epoch;
     const now = Date.now();
@@ -102,8 +107,16 @@ async function publicity(round: Round, stage: PublicityStage): Promise<void> {
 async function closePublicity(round: Round): Promise<void> {
   const { state } = round;
   round.closing = true;
-  await round.record((seq, at) => {
-    const patch = round.times(stageAfter(state.stage as OpenStage), at);
+  if (state.stage === 'ANNOUNCEMENT_PERIOD') {
+    await closeAnnouncementPeriod(round);
+    round.closing = false;
+    return;
+  }
+  const next = stageAfter(state.stage as OpenStage, round.version);
+  // Under the rules of version 2 the county's sample is drawn as the list reaches it, recorded just before the end.
+  const sampled = drawSampleOnEntering(round, next);
+  const ended = round.record((seq, at) => {
+    const patch = round.times(next, at);
     return {
       entry: {
         decision: { seq, stage: state.stage, kind: 'PUBLICITY_ENDED', payload: { noticeVersion: state.noticeVersion } },
@@ -112,6 +125,7 @@ async function closePublicity(round: Round): Promise<void> {
       then: () => round.enter(patch),
     };
   });
+  await Promise.all([sampled, ended]);
   round.closing = false;
 }
 

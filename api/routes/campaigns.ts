@@ -16,6 +16,7 @@ import { ZCancel, ZPolicy, ZVillageCode } from '../schemas';
 import { pageOf, ZDateTime, type ApiOperation } from '../responses';
 import { requireScope } from '../scope';
 import { toProblem } from '../temporal-errors';
+import { captureRules, type RulesSettings } from '../rules';
 import { actorOf } from './rounds';
 
 export const ZStartCampaign = z
@@ -59,7 +60,11 @@ export const ZCampaignDetail = z
     name: z.string(),
     year: z.number().int(),
     status: z.enum(CAMPAIGN_STATUSES),
-    policy: z.object({ publicityPeriod: z.string(), stageDeadline: z.string() }),
+    policy: z.object({
+      publicityPeriod: z.string(),
+      stageDeadline: z.string(),
+      announcementPeriod: z.string().optional(),
+    }),
     villages: z
       .union([z.literal('ALL'), z.number().int()])
       .meta({ description: 'ALL, or how many villages the campaign lists.' }),
@@ -82,16 +87,21 @@ export function campaignsRouter({
   prisma,
   client,
   taskQueue,
+  rules: settings,
 }: {
   prisma: PrismaClient;
   client: Client;
   taskQueue: string;
+  /** The rules the campaign's rounds start under (api/rules.ts); absent: rules of version 1. */
+  rules?: RulesSettings;
 }) {
   const r = Router();
 
   r.post('/campaigns', async (req, res) => {
     const o = requireRole(req, ['COUNTY', 'ADMIN'], 'Starting a campaign');
     const body = parseOr400(ZStartCampaign, req.body);
+    const policy = { ...DEFAULT_POLICY, ...body.policy };
+    const rules = captureRules(settings, policy);
     if (body.villages !== 'ALL') {
       const unique = [...new Set(body.villages)];
       if (unique.length !== body.villages.length) throw badRequest('villages lists a village twice.');
@@ -107,7 +117,8 @@ export function campaignsRouter({
       name: body.name,
       year: body.year,
       scope,
-      policy: { ...DEFAULT_POLICY, ...body.policy },
+      policy,
+      ...(rules ? { rules } : {}),
       createdBy: actorOf(o),
       townshipConcurrency: 20,
       roundConcurrency: 10,

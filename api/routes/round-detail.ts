@@ -42,6 +42,7 @@ export async function roundDetail(
     stage: round.stage,
     status: round.status,
     policy: round.policy as unknown as RoundPolicy,
+    countySample: round.countySample,
     stageEnteredAt: round.stageEnteredAt,
     deadline: round.stageDeadline,
     publicityEndsAt: round.publicityEndsAt,

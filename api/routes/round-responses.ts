@@ -64,7 +64,15 @@ export const ZRoundDetail = z
     campaignId: z.string().nullable(),
     stage: z.enum(STAGES),
     status: z.enum(ROUND_STATUSES),
-    policy: z.object({ publicityPeriod: z.string(), stageDeadline: z.string() }),
+    policy: z.object({
+      publicityPeriod: z.string(),
+      stageDeadline: z.string(),
+      announcementPeriod: z.string().optional(),
+    }),
+    countySample: z.array(z.string()).meta({
+      description:
+        'The proposals the county must spot-check (抽查), drawn at random by the round on reaching COUNTY_ANNOUNCEMENT; empty before, and for rounds started before the rules of version 2.',
+    }),
     stageEnteredAt: ZDateTime,
     deadline: ZDateTime.nullable(),
     publicityEndsAt: ZDateTime.nullable(),

@@ -21,6 +21,7 @@ import { derivedUuid } from '../derived-ids';
 import { decodeCursor, page, ZPage } from '../pagination';
 import { badRequest, conflict, notFound, parseOr400 } from '../problem';
 import { ZDecisionResult } from '../responses';
+import { captureRules, checkSpotChecks, type RulesSettings } from '../rules';
 import {
   ZAssessment,
   ZCancel,
@@ -51,9 +52,11 @@ export interface RoundsDeps {
   prisma: PrismaClient;
   client: Client;
   taskQueue: string;
+  /** The rules new rounds start under (api/rules.ts); absent: rounds of the rules of version 1. */
+  rules?: RulesSettings;
 }
 
-export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router {
+export function roundsRouter({ prisma, client, taskQueue, rules: settings }: RoundsDeps): Router {
   const r = Router();
 
   async function loadRound(req: Request) {
@@ -90,6 +93,8 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
     const body = parseOr400(ZStartRound, req.body);
     // Jurisdiction first, so that outsiders cannot probe which codes exist.
     requireScope(o, body.villageCode, `Village ${body.villageCode}`);
+    const policy = { ...DEFAULT_POLICY, ...body.policy };
+    const rules = captureRules(settings, policy);
     const village = await prisma.village.findUnique({ where: { code: body.villageCode } });
     if (!village) throw notFound(`No village ${body.villageCode}.`);
     // With an Idempotency-Key the workflow carries a token of it, so a retry recognises the round it started.
@@ -133,8 +138,9 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
       villageCode: village.code,
       townshipCode: village.townshipCode,
       roundNo,
-      policy: { ...DEFAULT_POLICY, ...body.policy },
+      policy,
       startedBy: actorOf(o),
+      ...(rules ? { rules } : {}),
     };
     try {
       await client.workflow.start(roundWorkflow, {
@@ -268,7 +274,9 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
   });
 
   r.post('/rounds/:roundId/objections/:objectionId/resolution', async (req, res) => {
-    const { o, handle, updateId } = await openRound(req, ['TOWNSHIP'], 'Resolving an objection');
+    // The township resolves objections of the publicities, the county those of its announcement period (the round
+    // refuses the other).
+    const { o, handle, updateId } = await openRound(req, ['TOWNSHIP', 'COUNTY'], 'Resolving an objection');
     const objectionId = parseOr400(ZUuid, req.params.objectionId, 'objection id');
     const body = parseOr400(ZResolution, req.body);
     const result = await decide(() =>
@@ -287,8 +295,9 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
   });
 
   r.post('/rounds/:roundId/county-announcement', async (req, res) => {
-    const { o, handle, updateId } = await openRound(req, ['COUNTY'], 'The county announcement');
+    const { o, round, handle, updateId } = await openRound(req, ['COUNTY'], 'The county announcement');
     const body = parseOr400(ZCountyAnnouncement, req.body);
+    checkSpotChecks(round, body);
     const result = await decide(() =>
       handle.executeUpdate(countyAnnouncementUpdate, { args: [{ actor: actorOf(o), ...body }], updateId }),
     );

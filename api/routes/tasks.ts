@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { ROLES, STAGES, type Stage } from '../../domain/enums';
-import { stageDecidedBy } from '../../domain/procedure';
+import { objectionStagesResolvedBy, stageDecidedBy } from '../../domain/procedure';
 import { FINDING_ACTIONS, FINDING_KINDS, FINDING_LABELS, type FindingKind } from '../../domain/supervision';
 import { Prisma, type PrismaClient } from '../../infra/db';
 import { caller, type Official } from '../auth';
@@ -81,10 +81,13 @@ function taskQuery(o: Official, limit: number): Prisma.Sql {
       WHERE r."status" = 'OPEN' AND r."stage" = ${stage}::"RoundStage" AND ${villages}
       ORDER BY r."stageDeadline" LIMIT ${limit})`);
   }
-  if (o.role === 'TOWNSHIP') {
+  // Objections the caller resolves: the township those of the publicities, the county those of its announcement period.
+  const resolves = objectionStagesResolvedBy(o.role);
+  const inResolvedStage = Prisma.sql`r."stage"::text IN (${Prisma.join(resolves)})`;
+  if (resolves.length > 0) {
     branches.push(Prisma.sql`(SELECT 'RESOLVE_OBJECTION' AS "kind", ${ROUND_COLUMNS}, ob."id"::text AS "objectionId", ${NO_FINDING}
       FROM "Objection" ob JOIN "Round" r ON r."id" = ob."roundId"
-      WHERE ob."status" = 'OPEN' AND r."status" = 'OPEN' AND ${villages}
+      WHERE ob."status" = 'OPEN' AND r."status" = 'OPEN' AND ${inResolvedStage} AND ${villages}
       ORDER BY ob."filedAt" LIMIT ${limit})`);
   }
   if (o.role !== 'VILLAGE') {
@@ -92,8 +95,10 @@ function taskQuery(o: Official, limit: number): Prisma.Sql {
     // or whose objection they must resolve is listed as that task instead.
     const notTheirs = [
       ...(stage ? [Prisma.sql`r."stage" <> ${stage}::"RoundStage"`] : []),
-      ...(o.role === 'TOWNSHIP'
-        ? [Prisma.sql`NOT EXISTS (SELECT 1 FROM "Objection" ob WHERE ob."roundId" = r."id" AND ob."status" = 'OPEN')`]
+      ...(resolves.length > 0
+        ? [
+            Prisma.sql`NOT (${inResolvedStage} AND EXISTS (SELECT 1 FROM "Objection" ob WHERE ob."roundId" = r."id" AND ob."status" = 'OPEN'))`,
+          ]
         : []),
     ];
     branches.push(Prisma.sql`(SELECT 'OVERDUE' AS "kind", ${ROUND_COLUMNS}, NULL::text AS "objectionId", ${NO_FINDING}

@@ -3,6 +3,7 @@
 // in one snapshot at every step, never holds half a decision; a new API process then completes the round.
 import { roundStateQuery } from '../../workflows/round-contract';
 import { eventually, type Reply } from '../../kit/http';
+import { announceWithSpotChecks } from '../../kit/rounds';
 import { partialWrites, snapshot, type Snapshot } from './support/db-state';
 import { updatesAccepted } from './support/history';
 import { killAll } from '../../kit/processes';
@@ -132,11 +133,13 @@ test('API SIGKILLed mid-request: each decision is applied whole or not at all, a
   expect(
     (await o.township.client.post(`/rounds/${roundId}/township-review`, { decision: 'APPROVE', note: '属实' })).status,
   ).toBe(200);
-  await waitForStage(() => o.county.client, roundId, 'COUNTY_ANNOUNCEMENT', 60_000);
+  const atCounty = await waitForStage(() => o.county.client, roundId, 'COUNTY_ANNOUNCEMENT', 60_000);
   expect(
-    (await o.county.client.post(`/rounds/${roundId}/county-announcement`, { decision: 'ANNOUNCE', note: '同意' }))
+    (await o.county.client.post(`/rounds/${roundId}/county-announcement`, announceWithSpotChecks(atCounty, '同意')))
       .status,
   ).toBe(200);
+  // The registry changes at the end of the announcement period.
+  await waitForStage(() => o.county.client, roundId, 'COMPLETED', 60_000);
   s = await whole(roundId);
   expect(s.round).toEqual({ stage: 'COMPLETED', status: 'COMPLETED' });
   expect(s.registryChanges).toBe(4);

@@ -127,7 +127,9 @@ test('PostgreSQL slow to acknowledge a publicity end: the review an official sen
     'ASSESSMENT_SUBMITTED',
     'PUBLICITY_ENDED',
     'TOWNSHIP_REVIEW',
+    'COUNTY_SAMPLE_DRAWN',
     'PUBLICITY_ENDED',
     'COUNTY_ANNOUNCEMENT',
+    'ANNOUNCEMENT_PERIOD_ENDED',
   ]);
 });

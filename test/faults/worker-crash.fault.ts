@@ -92,7 +92,9 @@ test('worker SIGKILLed during applyTransition (before and after COMMIT): a new w
         ),
       // Killed after the announcement committed but before the worker knew: the retry must write nothing.
       countyAnnouncement: (send) =>
-        killDuringCommit(w, roundId(), send, 'response', (s) => s.round?.status === 'COMPLETED'),
+        killDuringCommit(w, roundId(), send, 'response', (s) =>
+          s.decisions.some((d) => d.kind === 'COUNTY_ANNOUNCEMENT'),
+        ),
     },
   }));
   expect(dump).toEqual(control.dump);

@@ -207,7 +207,8 @@ const cases: Record<string, Case> = {
     method: 'POST',
     path: () => `/rounds/${roundId}/objections/${randomUUID()}/resolution`,
     body: {},
-    allowed: { townshipIn: 400 },
+    // The township resolves objections of the publicities, the county those of its announcement period.
+    allowed: each(['townshipIn', 'county'], 400),
   },
   'POST /rounds/:id/township-review': {
     method: 'POST',

@@ -8,14 +8,15 @@ import { temporal } from '@temporalio/proto';
 import { ensureTemporalCli } from '../../infra/temporal-cli';
 import { startStack } from '../../kit/stack';
 import { campaignCancelled, SCENARIOS, sweep } from '../../kit/scenarios';
+import { RECORDED_RULES, SCENARIOS_V2 } from '../../kit/scenarios-v2';
 
 async function main() {
   process.env.TEMPORAL_CLI_PATH ??= ensureTemporalCli();
   process.env.TEST_DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const only = process.argv.slice(2);
   const stack = await startStack();
   try {
     const ctx = { baseUrl: stack.baseUrl, prisma: stack.db.prisma };
-    const only = process.argv.slice(2);
     const villages = await stack.db.prisma.village.findMany({ orderBy: { code: 'asc' }, take: 10, skip: 100 });
     const workflows: Record<string, string> = {};
     let i = 0;
@@ -31,6 +32,25 @@ async function main() {
     if (only.length === 0 || only.includes('campaignCancelled'))
       Object.assign(workflows, await campaignCancelled(ctx, township.code));
     if (only.length === 0 || only.includes('sweep')) Object.assign(workflows, await sweep(ctx, township.countyCode));
+    for (const [name, workflowId] of Object.entries(workflows)) await save(stack, name, workflowId);
+  } finally {
+    await stack.stop();
+  }
+  await recordV2(only);
+}
+
+/** The scenarios of the rules of version 2, on a stack whose API captures rules into the rounds it starts. */
+async function recordV2(only: string[]) {
+  const names = Object.keys(SCENARIOS_V2).filter((n) => only.length === 0 || only.includes(n));
+  if (names.length === 0) return;
+  const stack = await startStack({ rules: RECORDED_RULES });
+  try {
+    const ctx = { baseUrl: stack.baseUrl, prisma: stack.db.prisma };
+    const villages = await stack.db.prisma.village.findMany({ orderBy: { code: 'asc' }, take: 10, skip: 120 });
+    const workflows: Record<string, string> = {};
+    for (const [i, name] of names.entries()) {
+      workflows[`round-${name}`] = await SCENARIOS_V2[name as keyof typeof SCENARIOS_V2](ctx, villages[i]!.code);
+    }
     for (const [name, workflowId] of Object.entries(workflows)) await save(stack, name, workflowId);
   } finally {
     await stack.stop();

@@ -146,3 +146,42 @@ test('the same change behind patched() replays the recorded histories', async ()
   expect(results.length).toBeGreaterThanOrEqual(4);
   for (const r of results) expect(r.error).toBeUndefined();
 });
+
+test("a replay of a round under the rules of version 2 draws the county's sample it recorded", async () => {
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    workflowInterceptorModules: [require.resolve('./command-probe')],
+    logger: new DefaultLogger('WARN'),
+  });
+  const drawn = new Map<string, string[][]>();
+  const sampleOf = (transition: unknown) => {
+    const d = (transition as { decision?: { kind?: string; payload?: { countySample?: string[] } } }).decision;
+    return d?.kind === 'COUNTY_SAMPLE_DRAWN' ? d.payload?.countySample : undefined;
+  };
+  const sinks: InjectedSinks<CommandProbe> = {
+    probe: {
+      command: {
+        fn: (info: WorkflowInfo, kind: string, name: string, input: unknown) => {
+          const sample =
+            kind === 'activity' && name === 'applyTransition' ? sampleOf((input as unknown[])[0]) : undefined;
+          if (sample) drawn.set(info.workflowId, [...(drawn.get(info.workflowId) ?? []), sample]);
+        },
+        callDuringReplay: true,
+      },
+    },
+  };
+  const v2 = histories('round-v2');
+  expect(v2.length).toBeGreaterThanOrEqual(2);
+  for await (const r of Worker.runReplayHistories({ workflowBundle: bundle, sinks }, v2))
+    expect(r.error).toBeUndefined();
+  for (const { workflowId, history } of v2) {
+    const recorded = (history.events ?? [])
+      .map((e) => e.activityTaskScheduledEventAttributes)
+      .filter((a) => a?.activityType?.name === 'applyTransition')
+      .map((a) => sampleOf(defaultPayloadConverter.fromPayload(a!.input!.payloads![0]!)))
+      .filter((s): s is string[] => s !== undefined);
+    expect(recorded.length).toBeGreaterThan(0);
+    expect(recorded.every((s) => s.length > 0)).toBe(true);
+    expect({ workflowId, drawn: drawn.get(workflowId) }).toEqual({ workflowId, drawn: recorded });
+  }
+});

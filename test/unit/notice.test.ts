@@ -1,4 +1,4 @@
-import { escapeHtml, formatChineseTime, renderNoticeHtml, type NoticeContent } from '../../domain/notice';
+import { escapeHtml, formatChineseTime, noticeSigner, renderNoticeHtml, type NoticeContent } from '../../domain/notice';
 
 const XSS = '<script>alert(1)</script>';
 const XSS_ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;';
@@ -101,11 +101,13 @@ describe('renderNoticeHtml', () => {
 
   it('titles the second publicity 第二次公示', () => {
     const html = renderNoticeHtml(content({ kind: 'SECOND_PUBLICITY' }));
-    expect(html).toContain('贫困户识别第二次公示');
-    expect(html).not.toContain('第一次公示');
+    expect(html).toContain('<h1>秦安县兴国镇邢泉村贫困户识别第二次公示</h1>');
+    expect(html).not.toContain('贫困户识别第一次公示');
+    // The real sequence of steps behind the list.
+    expect(html).toContain('经村民代表会议民主评议、第一次公示和乡镇人民政府入户核查审核，现予公示');
   });
 
-  it('titles the announcement 公告 with its date and no objection period', () => {
+  it('titles an announcement of a round before the announcement period 公告 with its date and no objection period', () => {
     const html = renderNoticeHtml(content({ kind: 'ANNOUNCEMENT', startsAt: '2026-12-10T02:00:00Z', endsAt: null }));
     expect(html).toContain('贫困户识别结果公告');
     expect(html).toContain('公告日期：2026年12月10日 10:00:00');
@@ -126,6 +128,29 @@ describe('renderNoticeHtml', () => {
       expect(html).toContain('现予公示');
     },
   );
+
+  it('states the announcement period, where to object (the county) and that the registry changes only at its end', () => {
+    const html = renderNoticeHtml(
+      content({ kind: 'ANNOUNCEMENT', startsAt: '2026-12-10T02:00:00Z', endsAt: '2026-12-17T02:00:00Z' }),
+    );
+    expect(html).toContain('贫困户识别结果公告');
+    expect(html).toContain('公告期：2026年12月10日 10:00:00 至 2026年12月17日 10:00:00');
+    expect(html).toContain('请于 2026年12月17日 10:00:00 前向秦安县扶贫开发领导小组办公室实名反映');
+    expect(html).toContain('公告期满无异议的，据此调整建档立卡信息');
+    expect(html).toContain('县级审定（抽查）');
+    expect(html).not.toContain('公示期');
+    expect(html).not.toContain('村民委员会实名反映');
+  });
+
+  it.each([
+    ['FIRST_PUBLICITY', '邢泉村村民委员会'],
+    ['SECOND_PUBLICITY', '兴国镇人民政府'],
+    ['ANNOUNCEMENT', '秦安县扶贫开发领导小组办公室'],
+  ] as const)('has a %s signed by who publishes it: %s', (kind, signer) => {
+    expect(noticeSigner(content({ kind }))).toBe(signer);
+    const html = renderNoticeHtml(content({ kind, publishedAt: '2026-11-22T00:00:00Z' }));
+    expect(html).toContain(`<p style="text-align:right">${signer}<br>2026年11月22日 08:00:00</p>`);
+  });
 
   it('falls back to the start time when a publicity has no end', () => {
     const html = renderNoticeHtml(content({ startsAt: '2026-11-22T01:00:00Z', endsAt: null }));

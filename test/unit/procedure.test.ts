@@ -1,8 +1,16 @@
 import { STAGES, type Role } from '../../domain/enums';
 import {
   approvedList,
+  countySampleSize,
+  drawCountySample,
+  isObjectionStage,
   isPublicityStage,
   isQuorate,
+  noticeKindOf,
+  objectionFilers,
+  objectionResolver,
+  objectionStagesResolvedBy,
+  periodsBelowMinimum,
   objectionWithdraws,
   PROCEDURE,
   publicityCanClose,
@@ -11,6 +19,7 @@ import {
   STAGE_DECIDER,
   stageAfter,
   stageDecidedBy,
+  stageOrder,
   stageTimes,
   supersededByReturn,
   type OpenStage,
@@ -21,22 +30,57 @@ const clock = { publicityMs: 7 * DAY, deadlineMs: 14 * DAY };
 const at = Date.parse('2026-11-20T02:00:00.000Z');
 
 describe('the stage table', () => {
-  it('runs village assessment → first publicity → township review → second publicity → county announcement', () => {
+  const walk = (version: number) => {
     const order: string[] = [];
-    for (let s: string = 'VILLAGE_ASSESSMENT'; s !== 'COMPLETED'; s = stageAfter(s as OpenStage)) order.push(s);
-    expect(order).toEqual(STAGES.filter((s) => s !== 'COMPLETED'));
-    expect(Object.keys(PROCEDURE)).toEqual(order);
+    for (let s: string = 'VILLAGE_ASSESSMENT'; s !== 'COMPLETED'; s = stageAfter(s as OpenStage, version))
+      order.push(s);
+    return order;
+  };
+
+  it('runs village assessment → first publicity → township review → second publicity → county announcement (rules 1)', () => {
+    expect(walk(1)).toEqual([
+      'VILLAGE_ASSESSMENT',
+      'FIRST_PUBLICITY',
+      'TOWNSHIP_REVIEW',
+      'SECOND_PUBLICITY',
+      'COUNTY_ANNOUNCEMENT',
+    ]);
+    expect(stageOrder(1)).toEqual([...walk(1), 'COMPLETED']);
+    expect(stageAfter('COUNTY_ANNOUNCEMENT', 1)).toBe('COMPLETED');
   });
 
-  it('alternates decisions and publicities', () => {
+  it('adds the announcement period after the county announcement under the rules of version 2', () => {
+    expect(walk(2)).toEqual(STAGES.filter((s) => s !== 'COMPLETED'));
+    expect(stageOrder(2)).toEqual(STAGES);
+    expect(Object.keys(PROCEDURE)).toEqual(walk(2));
+    expect(stageAfter('COUNTY_ANNOUNCEMENT', 2)).toBe('ANNOUNCEMENT_PERIOD');
+    expect(stageAfter('ANNOUNCEMENT_PERIOD', 2)).toBe('COMPLETED');
+    expect(() => stageAfter('ANNOUNCEMENT_PERIOD', 1)).toThrow(/not a stage of the rules of version 1/);
+  });
+
+  it('alternates decisions and periods; objections during the publicities and the announcement period', () => {
     expect(STAGES.filter(isPublicityStage)).toEqual(['FIRST_PUBLICITY', 'SECOND_PUBLICITY']);
+    expect(STAGES.filter(isObjectionStage)).toEqual(['FIRST_PUBLICITY', 'SECOND_PUBLICITY', 'ANNOUNCEMENT_PERIOD']);
     expect(Object.values(PROCEDURE).map((r) => r.kind)).toEqual([
       'DECISION',
       'PUBLICITY',
       'DECISION',
       'PUBLICITY',
       'DECISION',
+      'ANNOUNCEMENT_PERIOD',
     ]);
+  });
+
+  it('sends objections of the announcement period to the county, those of the publicities to the township', () => {
+    expect(objectionFilers('FIRST_PUBLICITY')).toEqual(['VILLAGE', 'TOWNSHIP', 'COUNTY']);
+    expect(objectionFilers('ANNOUNCEMENT_PERIOD')).toEqual(['COUNTY']);
+    expect(objectionResolver('SECOND_PUBLICITY')).toBe('TOWNSHIP');
+    expect(objectionResolver('ANNOUNCEMENT_PERIOD')).toBe('COUNTY');
+    expect(objectionStagesResolvedBy('TOWNSHIP')).toEqual(['FIRST_PUBLICITY', 'SECOND_PUBLICITY']);
+    expect(objectionStagesResolvedBy('COUNTY')).toEqual(['ANNOUNCEMENT_PERIOD']);
+    expect(objectionStagesResolvedBy('VILLAGE')).toEqual([]);
+    expect(noticeKindOf('ANNOUNCEMENT_PERIOD')).toBe('ANNOUNCEMENT');
+    expect(noticeKindOf('SECOND_PUBLICITY')).toBe('SECOND_PUBLICITY');
   });
 
   it('names who must act at every open stage: the township during publicities', () => {
@@ -46,6 +90,7 @@ describe('the stage table', () => {
       TOWNSHIP_REVIEW: 'TOWNSHIP',
       SECOND_PUBLICITY: 'TOWNSHIP',
       COUNTY_ANNOUNCEMENT: 'COUNTY',
+      ANNOUNCEMENT_PERIOD: 'COUNTY',
     });
   });
 
@@ -127,5 +172,56 @@ describe('quorum', () => {
   it('is two thirds of the representatives, in integers', () => {
     expect(isQuorate({ representativesPresent: 20, representativesTotal: 30 })).toBe(true);
     expect(isQuorate({ representativesPresent: 19, representativesTotal: 30 })).toBe(false);
+  });
+});
+
+describe('the announcement period and the minimum periods', () => {
+  it('runs the announcement period for its own length, else the publicity period', () => {
+    expect(stageTimes('ANNOUNCEMENT_PERIOD', at, { ...clock, announcementMs: 10 * DAY })).toMatchObject({
+      publicityEndsAt: new Date(at + 10 * DAY).toISOString(),
+      stageDeadline: new Date(at + 24 * DAY).toISOString(),
+    });
+    expect(stageTimes('ANNOUNCEMENT_PERIOD', at, clock).publicityEndsAt).toBe(new Date(at + 7 * DAY).toISOString());
+  });
+
+  it('names each period shorter than the minimum publicity period', () => {
+    expect(periodsBelowMinimum({ publicityPeriod: '7 days' }, '7 days')).toEqual([]);
+    expect(periodsBelowMinimum({ publicityPeriod: '6 days' }, '7 days')).toEqual(['publicityPeriod']);
+    expect(periodsBelowMinimum({ publicityPeriod: '8 days', announcementPeriod: '2s' }, '7 days')).toEqual([
+      'announcementPeriod',
+    ]);
+    expect(periodsBelowMinimum({ publicityPeriod: '2s', announcementPeriod: '2s' }, '1s')).toEqual([]);
+  });
+});
+
+describe("the county's spot-check sample", () => {
+  it('is ceil(share × n), never a share below 10 %, at least one unless the list is empty', () => {
+    expect(countySampleSize(0, 0.1)).toBe(0);
+    expect(countySampleSize(1, 0.1)).toBe(1);
+    expect(countySampleSize(9, 0.1)).toBe(1);
+    expect(countySampleSize(10, 0.1)).toBe(1);
+    expect(countySampleSize(11, 0.1)).toBe(2);
+    expect(countySampleSize(30, 0.1)).toBe(3);
+    expect(countySampleSize(30, 0.05)).toBe(3);
+    expect(countySampleSize(10, 0.25)).toBe(3);
+    expect(countySampleSize(4, 1)).toBe(4);
+  });
+
+  it('draws distinct proposals of the list, in the list order, the same for the same random sequence', () => {
+    const ids = Array.from({ length: 25 }, (_, i) => `p${String(i).padStart(2, '0')}`);
+    const seeded = (seed: number) => () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const a = drawCountySample(ids, 0.1, seeded(1));
+    expect(a).toHaveLength(3);
+    expect(new Set(a).size).toBe(3);
+    expect(a.every((id) => ids.includes(id))).toBe(true);
+    expect([...a].sort()).toEqual(a);
+    expect(drawCountySample(ids, 0.1, seeded(1))).toEqual(a);
+    // Another seed (another round) draws another sample.
+    const others = [2, 3, 4, 5].map((s) => drawCountySample(ids, 0.1, seeded(s)).join());
+    expect(others.some((o) => o !== a.join())).toBe(true);
+    expect(drawCountySample([], 0.5, seeded(1))).toEqual([]);
   });
 });

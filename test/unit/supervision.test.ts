@@ -40,6 +40,7 @@ describe('supervision rules', () => {
       TOWNSHIP_REVIEW: 'TOWNSHIP',
       SECOND_PUBLICITY: 'TOWNSHIP',
       COUNTY_ANNOUNCEMENT: 'COUNTY',
+      ANNOUNCEMENT_PERIOD: 'COUNTY',
     });
     expect(Object.keys(STAGE_ACTOR).sort()).toEqual(STAGES.filter((s) => s !== 'COMPLETED').sort());
   });

@@ -10,6 +10,7 @@ import { createOfficial } from '../../../infra/officials';
 import { officialsFor, type Officials } from '../../../kit/rounds';
 import { assessmentFor, waitForStage } from '../../faults/support/round-script';
 import { api, eventually, mapLimit, type Reply } from '../../../kit/http';
+import { announceWithSpotChecks } from '../../../kit/rounds';
 
 export type CampaignStep = 'assessment' | 'townshipReview' | 'countyAnnouncement';
 
@@ -119,11 +120,12 @@ export async function runTownshipCampaign(
   });
 
   await step('countyAnnouncement', async (v, o, roundId) => {
-    await waitForStage(() => o.county.client, roundId, 'COUNTY_ANNOUNCEMENT', STEP_TIMEOUT_MS);
-    const reply = await postReliably(() => o.county.client, `/rounds/${roundId}/county-announcement`, {
-      decision: 'ANNOUNCE',
-      note: '同意公告',
-    });
+    const atCounty = await waitForStage(() => o.county.client, roundId, 'COUNTY_ANNOUNCEMENT', STEP_TIMEOUT_MS);
+    const reply = await postReliably(
+      () => o.county.client,
+      `/rounds/${roundId}/county-announcement`,
+      announceWithSpotChecks(atCounty),
+    );
     expectStatus(reply, 200, `county announcement ${v}`);
   });
 

@@ -126,6 +126,11 @@ export function partialWrites(s: Snapshot): string[] {
   let stage = 'VILLAGE_ASSESSMENT';
   let assessmentNo = 0;
   const noticeKinds: string[] = [];
+  const appliedAsSaid = (said: unknown) => {
+    const applied = s.proposals.filter((p) => p.status === 'APPLIED').length;
+    if (applied !== said || s.registryChanges !== applied)
+      problems.push(`announcement: ${applied} applied, ${s.registryChanges} registry changes, decision says ${said}`);
+  };
   for (const d of s.decisions) {
     if (d.kind === 'ASSESSMENT_SUBMITTED') {
       assessmentNo++;
@@ -142,14 +147,16 @@ export function partialWrites(s: Snapshot): string[] {
     } else if (d.kind === 'COUNTY_ANNOUNCEMENT') {
       if (d.decision === 'ANNOUNCE') {
         noticeKinds.push('ANNOUNCEMENT');
-        stage = 'COMPLETED';
-        const applied = s.proposals.filter((p) => p.status === 'APPLIED').length;
-        if (applied !== d.payload?.announced || s.registryChanges !== applied) {
-          problems.push(
-            `announcement: ${applied} applied, ${s.registryChanges} registry changes, decision says ${d.payload?.announced}`,
-          );
+        // Under the rules of version 2 (a drawn sample) the announcement opens the announcement period instead.
+        if (d.payload?.countySample !== undefined) stage = 'ANNOUNCEMENT_PERIOD';
+        else {
+          stage = 'COMPLETED';
+          appliedAsSaid(d.payload?.announced);
         }
       } else stage = d.payload?.returnTo ?? 'TOWNSHIP_REVIEW';
+    } else if (d.kind === 'ANNOUNCEMENT_PERIOD_ENDED') {
+      stage = 'COMPLETED';
+      appliedAsSaid(d.payload?.applied);
     } else if (d.kind === 'OBJECTION_FILED') {
       if (!s.objections.some((o) => o.id === d.payload?.objectionId))
         problems.push(`objection ${d.payload?.objectionId}: decision without its row`);

@@ -5,6 +5,7 @@ import { makeIdNumber } from '../../../domain/idNumber';
 import type { PrismaClient } from '../../../infra/db';
 import type { Reply } from '../../../kit/http';
 import { meeting, officialsFor, waitForStage as waitForStageOf, type Client } from '../../../kit/rounds';
+import { announceWithSpotChecks } from '../../../kit/rounds';
 
 export type Step = 'start' | 'assessment' | 'townshipReview' | 'countyAnnouncement';
 
@@ -101,9 +102,9 @@ export async function runRound(ctx: RoundContext, faults: Faults = {}): Promise<
   expectStatus(reviewed, 200, 'township review');
   await faults.after?.townshipReview?.(roundId);
 
-  await waitForStage(() => o.county.client, roundId, 'COUNTY_ANNOUNCEMENT');
+  const atCounty = await waitForStage(() => o.county.client, roundId, 'COUNTY_ANNOUNCEMENT');
   const announced = await during('countyAnnouncement', () =>
-    o.county.client.post(`/rounds/${roundId}/county-announcement`, { decision: 'ANNOUNCE', note: '同意公告' }),
+    o.county.client.post(`/rounds/${roundId}/county-announcement`, announceWithSpotChecks(atCounty)),
   );
   expectStatus(announced, 200, 'county announcement');
   await faults.after?.countyAnnouncement?.(roundId);

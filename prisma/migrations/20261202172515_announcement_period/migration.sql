@@ -1,0 +1,5 @@
+-- AlterEnum
+ALTER TYPE "RoundStage" ADD VALUE 'ANNOUNCEMENT_PERIOD' BEFORE 'COMPLETED';
+
+-- AlterTable
+ALTER TABLE "Round" ADD COLUMN     "countySample" TEXT[] DEFAULT ARRAY[]::TEXT[];
