@@ -1,5 +1,5 @@
 // Types of county-wide campaigns (动态调整): one parent workflow, one child per township, one round per village.
-import type { Actor, RoundPolicy } from './round';
+import type { Actor, RoundPolicy, RoundRules } from './round';
 
 export interface CampaignScope {
   /** The county (or other division) the campaign covers. */
@@ -15,6 +15,8 @@ export interface CampaignInput {
   scope: CampaignScope;
   policy: RoundPolicy;
   createdBy: Actor;
+  /** The rules every round of the campaign runs under (absent in campaigns started before them). */
+  rules?: RoundRules;
   /** Township workflows started at once (bounded so a national campaign does not start in one burst). */
   townshipConcurrency: number;
   /** Rounds a township workflow starts at once. */
@@ -37,6 +39,7 @@ export interface TownshipCampaignInput {
   townshipCode: string;
   policy: RoundPolicy;
   createdBy: Actor;
+  rules?: RoundRules;
   roundConcurrency: number;
 }
 

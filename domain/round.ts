@@ -1,5 +1,15 @@
 // Types and pure rules of the identification round, shared by the workflow (validators), activities and API.
-import type { Category, Cause, ExitReason, NoticeKind, ProposalAction, ProposalStatus, Role, Stage } from './enums';
+import type {
+  Category,
+  Cause,
+  EntryReason,
+  ExitReason,
+  NoticeKind,
+  ProposalAction,
+  ProposalStatus,
+  Role,
+  Stage,
+} from './enums';
 
 /** Who acted. Every decision carries one, so the trail says who decided. */
 export interface Actor {
@@ -59,9 +69,44 @@ export interface ProposalInput {
   household?: NewHousehold;
   category?: Category;
   cause?: Cause;
+  /** ENTER: why the household enters (absent in proposals made before entry reasons existed). */
+  entryReason?: EntryReason;
   exitReason?: ExitReason;
+  /** A REACHED_STANDARD exit: the household's signed agreement (户认可). */
+  householdConsent?: { signedOn: string };
   votesFor: number;
   votesAgainst: number;
+  note?: string;
+}
+
+/** A missed household (漏评) added to the list by an upheld objection: an ENTER nobody voted on. */
+export interface AddedProposal {
+  id: string;
+  action: 'ENTER';
+  householdId?: string;
+  household?: NewHousehold;
+  category: Category;
+  cause: Cause;
+  entryReason: 'MISSED';
+  note?: string;
+}
+
+/** An upheld objection's correction of a proposal on the list: its category or cause. */
+export interface Amendment {
+  proposalId: string;
+  category?: Category;
+  cause?: Cause;
+}
+
+/**
+ * A visit to a proposed household: the township's 入户核查 before it approves, the county's 抽查 of its sample.
+ * `visitedBy` names the officer who went; the official who submits the decision is recorded as its actor.
+ */
+export interface Visit {
+  proposalId: string;
+  visitedOn: string;
+  visitedBy: string;
+  finding: 'CONFIRMED' | 'NOT_CONFIRMED';
   note?: string;
 }
 
@@ -75,6 +120,8 @@ export interface AssessmentUpdate {
   actor: Actor;
   meeting: Meeting;
   proposals: ProposalInput[];
+  /** The meeting concluded that nothing changes: the (empty) list is publicised like any other. */
+  noChange?: boolean;
 }
 
 export interface ObjectionUpdate {
@@ -91,13 +138,20 @@ export interface ResolutionUpdate {
   decision: 'UPHELD' | 'DISMISSED';
   note: string;
   withdrawProposal?: boolean;
+  /** Rules v2, during a publicity: an upheld objection corrects a proposal's category or cause… */
+  amend?: Amendment;
+  /** …or adds the missed household it names. */
+  add?: AddedProposal;
+  /** During the second publicity: the township's visit to the amended or added household. */
+  verification?: Visit;
 }
 
 export interface TownshipReviewUpdate {
   actor: Actor;
   decision: 'APPROVE' | 'RETURN';
   rejected?: { proposalId: string; reason: string }[];
-  verification?: { proposalId: string; visitedOn: string; finding: string }[];
+  /** Rules v2: a visit for every proposal not rejected (earlier rounds recorded free text here). */
+  verification?: Visit[];
   note: string;
 }
 
@@ -176,8 +230,12 @@ export interface DecisionRecord {
   payload?: unknown;
 }
 
-export interface ProposalRecord extends ProposalInput {
+export interface ProposalRecord extends Omit<ProposalInput, 'votesFor' | 'votesAgainst'> {
   assessmentNo: number;
+  /** Absent for a household added by an upheld objection. */
+  votesFor?: number;
+  votesAgainst?: number;
+  addedByObjectionId?: string;
 }
 
 /**
@@ -208,7 +266,15 @@ export interface Transition {
     objectorContact?: string;
     reason: string;
   };
-  resolveObjection?: { id: string; status: 'UPHELD' | 'DISMISSED'; note: string; withdrewProposal: boolean };
+  resolveObjection?: {
+    id: string;
+    status: 'UPHELD' | 'DISMISSED';
+    note: string;
+    withdrewProposal: boolean;
+    amendedProposalId?: string;
+    addedProposalId?: string;
+  };
+  amendProposal?: Amendment;
   applyRegistry?: { proposalIds: string[] };
 }
 
