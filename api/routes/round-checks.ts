@@ -46,7 +46,7 @@ async function householdErrors(
         at('action', `only a registered household can be reclassified; it is ${h.status}`);
       if (p.action === 'RECLASSIFY' && h.category === p.category)
         at('category', `the household is already ${h.category}`);
-      if (p.action === 'ENTER' && h.status === 'REGISTERED') at('action', 'the household is already registered');
+      if (p.action === 'ENTER' && h.status === 'REGISTERED') at('householdId', 'the household is already registered');
     }
     if (p.household) {
       const idn = p.household.idNumber;
@@ -76,9 +76,17 @@ function currentList(prisma: PrismaClient, roundId: string) {
   });
 }
 
-/** APPROVE: a visit (入户核查) for every proposal on the current list it does not reject, none NOT_CONFIRMED. */
-export async function checkVerification(prisma: PrismaClient, roundId: string, body: TTownshipReview) {
-  if (body.decision !== 'APPROVE') return;
+/**
+ * APPROVE: a visit (入户核查) for every proposal on the current list it does not reject, none NOT_CONFIRMED. At
+ * another stage the list is not the township's to approve: the workflow answers that (409 WRONG_STAGE).
+ */
+export async function checkVerification(
+  prisma: PrismaClient,
+  round: { id: string; stage: string },
+  body: TTownshipReview,
+) {
+  if (body.decision !== 'APPROVE' || round.stage !== 'TOWNSHIP_REVIEW') return;
+  const roundId = round.id;
   const visits = body.verification ?? [];
   const rejected = new Set((body.rejected ?? []).map((r) => r.proposalId));
   const { missing, notConfirmed, unknown } = verificationProblems(await currentList(prisma, roundId), rejected, visits);
@@ -103,7 +111,7 @@ export async function checkVerification(prisma: PrismaClient, roundId: string, b
  */
 export async function prepareCorrection(
   prisma: PrismaClient,
-  round: { id: string; villageCode: string },
+  round: { id: string; villageCode: string; stage: string },
   body: TResolution,
   newProposalId: () => string,
 ): Promise<Pick<ResolutionUpdate, 'amend' | 'add' | 'verification'>> {
@@ -131,6 +139,16 @@ export async function prepareCorrection(
         path: add.householdId ? 'add.householdId' : 'add.household.idNumber',
         message: 'already on the list',
       });
+  }
+  if (round.stage === 'SECOND_PUBLICITY') {
+    // The township has already visited the list; what it adds or amends now it visits first.
+    if (!body.verification)
+      errors.push({
+        path: 'verification',
+        message: 'during the second publicity the township visits the household first',
+      });
+    else if (body.verification.finding !== 'CONFIRMED')
+      errors.push({ path: 'verification.finding', message: 'the visit did not confirm the correction' });
   }
   refuseIfAny(errors, 'The correction cannot be accepted');
   const proposalId = body.amend?.proposalId ?? add!.id;

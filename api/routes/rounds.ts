@@ -284,7 +284,7 @@ export function roundsRouter({ prisma, client, taskQueue }: RoundsDeps): Router 
   r.post('/rounds/:roundId/township-review', async (req, res) => {
     const { o, round, handle, updateId } = await openRound(req, ['TOWNSHIP'], 'The township review');
     const body = parseOr400(ZTownshipReview, req.body);
-    await checkVerification(prisma, round.id, body);
+    await checkVerification(prisma, round, body);
     const result = await decide(() =>
       handle.executeUpdate(townshipReviewUpdate, { args: [{ actor: actorOf(o), ...body }], updateId }),
     );

@@ -8,6 +8,7 @@ import { updatesAccepted } from './support/history';
 import { killAll } from './support/processes';
 import { assessmentFor, officialsFor, waitForStage } from './support/round-script';
 import { startWorld, type World } from './support/world';
+import { visitsFor } from '../support/rounds';
 
 let w: World | undefined;
 
@@ -132,7 +133,13 @@ test('API SIGKILLed mid-request: each decision is applied whole or not at all, a
   }
   await waitForStage(o.township, roundId, 'TOWNSHIP_REVIEW', 60_000);
   expect(
-    (await o.township().post(`/rounds/${roundId}/township-review`, { decision: 'APPROVE', note: '属实' })).status,
+    (
+      await o.township().post(`/rounds/${roundId}/township-review`, {
+        decision: 'APPROVE',
+        note: '属实',
+        verification: await visitsFor(o.township(), roundId),
+      })
+    ).status,
   ).toBe(200);
   await waitForStage(o.county, roundId, 'COUNTY_ANNOUNCEMENT', 60_000);
   expect(

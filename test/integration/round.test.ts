@@ -1,6 +1,7 @@
 import { createOfficial } from '../../infra/officials';
 import { api, eventually } from '../support/http';
 import { startStack, type Stack } from '../support/stack';
+import { visitsFor } from '../support/rounds';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -67,13 +68,21 @@ test('happy path: five stages through the HTTP API, registry changed exactly onc
     proposals: [
       {
         action: 'ENTER',
+        entryReason: 'NEW_IDENTIFIED',
         household: { headName: '张新户', idNumber: '620522198001010014', size: 4 },
         category: 'TARGETED',
         cause: 'ILLNESS',
         votesFor: 25,
         votesAgainst: 2,
       },
-      { action: 'EXIT', householdId: exitCandidate.id, exitReason: 'REACHED_STANDARD', votesFor: 28, votesAgainst: 0 },
+      {
+        action: 'EXIT',
+        householdId: exitCandidate.id,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 28,
+        votesAgainst: 0,
+      },
       { action: 'RECLASSIFY', householdId: reclass.id, category: 'CONSOLIDATION', votesFor: 20, votesAgainst: 5 },
     ],
   });
@@ -92,6 +101,7 @@ test('happy path: five stages through the HTTP API, registry changed exactly onc
   const reviewed = await o.township.post(`/rounds/${roundId}/township-review`, {
     decision: 'APPROVE',
     note: '入户核查属实',
+    verification: await visitsFor(o.township, roundId),
   });
   expect(reviewed.status).toBe(200);
   expect(reviewed.body).toMatchObject({ stage: 'SECOND_PUBLICITY', noticeVersion: 2 });
@@ -170,7 +180,16 @@ test('a stage past its deadline records a reminder, visible in the round and in 
   const hh = (await householdsOf(code!)).find((h) => h.status === 'REGISTERED')!;
   const assessed = await o.village.post(`/rounds/${roundId}/assessment`, {
     meeting,
-    proposals: [{ action: 'EXIT', householdId: hh.id, exitReason: 'REACHED_STANDARD', votesFor: 20, votesAgainst: 1 }],
+    proposals: [
+      {
+        action: 'EXIT',
+        householdId: hh.id,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 20,
+        votesAgainst: 1,
+      },
+    ],
   });
   expect(assessed.status).toBe(200);
   const after = await o.county.get(`/rounds/${roundId}`);
@@ -200,7 +219,16 @@ test('administrators find rounds by township and current stage through search at
   const hh = (await householdsOf(code!)).find((h) => h.status === 'REGISTERED')!;
   await o.village.post(`/rounds/${roundId}/assessment`, {
     meeting,
-    proposals: [{ action: 'EXIT', householdId: hh.id, exitReason: 'REACHED_STANDARD', votesFor: 20, votesAgainst: 1 }],
+    proposals: [
+      {
+        action: 'EXIT',
+        householdId: hh.id,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 20,
+        votesAgainst: 1,
+      },
+    ],
   });
   await waitForStage(o.township, roundId, 'TOWNSHIP_REVIEW');
   await eventually(async () => (await find('TOWNSHIP_REVIEW')).includes(roundId), 30_000, 'listed at TOWNSHIP_REVIEW');

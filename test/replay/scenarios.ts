@@ -3,6 +3,7 @@ import type { PrismaClient } from '../../infra/db';
 import { townshipWorkflowId } from '../../domain/campaign';
 import { createOfficial } from '../../infra/officials';
 import { api, eventually } from '../support/http';
+import { visitsFor } from '../support/rounds';
 
 export interface ScenarioContext {
   baseUrl: string;
@@ -50,7 +51,14 @@ export async function happyPath(ctx: ScenarioContext, villageCode: string): Prom
     await o.village.post(`/rounds/${id}/assessment`, {
       meeting,
       proposals: [
-        { action: 'EXIT', householdId: hh[0]!.id, exitReason: 'REACHED_STANDARD', votesFor: 25, votesAgainst: 1 },
+        {
+          action: 'EXIT',
+          householdId: hh[0]!.id,
+          exitReason: 'REACHED_STANDARD',
+          householdConsent: { signedOn: '2026-11-18' },
+          votesFor: 25,
+          votesAgainst: 1,
+        },
         {
           action: 'RECLASSIFY',
           householdId: hh[1]!.id,
@@ -65,7 +73,11 @@ export async function happyPath(ctx: ScenarioContext, villageCode: string): Prom
   );
   await stage(o.township, id, 'TOWNSHIP_REVIEW');
   expectStatus(
-    await o.township.post(`/rounds/${id}/township-review`, { decision: 'APPROVE', note: '核查属实' }),
+    await o.township.post(`/rounds/${id}/township-review`, {
+      decision: 'APPROVE',
+      note: '核查属实',
+      verification: await visitsFor(o.township, id),
+    }),
     200,
     'review',
   );
@@ -89,7 +101,14 @@ export async function objectionsAndReturns(ctx: ScenarioContext, villageCode: st
     o.village.post(`/rounds/${id}/assessment`, {
       meeting,
       proposals: [
-        { action: 'EXIT', householdId: hh[0]!.id, exitReason: 'REACHED_STANDARD', votesFor: 25, votesAgainst: 1 },
+        {
+          action: 'EXIT',
+          householdId: hh[0]!.id,
+          exitReason: 'REACHED_STANDARD',
+          householdConsent: { signedOn: '2026-11-18' },
+          votesFor: 25,
+          votesAgainst: 1,
+        },
         { action: 'EXIT', householdId: hh[1]!.id, exitReason: 'WRONGLY_INCLUDED', votesFor: 21, votesAgainst: 2 },
       ],
     });
@@ -119,7 +138,11 @@ export async function objectionsAndReturns(ctx: ScenarioContext, villageCode: st
   expectStatus(await assess(), 200, 'second assessment');
   await stage(o.township, id, 'TOWNSHIP_REVIEW');
   expectStatus(
-    await o.township.post(`/rounds/${id}/township-review`, { decision: 'APPROVE', note: '同意' }),
+    await o.township.post(`/rounds/${id}/township-review`, {
+      decision: 'APPROVE',
+      note: '同意',
+      verification: await visitsFor(o.township, id),
+    }),
     200,
     'approve',
   );
@@ -134,7 +157,11 @@ export async function objectionsAndReturns(ctx: ScenarioContext, villageCode: st
     'county return',
   );
   expectStatus(
-    await o.township.post(`/rounds/${id}/township-review`, { decision: 'APPROVE', note: '已复核' }),
+    await o.township.post(`/rounds/${id}/township-review`, {
+      decision: 'APPROVE',
+      note: '已复核',
+      verification: await visitsFor(o.township, id),
+    }),
     200,
     'approve again',
   );

@@ -9,6 +9,7 @@ import type { PrismaClient } from '../../../infra/db';
 import { createOfficial } from '../../../infra/officials';
 import { assessmentFor, officialsFor, waitForStage, type Officials } from '../../faults/support/round-script';
 import { api, eventually, mapLimit, type Reply } from '../../support/http';
+import { visitsFor } from '../../support/rounds';
 
 export type CampaignStep = 'assessment' | 'townshipReview' | 'countyAnnouncement';
 
@@ -116,6 +117,7 @@ export async function runTownshipCampaign(
       decision: 'APPROVE',
       note: '入户核查属实',
       rejected: [{ proposalId: rejected.id, reason: '收入未达标' }],
+      verification: await visitsFor(o.township(), roundId, [rejected.id]),
     });
     expectStatus(reply, 200, `township review ${v}`);
   });
