@@ -54,10 +54,13 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
               newHousehold: p.household ? (p.household as unknown as Prisma.InputJsonValue) : undefined,
               category: p.category,
               cause: p.cause,
+              entryReason: p.entryReason,
               exitReason: p.exitReason,
+              consentSignedOn: p.householdConsent ? new Date(p.householdConsent.signedOn) : undefined,
               votesFor: p.votesFor,
               votesAgainst: p.votesAgainst,
               note: p.note,
+              addedByObjectionId: p.addedByObjectionId,
             })),
           });
         }
@@ -67,6 +70,10 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
             where: { id: { in: s.ids }, roundId: t.roundId },
             data: { status: s.status, statusReason: s.reason },
           });
+        }
+        if (t.amendProposal) {
+          const { proposalId, category, cause } = t.amendProposal;
+          await tx.proposal.update({ where: { id: proposalId }, data: { category, cause } });
         }
         if (t.newObjection) {
           const o = t.newObjection;
@@ -92,6 +99,8 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
               status: r.status,
               resolutionNote: r.note,
               withdrewProposal: r.withdrewProposal,
+              amendedProposalId: r.amendedProposalId,
+              addedProposalId: r.addedProposalId,
               resolvedById: t.decision.actor?.id,
               resolvedAt: at,
             },
@@ -176,6 +185,7 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
         size: h?.size ?? fresh?.size ?? 0,
         category: p.category ?? h?.category ?? undefined,
         cause: p.cause ?? undefined,
+        entryReason: p.entryReason ?? undefined,
         exitReason: p.exitReason ?? undefined,
       };
     });
@@ -220,6 +230,7 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
           status: 'REGISTERED' as const,
           category: p.category,
           cause: p.cause,
+          entryReason: p.entryReason,
           registeredOn: at,
           exitReason: null,
           exitedOn: null,
@@ -264,6 +275,7 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
           fromCategory: before?.category ?? null,
           toCategory: p.action === 'EXIT' ? (before?.category ?? null) : p.category,
           cause: p.cause,
+          entryReason: p.entryReason,
           exitReason: p.exitReason,
           decidedById: t.decision.actor?.id,
           at,

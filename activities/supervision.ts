@@ -3,7 +3,13 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { durationMs } from '../domain/duration';
-import { FINDING_KINDS, type FindingKind, type KindCounts, type SupervisionPolicy } from '../domain/supervision';
+import {
+  FINDING_KINDS,
+  lastDuePlanYear,
+  type FindingKind,
+  type KindCounts,
+  type SupervisionPolicy,
+} from '../domain/supervision';
 import { objectionStagesResolvedBy, STAGE_ACTOR } from '../domain/procedure';
 import { Prisma, type PrismaClient } from '../infra/db';
 import { supervisionFindingSignal } from '../workflows/round-contract';
@@ -96,7 +102,9 @@ export function candidateSql(input: SweepKindInput): Prisma.Sql {
                NULL::uuid AS "householdId", 'COUNTY' AS "escalatedToRole", left(v.code, 6) AS "escalatedToScope",
                jsonb_build_object('villageName', v.name, 'plannedExitYear', v."plannedExitYear") AS detail
         FROM "Village" v
-        WHERE v."isPoor" AND v."exitedYear" IS NULL AND v."plannedExitYear" < ${input.year}::int`;
+        -- behindExitPlan (domain/supervision.ts), as SQL
+        WHERE v."isPoor" AND v."plannedExitYear" <= ${lastDuePlanYear(input.year)}::int
+          AND (v."exitedYear" IS NULL OR v."exitedYear" > ${input.year}::int)`;
     case 'ROUND_STUCK': {
       const cutoff = new Date(now.getTime() - durationMs(input.policy.roundStuckAfter));
       return Prisma.sql`

@@ -3,6 +3,7 @@ import { parseDuration } from '../domain/duration';
 import {
   CATEGORIES,
   CAUSES,
+  ENTRY_REASONS,
   EXIT_REASONS,
   HOUSEHOLD_STATUSES,
   PROPOSAL_ACTIONS,
@@ -11,7 +12,7 @@ import {
   VISIT_FINDINGS,
 } from '../domain/enums';
 import { idNumberProblem } from '../domain/idNumber';
-import { isQuorate } from '../domain/procedure';
+import { isQuorate, voteProblem } from '../domain/procedure';
 
 export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 const count = z.number().int().min(0).max(100_000);
@@ -79,43 +80,62 @@ export const ZIdNumber = z
     else if (problem === 'CHECKSUM') ctx.addIssue({ code: 'custom', message: 'fails the ID number checksum' });
   });
 
+const ZNewHousehold = z
+  .object({ headName: text(50), idNumber: ZIdNumber, size: z.number().int().min(1).max(30) })
+  .strict();
+
+type Issue = (path: string, message: string) => void;
+const issuer =
+  (ctx: z.RefinementCtx): Issue =>
+  (path, message) =>
+    ctx.addIssue({ code: 'custom', path: [path], message });
+
+/** An existing household (householdId) or a new one (household, which can only enter): exactly one. */
+function oneHousehold(p: { householdId?: string; household?: unknown }, issue: Issue) {
+  if ((p.householdId === undefined) === (p.household === undefined)) {
+    issue('householdId', 'give exactly one of householdId (existing household) or household (new, ENTER only)');
+  }
+}
+
 export const ZProposal = z
   .object({
     action: z.enum(PROPOSAL_ACTIONS),
     householdId: ZUuid.optional(),
-    household: z
-      .object({ headName: text(50), idNumber: ZIdNumber, size: z.number().int().min(1).max(30) })
-      .strict()
-      .optional(),
+    household: ZNewHousehold.optional(),
     category: z.enum(CATEGORIES).optional(),
     cause: z.enum(CAUSES).optional(),
+    entryReason: z.enum(ENTRY_REASONS).optional(),
     exitReason: z.enum(EXIT_REASONS).optional(),
+    householdConsent: z.object({ signedOn: isoDate }).strict().optional(),
     votesFor: count,
     votesAgainst: count,
     note: z.string().trim().max(1000).optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
-    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    if ((p.householdId === undefined) === (p.household === undefined)) {
-      issue('householdId', 'give exactly one of householdId (existing household) or household (new, ENTER only)');
-    }
+    const issue = issuer(ctx);
+    oneHousehold(p, issue);
     if (p.household && p.action !== 'ENTER') issue('household', 'a new household can only ENTER');
     if (p.action === 'ENTER') {
       if (!p.category) issue('category', 'ENTER needs a category');
       if (!p.cause) issue('cause', 'ENTER needs a cause');
+      if (!p.entryReason) issue('entryReason', `ENTER needs an entryReason: ${ENTRY_REASONS.join(', ')}`);
       if (p.exitReason) issue('exitReason', 'ENTER takes no exitReason');
-    }
+    } else if (p.entryReason) issue('entryReason', `${p.action} takes no entryReason`);
     if (p.action === 'EXIT') {
       if (!p.exitReason) issue('exitReason', 'EXIT needs an exitReason');
       if (p.category || p.cause) issue('category', 'EXIT takes no category or cause');
+      if (p.exitReason === 'REACHED_STANDARD' && !p.householdConsent)
+        issue('householdConsent', "a REACHED_STANDARD exit needs the household's signed agreement: {signedOn}");
+      if (p.exitReason === 'NATURAL_DECREASE' && !p.note)
+        issue('note', 'a NATURAL_DECREASE exit needs a note saying what happened (death, moving away)');
     }
+    if (p.householdConsent && p.exitReason !== 'REACHED_STANDARD')
+      issue('householdConsent', 'only a REACHED_STANDARD exit takes householdConsent');
     if (p.action === 'RECLASSIFY') {
       if (!p.category) issue('category', 'RECLASSIFY needs the new category');
       if (p.exitReason) issue('exitReason', 'RECLASSIFY takes no exitReason');
     }
-    if (p.votesFor <= p.votesAgainst)
-      issue('votesFor', 'a proposal must be carried: votesFor must exceed votesAgainst');
   });
 
 export const ZAssessment = z
@@ -142,18 +162,25 @@ export const ZAssessment = z
           });
         }
       }),
-    proposals: z.array(ZProposal).min(1, 'at least one proposal').max(500),
+    /** The meeting concluded that nothing changes: proposals must then be empty. */
+    noChange: z.boolean().optional(),
+    proposals: z.array(ZProposal).max(500),
   })
   .strict()
   .superRefine((a, ctx) => {
+    if (a.noChange && a.proposals.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['proposals'], message: 'a noChange assessment proposes nothing' });
+    }
+    if (!a.noChange && a.proposals.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['proposals'],
+        message: 'at least one proposal (or noChange: true when the meeting concluded that nothing changes)',
+      });
+    }
     a.proposals.forEach((p, i) => {
-      if (p.votesFor + p.votesAgainst > a.meeting.representativesPresent) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['proposals', i, 'votesFor'],
-          message: 'more votes than representatives present',
-        });
-      }
+      const problem = voteProblem(p, a.meeting.representativesPresent);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['proposals', i, 'votesFor'], message: problem });
     });
   });
 export type TAssessment = z.infer<typeof ZAssessment>;
@@ -167,35 +194,6 @@ export const ZObjection = z
   .strict();
 export type TObjection = z.infer<typeof ZObjection>;
 
-export const ZResolution = z
-  .object({
-    decision: z.enum(['UPHELD', 'DISMISSED']),
-    note: text(2000),
-    withdrawProposal: z.boolean().optional(),
-    returnTo: z
-      .literal('TOWNSHIP_REVIEW')
-      .optional()
-      .meta({ description: 'Announcement period only: the county upholds and returns the round to the township.' }),
-  })
-  .strict();
-export type TResolution = z.infer<typeof ZResolution>;
-
-export const ZTownshipReview = z
-  .object({
-    decision: z.enum(['APPROVE', 'RETURN']),
-    rejected: z
-      .array(z.object({ proposalId: ZUuid, reason: text(1000) }).strict())
-      .max(500)
-      .optional(),
-    verification: z
-      .array(z.object({ proposalId: ZUuid, visitedOn: isoDate, finding: text(2000) }).strict())
-      .max(500)
-      .optional(),
-    note: text(2000),
-  })
-  .strict();
-export type TTownshipReview = z.infer<typeof ZTownshipReview>;
-
 /** A household visit: the township's verification (入户核查) or the county's spot check (抽查) of one proposal. */
 export const ZVisit = z
   .object({
@@ -208,6 +206,62 @@ export const ZVisit = z
   .strict()
   .meta({ id: 'Visit' });
 export type TVisit = z.infer<typeof ZVisit>;
+
+/** A missed household an upheld objection adds: a proposal as in the assessment, ENTER, without votes. */
+export const ZAddition = z
+  .object({
+    householdId: ZUuid.optional(),
+    household: ZNewHousehold.optional(),
+    category: z.enum(CATEGORIES),
+    cause: z.enum(CAUSES),
+    note: z.string().trim().max(1000).optional(),
+  })
+  .strict()
+  .superRefine((p, ctx) => oneHousehold(p, issuer(ctx)));
+
+export const ZResolution = z
+  .object({
+    decision: z.enum(['UPHELD', 'DISMISSED']),
+    note: text(2000),
+    withdrawProposal: z.boolean().optional(),
+    amend: z
+      .object({ proposalId: ZUuid, category: z.enum(CATEGORIES).optional(), cause: z.enum(CAUSES).optional() })
+      .strict()
+      .refine((a) => a.category !== undefined || a.cause !== undefined, 'amend needs a category or a cause')
+      .optional(),
+    add: ZAddition.optional(),
+    /** During the second publicity, the township's visit to the amended or added household. */
+    verification: ZVisit.omit({ proposalId: true }).optional(),
+    returnTo: z
+      .literal('TOWNSHIP_REVIEW')
+      .optional()
+      .meta({ description: 'Announcement period only: the county upholds and returns the round to the township.' }),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    const issue = issuer(ctx);
+    const changes = (['withdrawProposal', 'amend', 'add', 'returnTo'] as const).filter(
+      (k) => r[k] !== undefined && r[k] !== false,
+    );
+    if (changes.length > 1) issue(changes[1]!, `one change per resolution: ${changes.join(' and ')} given`);
+    if (changes.length > 0 && r.decision !== 'UPHELD') issue(changes[0]!, 'only an upheld objection changes the list');
+    if (r.verification && !r.amend && !r.add) issue('verification', 'a visit belongs to an amend or an add');
+  });
+export type TResolution = z.infer<typeof ZResolution>;
+
+export const ZTownshipReview = z
+  .object({
+    decision: z.enum(['APPROVE', 'RETURN']),
+    rejected: z
+      .array(z.object({ proposalId: ZUuid, reason: text(1000) }).strict())
+      .max(500)
+      .optional(),
+    /** APPROVE: a visit (入户核查) for every proposal not rejected. */
+    verification: z.array(ZVisit).max(500).optional(),
+    note: text(2000),
+  })
+  .strict();
+export type TTownshipReview = z.infer<typeof ZTownshipReview>;
 
 export const ZCountyAnnouncement = z
   .object({

@@ -77,9 +77,17 @@ runBench('bench:decisions', async () => {
     });
     idSeq++;
     return [
-      { action: 'EXIT', householdId: h.id, exitReason: 'REACHED_STANDARD', votesFor: 20, votesAgainst: 2 },
+      {
+        action: 'EXIT',
+        householdId: h.id,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 20,
+        votesAgainst: 2,
+      },
       {
         action: 'ENTER',
+        entryReason: 'NEW_IDENTIFIED',
         household: {
           headName: '新户' + idSeq,
           idNumber: makeIdNumber(

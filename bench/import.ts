@@ -32,6 +32,7 @@ interface Row {
   category: Category | '';
   status: string;
   cause: Cause | '';
+  entryReason: string;
   exitReason: string;
   registeredOn: string;
   exitedOn: string;
@@ -67,6 +68,7 @@ function syntheticRow(i: number, villages: string[]): Row {
     category: registered ? (CATEGORIES[i % 3] as Category) : '',
     status,
     cause: registered ? (CAUSES[i % CAUSES.length] as Cause) : '',
+    entryReason: registered ? 'NEW_IDENTIFIED' : '',
     exitReason: status === 'EXITED' ? 'REACHED_STANDARD' : '',
     registeredOn: registered
       ? `2014-${String(4 + (i % 7)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`

@@ -7,11 +7,14 @@ import {
   CATEGORY_LABELS,
   CAUSE_LABELS,
   CAUSES,
+  ENTRY_REASON_LABELS,
+  ENTRY_REASONS,
   EXIT_REASON_LABELS,
   EXIT_REASONS,
   HOUSEHOLD_STATUSES,
   type Category,
   type Cause,
+  type EntryReason,
   type ExitReason,
   type HouseholdStatus,
 } from './enums';
@@ -37,6 +40,7 @@ export const COLUMNS = [
   'registeredOn',
   'exitedOn',
   'phone',
+  'entryReason',
 ] as const;
 export type Column = (typeof COLUMNS)[number];
 
@@ -51,6 +55,7 @@ export const COLUMN_LABELS: Readonly<Record<Column, readonly string[]>> = {
   status: ['状态', '户状态'],
   cause: ['致贫原因'],
   exitReason: ['退出原因'],
+  entryReason: ['纳入原因'],
   registeredOn: ['纳入日期'],
   exitedOn: ['退出日期'],
   phone: ['联系电话'],
@@ -163,6 +168,9 @@ const CATEGORY_SPEC = enumSpec(CATEGORIES, CATEGORY_LABELS);
 const STATUS_SPEC = enumSpec(HOUSEHOLD_STATUSES, STATUS_LABELS);
 const CAUSE_SPEC = enumSpec(CAUSES, CAUSE_LABELS);
 const EXIT_REASON_SPEC = enumSpec(EXIT_REASONS, EXIT_REASON_LABELS);
+const ENTRY_REASON_SPEC = enumSpec(ENTRY_REASONS, ENTRY_REASON_LABELS);
+/** The former cause "missed before" (漏评), now the entry reason MISSED with cause OTHER (as the migration maps it). */
+const LEGACY_MISSED_CAUSE = new Set(['MISSED_BEFORE', '漏评']);
 
 const ID_PROBLEMS = {
   FORMAT: 'must be 18 characters: 17 digits and a digit or X',
@@ -247,6 +255,7 @@ export interface HouseholdInput {
   category: Category | null;
   status: HouseholdStatus;
   cause: Cause | null;
+  entryReason: EntryReason | null;
   exitReason: ExitReason | null;
   registeredOn: string | null;
   exitedOn: string | null;
@@ -412,7 +421,18 @@ export function checkRow(record: CsvRecord, header: HeaderMap, rules: RowRules =
 
   const status = readEnum(problems, 'status', cellAt(fields, index.status), STATUS_SPEC, rawId, rawPhone);
   const category = readEnum(problems, 'category', cellAt(fields, index.category), CATEGORY_SPEC, rawId, rawPhone);
-  const cause = readEnum(problems, 'cause', cellAt(fields, index.cause), CAUSE_SPEC, rawId, rawPhone);
+  const rawCause = cellAt(fields, index.cause);
+  const legacyMissed = LEGACY_MISSED_CAUSE.has(rawCause.toUpperCase()) || LEGACY_MISSED_CAUSE.has(rawCause);
+  const cause = legacyMissed ? 'OTHER' : readEnum(problems, 'cause', rawCause, CAUSE_SPEC, rawId, rawPhone);
+  const givenEntryReason = readEnum(
+    problems,
+    'entryReason',
+    cellAt(fields, index.entryReason),
+    ENTRY_REASON_SPEC,
+    rawId,
+    rawPhone,
+  );
+  const entryReason = givenEntryReason === null && legacyMissed ? 'MISSED' : givenEntryReason;
   const exitReason = readEnum(
     problems,
     'exitReason',
@@ -442,6 +462,9 @@ export function checkRow(record: CsvRecord, header: HeaderMap, rules: RowRules =
     if (exitReason) problems.push({ column: 'exitReason', message: only });
     if (exitedOn) problems.push({ column: 'exitedOn', message: only });
   }
+  if (status === 'NOT_REGISTERED' && entryReason) {
+    problems.push({ column: 'entryReason', message: 'only REGISTERED or EXITED households entered the registry' });
+  }
 
   if (problems.length > 0 || !status || !idNumber || category === false || cause === false) {
     return { household: null, problems, registryNo, idNumber, reportAs: reportRegistryNo(registryNo, rawId, rawPhone) };
@@ -457,6 +480,7 @@ export function checkRow(record: CsvRecord, header: HeaderMap, rules: RowRules =
       category,
       status,
       cause,
+      entryReason: entryReason || null,
       exitReason: exitReason || null,
       registeredOn: registeredOn || null,
       exitedOn: exitedOn || null,

@@ -21,12 +21,18 @@ export const CAUSES = [
   'LACK_OF_LAND',
   'LACK_OF_WATER',
   'TRANSPORT',
-  'MISSED_BEFORE',
+  'LACK_OF_MOTIVATION',
   'OTHER',
 ] as const;
+/** The twelve national causes of poverty (致贫原因). "Missed before" (漏评) is an entry reason, not a cause. */
 export type Cause = (typeof CAUSES)[number];
 
-export const EXIT_REASONS = ['REACHED_STANDARD', 'WRONGLY_INCLUDED'] as const;
+/** Why a household enters: newly identified, missed before (漏评), or fallen back into poverty (返贫). */
+export const ENTRY_REASONS = ['NEW_IDENTIFIED', 'MISSED', 'RETURNED_TO_POVERTY'] as const;
+export type EntryReason = (typeof ENTRY_REASONS)[number];
+
+/** Why a household exits; NATURAL_DECREASE (death, moving away) needs a note saying which. */
+export const EXIT_REASONS = ['REACHED_STANDARD', 'WRONGLY_INCLUDED', 'NATURAL_DECREASE'] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
 
 export const STAGES = [
@@ -76,13 +82,20 @@ export const CAUSE_LABELS: Record<Cause, string> = {
   LACK_OF_LAND: '缺土地',
   LACK_OF_WATER: '缺水',
   TRANSPORT: '交通条件落后',
-  MISSED_BEFORE: '漏评',
+  LACK_OF_MOTIVATION: '自身发展动力不足',
   OTHER: '其他',
+};
+
+export const ENTRY_REASON_LABELS: Record<EntryReason, string> = {
+  NEW_IDENTIFIED: '新识别',
+  MISSED: '漏评',
+  RETURNED_TO_POVERTY: '返贫',
 };
 
 export const EXIT_REASON_LABELS: Record<ExitReason, string> = {
   REACHED_STANDARD: '达到脱贫标准',
   WRONGLY_INCLUDED: '不符合条件',
+  NATURAL_DECREASE: '自然减少',
 };
 
 export const ACTION_LABELS: Record<ProposalAction, string> = {

@@ -4,9 +4,11 @@ import {
   ACTION_LABELS,
   CATEGORY_LABELS,
   CAUSE_LABELS,
+  ENTRY_REASON_LABELS,
   EXIT_REASON_LABELS,
   type Category,
   type Cause,
+  type EntryReason,
   type ExitReason,
   type NoticeKind,
   type ProposalAction,
@@ -22,6 +24,7 @@ export interface NoticeItem {
   size: number;
   category?: Category;
   cause?: Cause;
+  entryReason?: EntryReason;
   exitReason?: ExitReason;
 }
 
@@ -107,19 +110,19 @@ function noticeText(c: NoticeContent): { period: string; closing: string } {
   };
 }
 
+/** The reason column: an exit's reason; an entry's cause and, when known, why it enters (e.g. 因病（漏评）). */
+function itemReason(i: NoticeItem): string {
+  if (i.action === 'EXIT') return i.exitReason ? EXIT_REASON_LABELS[i.exitReason] : '';
+  const cause = i.cause ? CAUSE_LABELS[i.cause] : '';
+  return i.entryReason ? `${cause}（${ENTRY_REASON_LABELS[i.entryReason]}）` : cause;
+}
+
 export function renderNoticeHtml(c: NoticeContent): string {
   const e = escapeHtml;
   const title = `${c.countyName}${c.townshipName}${c.villageName}${TITLES[c.kind]}`;
   const rows = c.items
     .map((i) => {
-      const reason =
-        i.action === 'EXIT'
-          ? i.exitReason
-            ? EXIT_REASON_LABELS[i.exitReason]
-            : ''
-          : i.cause
-            ? CAUSE_LABELS[i.cause]
-            : '';
+      const reason = itemReason(i);
       return (
         `<tr><td>${e(i.no)}</td><td>${e(ACTION_LABELS[i.action])}</td><td>${e(i.headName)}</td>` +
         `<td>${e(i.idNumberMasked)}</td><td>${e(i.size)}</td>` +

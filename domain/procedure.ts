@@ -123,6 +123,41 @@ export function isQuorate(meeting: { representativesPresent: number; representat
   return meeting.representativesTotal > 0 && meeting.representativesPresent * 3 >= meeting.representativesTotal * 2;
 }
 
+/**
+ * Why a proposal's vote does not carry it, or undefined when it does: it needs the votes of more than half of
+ * the representatives present (Organic Law of Villagers' Committees, art. 26), and no more votes can be cast
+ * than representatives present.
+ */
+export function voteProblem(votes: { votesFor: number; votesAgainst: number }, present: number): string | undefined {
+  if (votes.votesFor + votes.votesAgainst > present) {
+    return `more votes (${votes.votesFor + votes.votesAgainst}) than representatives present (${present})`;
+  }
+  if (votes.votesFor * 2 <= present) {
+    return `not carried: votesFor (${votes.votesFor}) must be more than half of the ${present} representatives present`;
+  }
+  return undefined;
+}
+
+/**
+ * The township visits every proposal it does not reject (入户核查) before it approves. `missing`: proposals on the
+ * list without a visit; `notConfirmed`: proposals whose visit did not confirm them, yet not rejected (the township
+ * must reject them or return the list); `unknown`: visits to proposals not on the list.
+ */
+export function verificationProblems(
+  list: readonly { id: string }[],
+  rejectedIds: ReadonlySet<string>,
+  visits: readonly { proposalId: string; finding: 'CONFIRMED' | 'NOT_CONFIRMED' }[],
+): { missing: string[]; notConfirmed: string[]; unknown: string[] } {
+  const onList = new Set(list.map((p) => p.id));
+  const visited = new Map(visits.map((v) => [v.proposalId, v.finding]));
+  const kept = list.filter((p) => !rejectedIds.has(p.id));
+  return {
+    missing: kept.filter((p) => !visited.has(p.id)).map((p) => p.id),
+    notConfirmed: kept.filter((p) => visited.get(p.id) === 'NOT_CONFIRMED').map((p) => p.id),
+    unknown: visits.filter((v) => !onList.has(v.proposalId)).map((v) => v.proposalId),
+  };
+}
+
 // ---- Times ----------------------------------------------------------------------------------------
 
 /** The round's policy in milliseconds. */

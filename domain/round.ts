@@ -2,6 +2,7 @@
 import type {
   Category,
   Cause,
+  EntryReason,
   ExitReason,
   NoticeKind,
   ProposalAction,
@@ -69,10 +70,33 @@ export interface ProposalInput {
   household?: NewHousehold;
   category?: Category;
   cause?: Cause;
+  /** ENTER: why the household enters (absent in proposals made before entry reasons existed). */
+  entryReason?: EntryReason;
   exitReason?: ExitReason;
+  /** A REACHED_STANDARD exit: the household's signed agreement (户认可). */
+  householdConsent?: { signedOn: string };
   votesFor: number;
   votesAgainst: number;
   note?: string;
+}
+
+/** A missed household (漏评) added to the list by an upheld objection: an ENTER nobody voted on. */
+export interface AddedProposal {
+  id: string;
+  action: 'ENTER';
+  householdId?: string;
+  household?: NewHousehold;
+  category: Category;
+  cause: Cause;
+  entryReason: 'MISSED';
+  note?: string;
+}
+
+/** An upheld objection's correction of a proposal on the list: its category or cause. */
+export interface Amendment {
+  proposalId: string;
+  category?: Category;
+  cause?: Cause;
 }
 
 export interface Meeting {
@@ -85,6 +109,8 @@ export interface AssessmentUpdate {
   actor: Actor;
   meeting: Meeting;
   proposals: ProposalInput[];
+  /** The meeting concluded that nothing changes: the (empty) list is publicised like any other. */
+  noChange?: boolean;
 }
 
 export interface ObjectionUpdate {
@@ -103,13 +129,20 @@ export interface ResolutionUpdate {
   withdrawProposal?: boolean;
   /** During the announcement period (rules of version 2): the county upholds and returns the round to the township. */
   returnTo?: 'TOWNSHIP_REVIEW';
+  /** Rules v2, during a publicity: an upheld objection corrects a proposal's category or cause… */
+  amend?: Amendment;
+  /** …or adds the missed household it names. */
+  add?: AddedProposal;
+  /** During the second publicity: the township's visit to the amended or added household. */
+  verification?: Visit;
 }
 
 export interface TownshipReviewUpdate {
   actor: Actor;
   decision: 'APPROVE' | 'RETURN';
   rejected?: { proposalId: string; reason: string }[];
-  verification?: { proposalId: string; visitedOn: string; finding: string }[];
+  /** Rules v2: a visit for every proposal not rejected (earlier rounds recorded free text here). */
+  verification?: Visit[];
   note: string;
 }
 
@@ -206,8 +239,12 @@ export interface DecisionRecord {
   payload?: unknown;
 }
 
-export interface ProposalRecord extends ProposalInput {
+export interface ProposalRecord extends Omit<ProposalInput, 'votesFor' | 'votesAgainst'> {
   assessmentNo: number;
+  /** Absent for a household added by an upheld objection. */
+  votesFor?: number;
+  votesAgainst?: number;
+  addedByObjectionId?: string;
 }
 
 /**
@@ -239,7 +276,15 @@ export interface Transition {
     objectorContact?: string;
     reason: string;
   };
-  resolveObjection?: { id: string; status: 'UPHELD' | 'DISMISSED'; note: string; withdrewProposal: boolean };
+  resolveObjection?: {
+    id: string;
+    status: 'UPHELD' | 'DISMISSED';
+    note: string;
+    withdrewProposal: boolean;
+    amendedProposalId?: string;
+    addedProposalId?: string;
+  };
+  amendProposal?: Amendment;
   applyRegistry?: { proposalIds: string[] };
 }
 

@@ -100,3 +100,24 @@ export function poorShare(poorPopulation: number, population: number | null): nu
 export function mayExit(share: number | null, threshold: number): boolean | null {
   return share === null ? null : share < threshold;
 }
+
+/**
+ * The latest planned exit year that is over in `year`. The exit timetable (脱贫时序, DOMAIN.md) plans a village's
+ * exit "by the end of" a year: a village planned for Y is due once Y is over, so in `year` the plans up to
+ * `year - 1` are due. /exit-plan and the supervision sweep both judge by this.
+ */
+export function lastDuePlanYear(year: number): number {
+  return year - 1;
+}
+
+/** A poor village is behind its exit plan in `year`: its planned year is over and it had not exited by then. */
+export function behindExitPlan(
+  v: { plannedExitYear: number | null; exitedYear: number | null },
+  year: number,
+): boolean {
+  return (
+    v.plannedExitYear !== null &&
+    v.plannedExitYear <= lastDuePlanYear(year) &&
+    (v.exitedYear === null || v.exitedYear > year)
+  );
+}

@@ -28,6 +28,7 @@ const COLUMN_HELP: Record<Column, string> = {
   status: 'REGISTERED, EXITED or NOT_REGISTERED',
   cause: 'main cause of poverty; needed when REGISTERED or EXITED',
   exitReason: 'needed when EXITED, empty otherwise',
+  entryReason: 'why the household entered (NEW_IDENTIFIED, MISSED, RETURNED_TO_POVERTY); optional',
   registeredOn: 'date included, YYYY-MM-DD (YYYY/M/D accepted)',
   exitedOn: 'date exited; needed when EXITED, empty otherwise',
   phone: 'contact phone',

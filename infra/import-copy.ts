@@ -10,9 +10,9 @@ import { from as copyFrom } from 'pg-copy-streams';
 // time-ordered (UUIDv7), so the primary keys and RegistryChange's household index grow at their right edge instead
 // of taking a random page per row.
 export const COPY_HOUSEHOLDS_SQL = `COPY "Household" ("id", "registryNo", "villageCode", "headName", "idNumber", "phone",
-  "size", "category", "status", "cause", "exitReason", "registeredOn", "exitedOn", "updatedAt") FROM STDIN`;
+  "size", "category", "status", "cause", "entryReason", "exitReason", "registeredOn", "exitedOn", "updatedAt") FROM STDIN`;
 export const COPY_CHANGES_SQL = `COPY "RegistryChange" ("id", "householdId", "source", "action", "toStatus", "toCategory",
-  "cause", "exitReason", "at") FROM STDIN`;
+  "cause", "entryReason", "exitReason", "at") FROM STDIN`;
 
 const COPY_SPECIAL = /[\\\t\n\r]/;
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };

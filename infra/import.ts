@@ -239,12 +239,13 @@ export async function importHouseholds(
       households.push(
         `${id}\t${copyValue(h.registryNo)}\t${copyValue(h.villageCode)}\t${copyValue(h.headName)}\t` +
           `${copyValue(h.idNumber)}\t${copyValue(h.phone)}\t${h.size}\t${copyValue(h.category)}\t${h.status}\t` +
-          `${copyValue(h.cause)}\t${copyValue(h.exitReason)}\t${copyValue(h.registeredOn)}\t` +
+          `${copyValue(h.cause)}\t${copyValue(h.entryReason)}\t${copyValue(h.exitReason)}\t` +
+          `${copyValue(h.registeredOn)}\t` +
           `${copyValue(h.exitedOn)}\t${at}\n`,
       );
       changes.push(
         `${nextId()}\t${id}\tIMPORT\tIMPORT\t${h.status}\t${copyValue(h.category)}\t${copyValue(h.cause)}\t` +
-          `${copyValue(h.exitReason)}\t${at}\n`,
+          `${copyValue(h.entryReason)}\t${copyValue(h.exitReason)}\t${at}\n`,
       );
     }
     const inserted = await copyRows(client, COPY_HOUSEHOLDS_SQL, households);

@@ -3,7 +3,14 @@
 // Pure: no I/O, no clock, no Math.random. Every random choice comes from a seeded PRNG, so the same
 // rows (including household UUIDs) come out on every run and re-seeding is idempotent.
 
-import { CAUSES, type Category, type Cause, type ExitReason, type HouseholdStatus } from '../domain/enums';
+import {
+  CAUSES,
+  type Category,
+  type Cause,
+  type EntryReason,
+  type ExitReason,
+  type HouseholdStatus,
+} from '../domain/enums';
 import { makeIdNumber } from '../domain/idNumber';
 import { DEMO_COUNTY_CODE } from '../domain/constants';
 
@@ -47,6 +54,7 @@ export interface SeedHousehold {
   category: Category | null;
   status: HouseholdStatus;
   cause: Cause | null;
+  entryReason: EntryReason | null;
   exitReason: ExitReason | null;
   registeredOn: Date | null;
   exitedOn: Date | null;
@@ -138,7 +146,8 @@ const CAUSE_WEIGHTS: Record<Cause, number> = {
   LACK_OF_LAND: 3,
   LACK_OF_WATER: 4,
   TRANSPORT: 4,
-  MISSED_BEFORE: 0,
+  // 自身发展动力不足 joined the national list after the demo county's 2014 registration: no household carries it.
+  LACK_OF_MOTIVATION: 0,
   OTHER: 3,
 };
 const SIZE_WEIGHTS: ReadonlyArray<readonly [number, number]> = [
@@ -352,6 +361,7 @@ function buildHouseholds(villages: SeedVillage[], clans: Map<string, string>): S
         category: null,
         status,
         cause: null,
+        entryReason: null,
         exitReason: null,
         registeredOn: null,
         exitedOn: null,
@@ -363,6 +373,8 @@ function buildHouseholds(villages: SeedVillage[], clans: Map<string, string>): S
           ['CONSOLIDATION', 15],
         ]);
         household.cause = weighted(rng, causeWeights);
+        // The first registration (建档立卡) identified every household afresh.
+        household.entryReason = 'NEW_IDENTIFIED';
         // 建档立卡 ran from spring to autumn 2014.
         household.registeredOn = utcDate(2014, int(rng, 4, 10), int(rng, 1, 28));
       }

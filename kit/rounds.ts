@@ -119,6 +119,22 @@ export async function waitForStage(
   );
 }
 
+/**
+ * A confirming household visit (入户核查) for every proposal on the round's current list but `except`, as the
+ * township's APPROVE needs.
+ */
+export async function visitsFor(client: Client, roundId: string, except: readonly string[] = []) {
+  const round = await client.get(`/rounds/${roundId}`);
+  return (round.body.proposals as { id: string; status: string }[])
+    .filter((p) => p.status === 'PROPOSED' && !except.includes(p.id))
+    .map((p) => ({
+      proposalId: p.id,
+      visitedOn: '2026-11-25',
+      visitedBy: '乡镇核查组',
+      finding: 'CONFIRMED' as const,
+    }));
+}
+
 /** An RFC 9457 problem with the expected status, a stable `code` (the expected one, when given) and a detail. */
 export function expectProblem(r: Reply, status: number, detail?: RegExp, code?: ProblemCode) {
   expect({ status: r.status, body: r.body }).toMatchObject({ status, body: { status } });

@@ -5,6 +5,7 @@ import {
   meeting,
   officialsFor,
   registeredHouseholds as registered,
+  visitsFor,
   waitForStage as stage,
   type Client,
 } from './rounds';
@@ -53,7 +54,14 @@ async function assessTwo(
   const reply = await o.village.post(`/rounds/${id}/assessment`, {
     meeting,
     proposals: [
-      { action: 'EXIT', householdId: hh[0]!.id, exitReason: 'REACHED_STANDARD', votesFor: 25, votesAgainst: 1 },
+      {
+        action: 'EXIT',
+        householdId: hh[0]!.id,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 25,
+        votesAgainst: 1,
+      },
       { action: 'EXIT', householdId: hh[1]!.id, exitReason: 'WRONGLY_INCLUDED', votesFor: 21, votesAgainst: 2 },
     ],
   });
@@ -70,7 +78,11 @@ export async function v2HappyPath(ctx: ScenarioContext, villageCode: string): Pr
   await assessTwo(ctx, o, villageCode, id);
   await stage(o.township, id, 'TOWNSHIP_REVIEW');
   expectStatus(
-    await o.township.post(`/rounds/${id}/township-review`, { decision: 'APPROVE', note: '核查属实' }),
+    await o.township.post(`/rounds/${id}/township-review`, {
+      decision: 'APPROVE',
+      note: '核查属实',
+      verification: await visitsFor(o.township, id),
+    }),
     200,
     'review',
   );
@@ -95,7 +107,11 @@ export async function v2AnnouncementReturned(ctx: ScenarioContext, villageCode: 
   const proposals = await assessTwo(ctx, o, villageCode, id);
   await stage(o.township, id, 'TOWNSHIP_REVIEW');
   expectStatus(
-    await o.township.post(`/rounds/${id}/township-review`, { decision: 'APPROVE', note: '同意' }),
+    await o.township.post(`/rounds/${id}/township-review`, {
+      decision: 'APPROVE',
+      note: '同意',
+      verification: await visitsFor(o.township, id),
+    }),
     200,
     'approve',
   );
@@ -117,7 +133,11 @@ export async function v2AnnouncementReturned(ctx: ScenarioContext, villageCode: 
     'county return',
   );
   expectStatus(
-    await o.township.post(`/rounds/${id}/township-review`, { decision: 'APPROVE', note: '已复核' }),
+    await o.township.post(`/rounds/${id}/township-review`, {
+      decision: 'APPROVE',
+      note: '已复核',
+      verification: await visitsFor(o.township, id),
+    }),
     200,
     'approve again',
   );

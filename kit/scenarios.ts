@@ -2,7 +2,7 @@
 import type { PrismaClient } from '../infra/db';
 import { townshipWorkflowId } from '../domain/campaign';
 import { eventually } from './wait';
-import { meeting, official, officialsFor, registeredHouseholds, waitForStage, type Client } from './rounds';
+import { meeting, official, officialsFor, registeredHouseholds, visitsFor, waitForStage, type Client } from './rounds';
 
 export interface ScenarioContext {
   baseUrl: string;
@@ -30,7 +30,14 @@ export async function happyPath(ctx: ScenarioContext, villageCode: string): Prom
   await act(o.village.client, 'assessment', `/rounds/${id}/assessment`, {
     meeting,
     proposals: [
-      { action: 'EXIT', householdId: hh[0]!.id, exitReason: 'REACHED_STANDARD', votesFor: 25, votesAgainst: 1 },
+      {
+        action: 'EXIT',
+        householdId: hh[0]!.id,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 25,
+        votesAgainst: 1,
+      },
       {
         action: 'RECLASSIFY',
         householdId: hh[1]!.id,
@@ -44,6 +51,7 @@ export async function happyPath(ctx: ScenarioContext, villageCode: string): Prom
   await act(o.township.client, 'review', `/rounds/${id}/township-review`, {
     decision: 'APPROVE',
     note: '核查属实',
+    verification: await visitsFor(o.township.client, id),
   });
   await waitForStage(o.county.client, id, 'COUNTY_ANNOUNCEMENT');
   await act(o.county.client, 'announce', `/rounds/${id}/county-announcement`, {
@@ -64,7 +72,14 @@ export async function objectionsAndReturns(ctx: ScenarioContext, villageCode: st
     o.village.client.post(`/rounds/${id}/assessment`, {
       meeting,
       proposals: [
-        { action: 'EXIT', householdId: hh[0]!.id, exitReason: 'REACHED_STANDARD', votesFor: 25, votesAgainst: 1 },
+        {
+          action: 'EXIT',
+          householdId: hh[0]!.id,
+          exitReason: 'REACHED_STANDARD',
+          householdConsent: { signedOn: '2026-11-18' },
+          votesFor: 25,
+          votesAgainst: 1,
+        },
         { action: 'EXIT', householdId: hh[1]!.id, exitReason: 'WRONGLY_INCLUDED', votesFor: 21, votesAgainst: 2 },
       ],
     });
@@ -88,7 +103,11 @@ export async function objectionsAndReturns(ctx: ScenarioContext, villageCode: st
   });
   expectStatus(await assess(), 200, 'second assessment');
   await waitForStage(o.township.client, id, 'TOWNSHIP_REVIEW');
-  await act(o.township.client, 'approve', `/rounds/${id}/township-review`, { decision: 'APPROVE', note: '同意' });
+  await act(o.township.client, 'approve', `/rounds/${id}/township-review`, {
+    decision: 'APPROVE',
+    note: '同意',
+    verification: await visitsFor(o.township.client, id),
+  });
   await waitForStage(o.county.client, id, 'COUNTY_ANNOUNCEMENT');
   await act(o.county.client, 'county return', `/rounds/${id}/county-announcement`, {
     decision: 'RETURN',
@@ -98,6 +117,7 @@ export async function objectionsAndReturns(ctx: ScenarioContext, villageCode: st
   await act(o.township.client, 'approve again', `/rounds/${id}/township-review`, {
     decision: 'APPROVE',
     note: '已复核',
+    verification: await visitsFor(o.township.client, id),
   });
   await waitForStage(o.county.client, id, 'COUNTY_ANNOUNCEMENT');
   await act(o.county.client, 'announce', `/rounds/${id}/county-announcement`, {

@@ -24,6 +24,8 @@ export interface SimOptions {
   onDecision?: (d: { role: string; roundId: string; kind: string; status: number }) => void;
   /** One new household ENTER per village assessment (valid, unique ID numbers). */
   withEntries?: boolean;
+  /** Every village's meeting concludes that nothing changes (an empty "no change" list). */
+  noChange?: boolean;
 }
 
 export interface SimStats {
@@ -40,6 +42,8 @@ interface Task {
   stage: string;
   objectionId?: string;
 }
+
+const NO_CHANGE_MEETING = { heldOn: '2026-11-28', representativesPresent: 25, representativesTotal: 30 };
 
 async function call(baseUrl: string, token: string, method: string, path: string, body?: unknown) {
   const res = await fetch(baseUrl + path, {
@@ -87,6 +91,9 @@ export async function simulateOfficials(options: SimOptions): Promise<SimStats> 
     if (t.kind === 'RESOLVE_OBJECTION' && o.role === 'TOWNSHIP') {
       path = `/rounds/${t.roundId}/objections/${t.objectionId}/resolution`;
       body = { decision: 'DISMISSED', note: '经核实，异议不成立' };
+    } else if (t.kind === 'DECIDE' && o.role === 'VILLAGE' && t.stage === 'VILLAGE_ASSESSMENT' && options.noChange) {
+      path = `/rounds/${t.roundId}/assessment`;
+      body = { meeting: NO_CHANGE_MEETING, noChange: true, proposals: [] };
     } else if (t.kind === 'DECIDE' && o.role === 'VILLAGE' && t.stage === 'VILLAGE_ASSESSMENT') {
       const hh = await call(
         options.baseUrl,
@@ -99,6 +106,7 @@ export async function simulateOfficials(options: SimOptions): Promise<SimStats> 
         action: 'EXIT',
         householdId: h.id,
         exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
         votesFor: 20,
         votesAgainst: 2,
       }));
@@ -106,6 +114,7 @@ export async function simulateOfficials(options: SimOptions): Promise<SimStats> 
         entrySeq++;
         proposals.push({
           action: 'ENTER',
+          entryReason: 'NEW_IDENTIFIED',
           household: {
             headName: '模拟户' + entrySeq,
             idNumber: makeIdNumber(
@@ -125,7 +134,18 @@ export async function simulateOfficials(options: SimOptions): Promise<SimStats> 
       body = { meeting: { heldOn: '2026-11-28', representativesPresent: 25, representativesTotal: 30 }, proposals };
     } else if (t.kind === 'DECIDE' && o.role === 'TOWNSHIP' && t.stage === 'TOWNSHIP_REVIEW') {
       path = `/rounds/${t.roundId}/township-review`;
-      body = { decision: 'APPROVE', note: '入户核查属实' };
+      // The township visits every household on the list (入户核查) and finds each proposal as assessed.
+      const round = await call(options.baseUrl, o.token, 'GET', `/rounds/${t.roundId}`);
+      const listed = ((round.json as { proposals?: { id: string; status: string }[] })?.proposals ?? []).filter(
+        (p) => p.status === 'PROPOSED',
+      );
+      const verification = listed.map((p) => ({
+        proposalId: p.id,
+        visitedOn: '2026-11-30',
+        visitedBy: '乡镇核查组',
+        finding: 'CONFIRMED',
+      }));
+      body = { decision: 'APPROVE', note: '入户核查属实', verification };
     } else if (t.kind === 'DECIDE' && o.role === 'COUNTY' && t.stage === 'COUNTY_ANNOUNCEMENT') {
       path = `/rounds/${t.roundId}/county-announcement`;
       // Under the rules of version 2 the county spot-checks the sample the round drew (none before).

@@ -15,6 +15,7 @@ import type {
   CountyAnnouncementUpdate,
   DecisionResult,
   ObjectionUpdate,
+  ProposalRecord,
   ResolutionUpdate,
   SupervisionFindingSignal,
   TownshipReviewUpdate,
@@ -37,7 +38,7 @@ import { validators } from './round-validators';
 import { STAGE_KEY } from './search-attributes';
 
 /** The village's list: the proposals join the round and the first publicity starts with notice version 1, 2, … */
-function submitAssessment(round: Round, { actor, meeting, proposals }: AssessmentUpdate) {
+function submitAssessment(round: Round, { actor, meeting, proposals, noChange }: AssessmentUpdate) {
   const { state } = round;
   return round.record((seq, at) => {
     const assessmentNo = state.assessmentNo + 1;
@@ -50,7 +51,7 @@ function submitAssessment(round: Round, { actor, meeting, proposals }: Assessmen
           stage: 'VILLAGE_ASSESSMENT',
           kind: 'ASSESSMENT_SUBMITTED',
           actor,
-          payload: { meeting, count: proposals.length },
+          payload: { meeting, count: proposals.length, ...(noChange ? { noChange } : {}) },
         },
         round: patch,
         newProposals: proposals.map((p) => ({ ...p, assessmentNo })),
@@ -107,16 +108,26 @@ function fileObjection(
   }));
 }
 
-/** The township resolves an objection; an upheld one that withdraws its proposal restarts the publicity. */
-function resolveObjection(round: Round, { actor, objectionId, decision, note, withdrawProposal }: ResolutionUpdate) {
+/**
+ * The township resolves an objection; an upheld one that changes the list (withdraws its proposal, or under rules
+ * v2 amends one or adds a missed household) restarts the publicity with a new notice version.
+ */
+function resolveObjection(round: Round, update: ResolutionUpdate) {
+  const { actor, objectionId, decision, note, withdrawProposal, amend, verification } = update;
   const { state } = round;
   const objection = state.objections.find((o) => o.id === objectionId)!;
   return round.record((seq, at) => {
     const withdraw = objectionWithdraws(decision, withdrawProposal, objection.proposalId);
-    // An upheld objection that changes the list restarts the publicity with a new notice version.
+    const added: ProposalRecord | undefined = update.add && {
+      ...update.add,
+      assessmentNo: state.assessmentNo,
+      addedByObjectionId: objectionId,
+    };
+    const changed = withdraw || amend !== undefined || added !== undefined;
     const remaining = round.current().filter((p) => !(withdraw && p.id === objection.proposalId));
-    const version = withdraw ? ++state.noticeVersion : undefined;
-    const patch = withdraw ? round.times(state.stage, at) : undefined;
+    const version = changed ? ++state.noticeVersion : undefined;
+    const patch = changed ? round.times(state.stage, at) : undefined;
+    const corrections = { ...(amend ? { amend } : {}), ...(added ? { added: added.id } : {}) };
     return {
       entry: {
         decision: {
@@ -126,10 +137,24 @@ function resolveObjection(round: Round, { actor, objectionId, decision, note, wi
           actor,
           decision,
           note,
-          payload: { objectionId, withdrawProposal: withdraw },
+          payload: {
+            objectionId,
+            withdrawProposal: withdraw,
+            ...corrections,
+            ...(verification ? { verification } : {}),
+          },
         },
-        resolveObjection: { id: objectionId, status: decision, note, withdrewProposal: withdraw },
+        resolveObjection: {
+          id: objectionId,
+          status: decision,
+          note,
+          withdrewProposal: withdraw,
+          amendedProposalId: amend?.proposalId,
+          addedProposalId: added?.id,
+        },
         proposalStatus: withdraw ? [{ ids: [objection.proposalId!], status: 'WITHDRAWN', reason: note }] : undefined,
+        newProposals: added ? [added] : undefined,
+        amendProposal: amend,
         round: patch,
         notice:
           version && patch
@@ -138,7 +163,7 @@ function resolveObjection(round: Round, { actor, objectionId, decision, note, wi
                 kind: noticeKindOf(state.stage as ObjectionStage),
                 startsAt: patch.stageEnteredAt,
                 endsAt: patch.publicityEndsAt,
-                proposalIds: remaining.map((p) => p.id),
+                proposalIds: [...remaining.map((p) => p.id), ...(added ? [added.id] : [])],
               }
             : undefined,
       },
@@ -147,6 +172,10 @@ function resolveObjection(round: Round, { actor, objectionId, decision, note, wi
         if (withdraw) {
           const p = state.proposals.find((x) => x.id === objection.proposalId);
           if (p) p.status = 'WITHDRAWN';
+        }
+        if (added) {
+          const { id, householdId, assessmentNo } = added;
+          state.proposals.push({ id, action: 'ENTER', householdId, status: 'PROPOSED', assessmentNo });
         }
         if (patch) round.enter(patch);
         else round.describe();

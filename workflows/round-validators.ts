@@ -6,8 +6,11 @@ import {
   isQuorate,
   objectionFilers,
   objectionResolver,
+  rulesVersion,
   STAGE_DECIDER,
   stageAfter,
+  verificationProblems,
+  voteProblem,
   type OpenStage,
 } from '../domain/procedure';
 import {
@@ -129,13 +132,55 @@ export function validators(round: Round) {
     return seen;
   }
 
+  /** Rules v2 (domain/procedure.ts rulesVersion); rounds started before keep the rules they started with. */
+  const v2 = rulesVersion(input) >= 2;
+
+  /** An upheld objection's amend or add (rules v2, first or second publicity). */
+  function requireCorrection({ decision, amend, add, verification, withdrawProposal }: ResolutionUpdate) {
+    if (!v2) refuse(RoundError.INVALID, 'This round started before corrections by objection: withdraw or dismiss.');
+    if (decision !== 'UPHELD') refuse(RoundError.INVALID, 'Only an upheld objection changes the list.');
+    if (withdrawProposal || (amend && add)) refuse(RoundError.INVALID, 'One change per resolution.');
+    if (state.stage !== 'FIRST_PUBLICITY' && state.stage !== 'SECOND_PUBLICITY')
+      refuse(RoundError.INVALID, `The list is corrected only during a publicity; the round is at ${state.stage}.`);
+    if (amend) {
+      requireOnList(amend.proposalId);
+      if (round.current().find((p) => p.id === amend.proposalId)!.action === 'EXIT')
+        refuse(RoundError.INVALID, 'An EXIT has no category or cause to amend: withdraw it instead.');
+    }
+    if (add?.householdId && round.current().some((p) => p.householdId === add.householdId))
+      refuse(RoundError.INVALID, `Household ${add.householdId} is already on the list.`);
+    if (state.stage === 'SECOND_PUBLICITY') {
+      if (!verification)
+        refuse(
+          RoundError.INVALID,
+          'During the second publicity the township visits the household first (verification).',
+        );
+      if (verification.finding !== 'CONFIRMED')
+        refuse(
+          RoundError.INVALID,
+          'The visit did not confirm the correction: dismiss the objection or correct otherwise.',
+        );
+    }
+  }
+
   return {
-    assessment: checked<[AssessmentUpdate]>(({ actor, meeting, proposals }) => {
+    assessment: checked<[AssessmentUpdate]>(({ actor, meeting, proposals, noChange }) => {
       requireStage('VILLAGE_ASSESSMENT');
       requireDecider(actor, 'VILLAGE_ASSESSMENT', 'The village assessment');
       if (!isQuorate(meeting))
         refuse(RoundError.INVALID, 'The meeting was not quorate (fewer than two thirds present).');
-      if (proposals.length === 0) refuse(RoundError.INVALID, 'An assessment needs at least one proposal.');
+      if (v2) {
+        if (noChange && proposals.length > 0) refuse(RoundError.INVALID, 'A "no change" assessment proposes nothing.');
+        if (!noChange && proposals.length === 0)
+          refuse(
+            RoundError.INVALID,
+            'An assessment needs at least one proposal, or the conclusion that nothing changes.',
+          );
+        proposals.forEach((p, i) => {
+          const problem = voteProblem(p, meeting.representativesPresent);
+          if (problem) refuse(RoundError.INVALID, `Proposal ${i + 1}: ${problem}.`);
+        });
+      } else if (proposals.length === 0) refuse(RoundError.INVALID, 'An assessment needs at least one proposal.');
     }),
 
     objection: checked<[ObjectionUpdate]>(({ actor, objectionId, proposalId }) => {
@@ -159,7 +204,8 @@ export function validators(round: Round) {
       if (proposalId !== undefined) requireOnList(proposalId);
     }),
 
-    resolution: checked<[ResolutionUpdate]>(({ actor, objectionId, withdrawProposal, decision, returnTo }) => {
+    resolution: checked<[ResolutionUpdate]>((update) => {
+      const { actor, objectionId, withdrawProposal, decision, returnTo } = update;
       requireOpen();
       // An open objection belongs to the period the round is in: the township's publicities, the county's period.
       const resolver = isObjectionStage(state.stage) ? objectionResolver(state.stage) : 'TOWNSHIP';
@@ -175,6 +221,7 @@ export function validators(round: Round) {
       }
       if (withdrawProposal && objection.proposalId !== undefined) requireOnList(objection.proposalId);
       if (returnTo !== undefined) requireReturnFromAnnouncement(objectionId, decision, withdrawProposal);
+      if (update.amend || update.add) requireCorrection(update);
     }),
 
     townshipReview: checked<[TownshipReviewUpdate]>(({ actor, decision, rejected = [], verification = [] }) => {
@@ -189,6 +236,16 @@ export function validators(round: Round) {
         seen.add(r.proposalId);
       }
       for (const v of verification) requireOnList(v.proposalId);
+      if (v2 && decision === 'APPROVE') {
+        const { missing, notConfirmed } = verificationProblems(round.current(), seen, verification);
+        if (missing.length)
+          refuse(RoundError.INVALID, `Approval needs a household visit (verification) for: ${missing.join(', ')}.`);
+        if (notConfirmed.length)
+          refuse(
+            RoundError.INVALID,
+            `Visits did not confirm ${notConfirmed.join(', ')}: reject them or return the list.`,
+          );
+      }
     }),
 
     countyAnnouncement: checked<[CountyAnnouncementUpdate]>((update) => {

@@ -5,6 +5,8 @@ import {
   chinaYearBounds,
   DEFAULT_EXIT_POOR_SHARE_THRESHOLD,
   FINDING_KINDS,
+  behindExitPlan,
+  lastDuePlanYear,
   mayExit,
   poorShare,
 } from '../../domain/supervision';
@@ -115,7 +117,8 @@ export function exitPlanRouter({ prisma, exitPoorShareThreshold }: ExitPlanDeps)
         SELECT "townshipCode",
                count(*) FILTER (WHERE "plannedExitYear" <= ${year}::int) AS planned,
                count(*) FILTER (WHERE "exitedYear" <= ${year}::int) AS exited,
-               count(*) FILTER (WHERE "plannedExitYear" <= ${year}::int
+               -- behindExitPlan (domain/supervision.ts), as SQL
+               count(*) FILTER (WHERE "plannedExitYear" <= ${lastDuePlanYear(year)}::int
                                   AND ("exitedYear" IS NULL OR "exitedYear" > ${year}::int)) AS behind
         FROM "Village" WHERE "isPoor" AND ${sqlCodesWithin(Prisma.sql`"townshipCode"`, inScope)}
         GROUP BY "townshipCode"`,
@@ -177,7 +180,7 @@ export function exitPlanRouter({ prisma, exitPoorShareThreshold }: ExitPlanDeps)
           name: v.name,
           plannedExitYear: v.plannedExitYear,
           exitedYear: v.exitedYear,
-          behind: v.plannedExitYear !== null && v.plannedExitYear <= year && (v.exitedYear ?? Infinity) > year,
+          behind: behindExitPlan(v, year),
           population: v.population,
           poorPopulation: poor,
           poorShare: share === null ? null : Math.round(share * 10_000) / 10_000,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   CATEGORIES,
   CAUSES,
+  ENTRY_REASONS,
   EXIT_REASONS,
   NOTICE_KINDS,
   OBJECTION_STATUSES,
@@ -92,9 +93,15 @@ export const ZRoundDetail = z
         size: z.number().int().nullable(),
         category: z.enum(CATEGORIES).nullable(),
         cause: z.enum(CAUSES).nullable(),
+        entryReason: z.enum(ENTRY_REASONS).nullable(),
         exitReason: z.enum(EXIT_REASONS).nullable(),
-        votesFor: z.number().int(),
-        votesAgainst: z.number().int(),
+        householdConsent: z.object({ signedOn: z.string() }).nullable(),
+        addedByObjectionId: z
+          .string()
+          .nullable()
+          .meta({ description: 'The upheld objection that added this missed household (no votes then).' }),
+        votesFor: z.number().int().nullable(),
+        votesAgainst: z.number().int().nullable(),
         note: z.string().nullable(),
       }),
     ),
@@ -122,6 +129,8 @@ export const ZRoundDetail = z
         resolvedAt: ZDateTime.nullable(),
         resolutionNote: z.string().nullable(),
         withdrewProposal: z.boolean(),
+        amendedProposalId: z.string().nullable(),
+        addedProposalId: z.string().nullable(),
       }),
     ),
     decisions: z.array(

@@ -19,7 +19,7 @@ import { CAMPAIGN_KEY, STAGE_KEY, TOWNSHIP_KEY, VILLAGE_KEY } from '../../workfl
 import { caller, requireRole, type Official } from '../auth';
 import { derivedUuid } from '../derived-ids';
 import { decodeCursor, page, ZPage } from '../pagination';
-import { badRequest, conflict, notFound, parseOr400 } from '../problem';
+import { conflict, notFound, parseOr400 } from '../problem';
 import { ZDecisionResult } from '../responses';
 import { captureRules, checkSpotChecks, type RulesSettings } from '../rules';
 import {
@@ -32,9 +32,9 @@ import {
   ZStartRound,
   ZTownshipReview,
   ZUuid,
-  type TAssessment,
 } from '../schemas';
 import { codesWithin, inScope, requireScope } from '../scope';
+import { checkProposals, checkVerification, prepareCorrection } from './round-checks';
 import { toProblem } from '../temporal-errors';
 import { roundDetail } from './round-detail';
 import {
@@ -247,7 +247,7 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
     const proposals: ProposalInput[] = body.proposals.map((p, i) => ({ ...p, id: derive(`proposal-${i}`) }));
     const result = await decide(() =>
       handle.executeUpdate(submitAssessmentUpdate, {
-        args: [{ actor: actorOf(o), meeting: body.meeting, proposals }],
+        args: [{ actor: actorOf(o), meeting: body.meeting, proposals, ...(body.noChange ? { noChange: true } : {}) }],
         updateId,
       }),
     );
@@ -276,18 +276,27 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
   r.post('/rounds/:roundId/objections/:objectionId/resolution', async (req, res) => {
     // The township resolves objections of the publicities, the county those of its announcement period (the round
     // refuses the other).
-    const { o, handle, updateId } = await openRound(req, ['TOWNSHIP', 'COUNTY'], 'Resolving an objection');
+    const { o, round, handle, updateId, derive } = await openRound(
+      req,
+      ['TOWNSHIP', 'COUNTY'],
+      'Resolving an objection',
+    );
     const objectionId = parseOr400(ZUuid, req.params.objectionId, 'objection id');
     const body = parseOr400(ZResolution, req.body);
+    const correction = await prepareCorrection(prisma, round, body, () => derive('added-proposal'));
     const result = await decide(() =>
-      handle.executeUpdate(resolveObjectionUpdate, { args: [{ actor: actorOf(o), objectionId, ...body }], updateId }),
+      handle.executeUpdate(resolveObjectionUpdate, {
+        args: [{ actor: actorOf(o), objectionId, ...body, ...correction }],
+        updateId,
+      }),
     );
     res.json(result satisfies z.input<typeof ZDecisionResult>);
   });
 
   r.post('/rounds/:roundId/township-review', async (req, res) => {
-    const { o, handle, updateId } = await openRound(req, ['TOWNSHIP'], 'The township review');
+    const { o, round, handle, updateId } = await openRound(req, ['TOWNSHIP'], 'The township review');
     const body = parseOr400(ZTownshipReview, req.body);
+    await checkVerification(prisma, round, body);
     const result = await decide(() =>
       handle.executeUpdate(townshipReviewUpdate, { args: [{ actor: actorOf(o), ...body }], updateId }),
     );
@@ -333,51 +342,4 @@ function idsFor(req: Request) {
 
 export function actorOf(o: Official): Actor {
   return { id: o.id, name: o.name, role: o.role, scopeCode: o.scopeCode };
-}
-
-/** Checks that need the registry: refused with 400 before anything reaches the round. */
-async function checkProposals(prisma: PrismaClient, villageCode: string, body: TAssessment) {
-  const errors: { path: string; message: string }[] = [];
-  const ids = body.proposals.map((p) => p.householdId).filter((id): id is string => id !== undefined);
-  const newIds = body.proposals.map((p) => p.household?.idNumber).filter((v): v is string => v !== undefined);
-  const [households, known] = await Promise.all([
-    prisma.household.findMany({ where: { id: { in: ids } } }),
-    prisma.household.findMany({ where: { idNumber: { in: newIds } }, select: { idNumber: true } }),
-  ]);
-  const byId = new Map(households.map((h) => [h.id, h]));
-  const knownIds = new Set(known.map((k) => k.idNumber));
-  const seenHouseholds = new Set<string>();
-  const seenIdNumbers = new Set<string>();
-  body.proposals.forEach((p, i) => {
-    const at = (field: string, message: string) => errors.push({ path: `proposals.${i}.${field}`, message });
-    if (p.householdId) {
-      if (seenHouseholds.has(p.householdId)) at('householdId', 'the same household appears twice in the list');
-      seenHouseholds.add(p.householdId);
-      const h = byId.get(p.householdId);
-      if (!h) return at('householdId', 'no such household');
-      if (h.villageCode !== villageCode) return at('householdId', 'the household belongs to another village');
-      if (p.action === 'EXIT' && h.status !== 'REGISTERED')
-        at('action', `only a registered household can exit; it is ${h.status}`);
-      if (p.action === 'RECLASSIFY' && h.status !== 'REGISTERED')
-        at('action', `only a registered household can be reclassified; it is ${h.status}`);
-      if (p.action === 'RECLASSIFY' && h.category === p.category)
-        at('category', `the household is already ${h.category}`);
-      if (p.action === 'ENTER' && h.status === 'REGISTERED') at('action', 'the household is already registered');
-    }
-    if (p.household) {
-      const idn = p.household.idNumber;
-      if (seenIdNumbers.has(idn)) at('household.idNumber', 'the same household appears twice in the list');
-      seenIdNumbers.add(idn);
-      if (knownIds.has(idn))
-        at(
-          'household.idNumber',
-          'a household with this ID number is already in the registry: propose it by householdId',
-        );
-    }
-  });
-  if (errors.length)
-    throw badRequest(
-      `The proposals cannot be accepted: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
-      errors,
-    );
 }

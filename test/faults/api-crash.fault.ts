@@ -3,7 +3,7 @@
 // in one snapshot at every step, never holds half a decision; a new API process then completes the round.
 import { roundStateQuery } from '../../workflows/round-contract';
 import { eventually, type Reply } from '../../kit/http';
-import { announceWithSpotChecks } from '../../kit/rounds';
+import { announceWithSpotChecks, visitsFor } from '../../kit/rounds';
 import { partialWrites, snapshot, type Snapshot } from './support/db-state';
 import { updatesAccepted } from './support/history';
 import { killAll } from '../../kit/processes';
@@ -131,7 +131,13 @@ test('API SIGKILLed mid-request: each decision is applied whole or not at all, a
   }
   await waitForStage(() => o.township.client, roundId, 'TOWNSHIP_REVIEW', 60_000);
   expect(
-    (await o.township.client.post(`/rounds/${roundId}/township-review`, { decision: 'APPROVE', note: '属实' })).status,
+    (
+      await o.township.client.post(`/rounds/${roundId}/township-review`, {
+        decision: 'APPROVE',
+        note: '属实',
+        verification: await visitsFor(o.township.client, roundId),
+      })
+    ).status,
   ).toBe(200);
   const atCounty = await waitForStage(() => o.county.client, roundId, 'COUNTY_ANNOUNCEMENT', 60_000);
   expect(

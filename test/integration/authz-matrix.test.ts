@@ -462,6 +462,7 @@ describe('workflow validators, reached through the Temporal client without the H
           action: 'EXIT',
           householdId: household.id,
           exitReason: 'REACHED_STANDARD',
+          householdConsent: { signedOn: '2026-11-18' },
           votesFor: 25,
           votesAgainst: 1,
           note,

@@ -13,6 +13,7 @@ import {
   registeredHouseholds,
   villageClaimer,
   waitForStage,
+  visitsFor,
 } from '../../kit/rounds';
 import { startStack, type Stack } from '../../kit/stack';
 
@@ -82,13 +83,26 @@ test('two township officials post township-review at the same moment: one 200, o
   const roundId: string = started.body.roundId;
   const assessed = await o.village.client.post(`/rounds/${roundId}/assessment`, {
     meeting,
-    proposals: [{ action: 'EXIT', householdId: h!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 }],
+    proposals: [
+      {
+        action: 'EXIT',
+        householdId: h!.id,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 22,
+        votesAgainst: 2,
+      },
+    ],
   });
   expect(assessed.status).toBe(200);
   await waitForStage(o.township.client, roundId, 'TOWNSHIP_REVIEW');
 
   const [a, b] = await Promise.all([
-    o.township.client.post(`/rounds/${roundId}/township-review`, { decision: 'APPROVE', note: '同意（甲）' }),
+    o.township.client.post(`/rounds/${roundId}/township-review`, {
+      decision: 'APPROVE',
+      note: '同意（甲）',
+      verification: await visitsFor(o.township.client, roundId),
+    }),
     colleague.client.post(`/rounds/${roundId}/township-review`, { decision: 'RETURN', note: '退回（乙）' }),
   ]);
 
@@ -116,7 +130,14 @@ test('20 objections filed concurrently during a publicity: 20 × 201, 20 rows, 2
   const assessed = await o.village.client.post(`/rounds/${roundId}/assessment`, {
     meeting,
     proposals: [
-      { action: 'EXIT', householdId: h1!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 },
+      {
+        action: 'EXIT',
+        householdId: h1!.id,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 22,
+        votesAgainst: 2,
+      },
       { action: 'EXIT', householdId: h2!.id, exitReason: 'WRONGLY_INCLUDED', votesFor: 21, votesAgainst: 3 },
     ],
   });

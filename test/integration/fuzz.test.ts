@@ -14,6 +14,7 @@ import {
   rowCounts,
   villageClaimer,
   waitForStage,
+  visitsFor,
 } from '../../kit/rounds';
 import { mapLimit } from '../../kit/http';
 import { startStack, type Stack } from '../../kit/stack';
@@ -518,7 +519,14 @@ beforeAll(async () => {
     const assessed = await village.client.post(`/rounds/${roundId}/assessment`, {
       meeting,
       proposals: [
-        { action: 'EXIT', householdId: h1!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 },
+        {
+          action: 'EXIT',
+          householdId: h1!.id,
+          exitReason: 'REACHED_STANDARD',
+          householdConsent: { signedOn: '2026-11-18' },
+          votesFor: 22,
+          votesAgainst: 2,
+        },
         { action: 'EXIT', householdId: h2!.id, exitReason: 'WRONGLY_INCLUDED', votesFor: 21, votesAgainst: 1 },
       ],
     });
@@ -528,7 +536,13 @@ beforeAll(async () => {
     await waitForStage(town.client, roundId, 'TOWNSHIP_REVIEW');
     if (to === 'TOWNSHIP_REVIEW') return { roundId, proposalIds };
     expect(
-      (await town.client.post(`/rounds/${roundId}/township-review`, { decision: 'APPROVE', note: '同意' })).status,
+      (
+        await town.client.post(`/rounds/${roundId}/township-review`, {
+          decision: 'APPROVE',
+          note: '同意',
+          verification: await visitsFor(town.client, roundId),
+        })
+      ).status,
     ).toBe(200);
     await waitForStage(town.client, roundId, 'COUNTY_ANNOUNCEMENT');
     return { roundId, proposalIds };
@@ -554,7 +568,14 @@ beforeAll(async () => {
 
   const village = await villageOf(vAssess);
   const [a1, a2] = await registeredHouseholds(stack, vAssess);
-  const exit = { action: 'EXIT', householdId: a1!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 };
+  const exit = {
+    action: 'EXIT',
+    householdId: a1!.id,
+    exitReason: 'REACHED_STANDARD',
+    householdConsent: { signedOn: '2026-11-18' },
+    votesFor: 22,
+    votesAgainst: 2,
+  };
   const proposal = (i: number) => ['proposals', i];
   const reviewed = review.proposalIds[0]!;
   endpoints = [
@@ -585,6 +606,7 @@ beforeAll(async () => {
         proposals: [
           {
             action: 'ENTER',
+            entryReason: 'NEW_IDENTIFIED',
             household: { headName: '新户', idNumber: freshIdNumber(9001), size: 3 },
             category: 'TARGETED',
             cause: 'ILLNESS',
@@ -698,7 +720,15 @@ beforeAll(async () => {
       base: {
         decision: 'APPROVE',
         rejected: [{ proposalId: reviewed, reason: '核查不符' }],
-        verification: [{ proposalId: reviewed, visitedOn: '2026-11-25', finding: '入户核查' }],
+        verification: [
+          {
+            proposalId: reviewed,
+            visitedOn: '2026-11-25',
+            visitedBy: '王干事',
+            finding: 'NOT_CONFIRMED',
+            note: '入户核查',
+          },
+        ],
         note: '同意',
       },
       fields: [
@@ -711,10 +741,12 @@ beforeAll(async () => {
         { path: ['verification'], kind: 'array', required: false },
         { path: ['verification', 0, 'proposalId'], kind: 'uuid', required: true },
         { path: ['verification', 0, 'visitedOn'], kind: 'date', required: true },
-        { path: ['verification', 0, 'finding'], kind: 'text', required: true },
+        { path: ['verification', 0, 'visitedBy'], kind: 'text', required: true },
+        { path: ['verification', 0, 'finding'], kind: 'enum', required: true },
+        { path: ['verification', 0, 'note'], kind: 'text', required: false },
       ],
       objects: [[], ['rejected', 0], ['verification', 0]],
-      freeText: [['note'], ['rejected', 0, 'reason'], ['verification', 0, 'finding']],
+      freeText: [['note'], ['rejected', 0, 'reason'], ['verification', 0, 'visitedBy'], ['verification', 0, 'note']],
       extra: [
         {
           name: 'a return with rejections',

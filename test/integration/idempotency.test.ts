@@ -18,6 +18,7 @@ import {
   villageClaimer,
   waitForStage,
   type Client,
+  visitsFor,
 } from '../../kit/rounds';
 import { startStack, type Stack } from '../../kit/stack';
 import { checkedFetch } from '../../kit/openapi';
@@ -68,7 +69,16 @@ async function startRound(client: Client, code: string, policy: object = fast): 
 async function assess(client: Client, roundId: string, householdId: string) {
   const r = await client.post(`/rounds/${roundId}/assessment`, {
     meeting,
-    proposals: [{ action: 'EXIT', householdId, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 }],
+    proposals: [
+      {
+        action: 'EXIT',
+        householdId,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 22,
+        votesAgainst: 2,
+      },
+    ],
   });
   expect(r.status).toBe(200);
   return r.body as { proposals: { id: string }[] };
@@ -282,9 +292,17 @@ test('crash after the decision, before the answer was stored: the retry answers 
   const assessed = await crashAndRetry(o.village.client, o.village.id, `/rounds/${roundId}/assessment`, {
     meeting,
     proposals: [
-      { action: 'EXIT', householdId: h1!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 },
+      {
+        action: 'EXIT',
+        householdId: h1!.id,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 22,
+        votesAgainst: 2,
+      },
       {
         action: 'ENTER',
+        entryReason: 'NEW_IDENTIFIED',
         household: { headName: '新户', idNumber: newcomer, size: 3 },
         category: 'TARGETED',
         cause: 'ILLNESS',
@@ -333,6 +351,7 @@ test('crash after the decision, before the answer was stored: the retry answers 
   await crashAndRetry(o.township.client, o.township.id, `/rounds/${second}/township-review`, {
     decision: 'APPROVE',
     note: '同意',
+    verification: await visitsFor(o.township.client, second),
   });
   expect(await prisma().decision.count({ where: { roundId: second, kind: 'TOWNSHIP_REVIEW' } })).toBe(1);
   expect(await prisma().notice.count({ where: { roundId: second } })).toBe(2);
@@ -384,11 +403,20 @@ test('without a key, a repeated decision on a finished stage is refused with 409
   await assess(o.village.client, roundId, h!.id);
   const again = await o.village.client.post(`/rounds/${roundId}/assessment`, {
     meeting,
-    proposals: [{ action: 'EXIT', householdId: h!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 }],
+    proposals: [
+      {
+        action: 'EXIT',
+        householdId: h!.id,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 22,
+        votesAgainst: 2,
+      },
+    ],
   });
   expectProblem(again, 409);
   await waitForStage(o.township.client, roundId, 'TOWNSHIP_REVIEW');
-  const review = { decision: 'APPROVE', note: '同意' };
+  const review = { decision: 'APPROVE', note: '同意', verification: await visitsFor(o.township.client, roundId) };
   expect((await o.township.client.post(`/rounds/${roundId}/township-review`, review)).status).toBe(200);
   const twice = await o.township.client.post(`/rounds/${roundId}/township-review`, review);
   expectProblem(twice, 409, /SECOND_PUBLICITY/, 'WRONG_STAGE');

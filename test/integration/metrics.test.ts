@@ -55,6 +55,7 @@ test('a round: request histogram by route template, decisions by kind and outcom
   const proposals = [
     {
       action: 'ENTER',
+      entryReason: 'NEW_IDENTIFIED',
       household: { headName: '指标户', idNumber: freshIdNumber(4711), size: 3 },
       category: 'TARGETED',
       cause: 'ILLNESS',

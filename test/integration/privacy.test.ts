@@ -14,6 +14,7 @@ import {
   villageClaimer,
   waitForStage,
   type Client,
+  visitsFor,
 } from '../../kit/rounds';
 import { startStack, type Stack } from '../../kit/stack';
 import { quietRuntime } from '../../kit/temporal';
@@ -119,6 +120,7 @@ test('a full round: no ID number or phone number in any log; notices masked; ful
           action: 'EXIT',
           householdId: exitHousehold!.id,
           exitReason: 'REACHED_STANDARD',
+          householdConsent: { signedOn: '2026-11-18' },
           votesFor: 22,
           votesAgainst: 2,
         },
@@ -173,7 +175,7 @@ test('a full round: no ID number or phone number in any log; notices masked; ful
   await waitForStage(o.township.client, roundId, 'TOWNSHIP_REVIEW');
   const reviewed = await o.township.client.post(`/rounds/${roundId}/township-review`, {
     decision: 'APPROVE',
-    verification: [{ proposalId: pA!.id, visitedOn: '2026-11-25', finding: '入户核查属实' }],
+    verification: await visitsFor(o.township.client, roundId),
     note: '同意',
   });
   expect(reviewed.status).toBe(200);
@@ -255,6 +257,7 @@ test('a full round: no ID number or phone number in any log; notices masked; ful
 function newHousehold(headName: string, idNumber: string) {
   return {
     action: 'ENTER',
+    entryReason: 'NEW_IDENTIFIED',
     household: { headName, idNumber, size: 4 },
     category: 'TARGETED',
     cause: 'ILLNESS',

@@ -9,6 +9,7 @@ import {
   official,
   officialsFor,
   villageClaimer,
+  visitsFor,
   waitForStage,
   type Client,
 } from '../../kit/rounds';
@@ -77,6 +78,7 @@ test('objection upheld with withdrawProposal: publicity restarts with notice 2 w
   const assessed = await assess(o.village.client, roundId, [
     {
       action: 'ENTER',
+      entryReason: 'NEW_IDENTIFIED',
       household: { headName: '撤回测试户', idNumber: withdrawnIdNumber, size: 3 },
       category: 'TARGETED',
       cause: 'ILLNESS',
@@ -85,13 +87,21 @@ test('objection upheld with withdrawProposal: publicity restarts with notice 2 w
     },
     {
       action: 'ENTER',
+      entryReason: 'NEW_IDENTIFIED',
       household: { headName: '保留新户', idNumber: keptIdNumber, size: 5 },
       category: 'POLICY_GUARANTEE',
       cause: 'DISABILITY',
       votesFor: 25,
       votesAgainst: 1,
     },
-    { action: 'EXIT', householdId: exitH.id, exitReason: 'REACHED_STANDARD', votesFor: 27, votesAgainst: 0 },
+    {
+      action: 'EXIT',
+      householdId: exitH.id,
+      exitReason: 'REACHED_STANDARD',
+      householdConsent: { signedOn: '2026-11-18' },
+      votesFor: 27,
+      votesAgainst: 0,
+    },
   ]);
   expect(assessed.noticeVersion).toBe(1);
   const [withdrawn, kept, exit] = assessed.proposals;
@@ -170,6 +180,7 @@ test('objection upheld with withdrawProposal: publicity restarts with notice 2 w
   const reviewed = await o.township.client.post(`/rounds/${roundId}/township-review`, {
     decision: 'APPROVE',
     note: '同意',
+    verification: await visitsFor(o.township.client, roundId),
   });
   expect(reviewed.status).toBe(200);
   expect(reviewed.body).toMatchObject({ stage: 'SECOND_PUBLICITY', noticeVersion: 3 });
@@ -205,7 +216,14 @@ test('objection dismissed: no new notice, the round proceeds after the period', 
   const [a, b] = registered(await householdsOf(code));
   const roundId = await startRound(o.township.client, code);
   const assessed = await assess(o.village.client, roundId, [
-    { action: 'EXIT', householdId: a!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 },
+    {
+      action: 'EXIT',
+      householdId: a!.id,
+      exitReason: 'REACHED_STANDARD',
+      householdConsent: { signedOn: '2026-11-18' },
+      votesFor: 22,
+      votesAgainst: 2,
+    },
     { action: 'RECLASSIFY', householdId: b!.id, category: otherCategory(b!), votesFor: 18, votesAgainst: 4 },
   ]);
   const filed = await o.township.client.post(`/rounds/${roundId}/objections`, {
@@ -223,7 +241,7 @@ test('objection dismissed: no new notice, the round proceeds after the period', 
     note: '不成立',
     withdrawProposal: true,
   });
-  expectProblem(inconsistent, 422, /upheld/i);
+  expectProblem(inconsistent, 400, /upheld/i);
 
   const resolved = await o.township.client.post(`/rounds/${roundId}/objections/${objectionId}/resolution`, {
     decision: 'DISMISSED',
@@ -262,7 +280,14 @@ test('publicity over with an objection open: the round waits, late objections ar
   const [a] = registered(await householdsOf(code));
   const roundId = await startRound(o.township.client, code);
   await assess(o.village.client, roundId, [
-    { action: 'EXIT', householdId: a!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 },
+    {
+      action: 'EXIT',
+      householdId: a!.id,
+      exitReason: 'REACHED_STANDARD',
+      householdConsent: { signedOn: '2026-11-18' },
+      votesFor: 22,
+      votesAgainst: 2,
+    },
   ]);
   const filed = await o.village.client.post(`/rounds/${roundId}/objections`, {
     objector: { name: '赵村民', contact: '13912345678' },
@@ -314,7 +339,14 @@ test('township RETURN: back to the village with the reason kept; a new assessmen
   const [a, b] = registered(await householdsOf(code));
   const roundId = await startRound(o.township.client, code);
   const first = await assess(o.village.client, roundId, [
-    { action: 'EXIT', householdId: a!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 },
+    {
+      action: 'EXIT',
+      householdId: a!.id,
+      exitReason: 'REACHED_STANDARD',
+      householdConsent: { signedOn: '2026-11-18' },
+      votesFor: 22,
+      votesAgainst: 2,
+    },
     { action: 'RECLASSIFY', householdId: b!.id, category: otherCategory(b!), votesFor: 18, votesAgainst: 4 },
   ]);
   await waitForStage(o.township.client, roundId, 'TOWNSHIP_REVIEW');
@@ -356,7 +388,14 @@ test('township RETURN: back to the village with the reason kept; a new assessmen
     expect.arrayContaining([expect.objectContaining({ kind: 'DECIDE', roundId, stage: 'VILLAGE_ASSESSMENT' })]),
   );
   const second = await assess(o.village.client, roundId, [
-    { action: 'EXIT', householdId: a!.id, exitReason: 'REACHED_STANDARD', votesFor: 26, votesAgainst: 1 },
+    {
+      action: 'EXIT',
+      householdId: a!.id,
+      exitReason: 'REACHED_STANDARD',
+      householdConsent: { signedOn: '2026-11-18' },
+      votesFor: 26,
+      votesAgainst: 1,
+    },
   ]);
   expect(second.noticeVersion).toBe(2);
 
@@ -385,13 +424,21 @@ test('county RETURN to TOWNSHIP_REVIEW, then county RETURN to VILLAGE_ASSESSMENT
   const [a, b] = registered(hh);
   const roundId = await startRound(o.township.client, code);
   await assess(o.village.client, roundId, [
-    { action: 'EXIT', householdId: a!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 },
+    {
+      action: 'EXIT',
+      householdId: a!.id,
+      exitReason: 'REACHED_STANDARD',
+      householdConsent: { signedOn: '2026-11-18' },
+      votesFor: 22,
+      votesAgainst: 2,
+    },
     { action: 'RECLASSIFY', householdId: b!.id, category: otherCategory(b!), votesFor: 18, votesAgainst: 4 },
   ]);
   await waitForStage(o.township.client, roundId, 'TOWNSHIP_REVIEW');
   const approved = await o.township.client.post(`/rounds/${roundId}/township-review`, {
     decision: 'APPROVE',
     note: '同意',
+    verification: await visitsFor(o.township.client, roundId),
   });
   expect(approved.body).toMatchObject({ stage: 'SECOND_PUBLICITY', noticeVersion: 2 });
   await waitForStage(o.county.client, roundId, 'COUNTY_ANNOUNCEMENT');
@@ -421,7 +468,9 @@ test('county RETURN to TOWNSHIP_REVIEW, then county RETURN to VILLAGE_ASSESSMENT
 
   const again = await o.township.client.post(`/rounds/${roundId}/township-review`, {
     decision: 'APPROVE',
-    verification: d1.proposals.map((p: any) => ({ proposalId: p.id, visitedOn: '2026-11-25', finding: '属实' })),
+    verification: d1.proposals
+      .filter((p: any) => p.status === 'PROPOSED')
+      .map((p: any) => ({ proposalId: p.id, visitedOn: '2026-11-25', visitedBy: '王干事', finding: 'CONFIRMED' })),
     note: '已补充入户核查记录',
   });
   expect(again.status).toBe(200);
@@ -446,7 +495,14 @@ test('county RETURN to TOWNSHIP_REVIEW, then county RETURN to VILLAGE_ASSESSMENT
   ]);
 
   const reassessed = await assess(o.village.client, roundId, [
-    { action: 'EXIT', householdId: a!.id, exitReason: 'REACHED_STANDARD', votesFor: 26, votesAgainst: 1 },
+    {
+      action: 'EXIT',
+      householdId: a!.id,
+      exitReason: 'REACHED_STANDARD',
+      householdConsent: { signedOn: '2026-11-18' },
+      votesFor: 26,
+      votesAgainst: 1,
+    },
   ]);
   expect(reassessed.noticeVersion).toBe(4);
 
@@ -464,6 +520,7 @@ test('a decision at the wrong stage is refused with 409 problem+json', async () 
   const review = await o.township.client.post(`/rounds/${roundId}/township-review`, {
     decision: 'APPROVE',
     note: '同意',
+    verification: await visitsFor(o.township.client, roundId),
   });
   expectProblem(review, 409, /VILLAGE_ASSESSMENT/, 'WRONG_STAGE');
   expect(review.body.detail).toMatch(/TOWNSHIP_REVIEW/);
@@ -481,12 +538,28 @@ test('a decision at the wrong stage is refused with 409 problem+json', async () 
   expectProblem(announce, 409, /VILLAGE_ASSESSMENT/);
 
   await assess(o.village.client, roundId, [
-    { action: 'EXIT', householdId: a!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 },
+    {
+      action: 'EXIT',
+      householdId: a!.id,
+      exitReason: 'REACHED_STANDARD',
+      householdConsent: { signedOn: '2026-11-18' },
+      votesFor: 22,
+      votesAgainst: 2,
+    },
   ]);
   // During the publicity nobody decides: neither a second assessment nor the township.
   const reassess = await o.village.client.post(`/rounds/${roundId}/assessment`, {
     meeting,
-    proposals: [{ action: 'EXIT', householdId: a!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 }],
+    proposals: [
+      {
+        action: 'EXIT',
+        householdId: a!.id,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 22,
+        votesAgainst: 2,
+      },
+    ],
   });
   expectProblem(reassess, 409, /FIRST_PUBLICITY/);
 
@@ -536,7 +609,16 @@ test('officials outside the round’s village or township, or of the wrong level
   const [a] = registered(await householdsOf(code));
   const body = {
     meeting,
-    proposals: [{ action: 'EXIT', householdId: a!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 }],
+    proposals: [
+      {
+        action: 'EXIT',
+        householdId: a!.id,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 22,
+        votesAgainst: 2,
+      },
+    ],
   };
   expectProblem(await neighbourVillage.client.post(`/rounds/${roundId}/assessment`, body), 403, /jurisdiction/);
   expectProblem(await farVillage.client.post(`/rounds/${roundId}/assessment`, body), 403, /jurisdiction/);
@@ -547,7 +629,7 @@ test('officials outside the round’s village or township, or of the wrong level
   expect(assessed.status).toBe(200);
   await waitForStage(o.township.client, roundId, 'TOWNSHIP_REVIEW');
 
-  const review = { decision: 'APPROVE', note: '同意' };
+  const review = { decision: 'APPROVE', note: '同意', verification: await visitsFor(o.township.client, roundId) };
   expectProblem(await otherTownship.client.post(`/rounds/${roundId}/township-review`, review), 403, /jurisdiction/);
   expectProblem(await o.county.client.post(`/rounds/${roundId}/township-review`, review), 403, /TOWNSHIP/);
   expectProblem(await o.village.client.post(`/rounds/${roundId}/township-review`, review), 403);
@@ -582,7 +664,14 @@ test('each invalid proposal is refused with 400 naming the field, and nothing is
   const knownX = await prisma().household.findFirstOrThrow({ where: { idNumber: { endsWith: 'X' } } });
   const roundId = await startRound(o.township.client, code);
 
-  const exitA = { action: 'EXIT', householdId: a!.id, exitReason: 'REACHED_STANDARD', votesFor: 20, votesAgainst: 2 };
+  const exitA = {
+    action: 'EXIT',
+    householdId: a!.id,
+    exitReason: 'REACHED_STANDARD',
+    householdConsent: { signedOn: '2026-11-18' },
+    votesFor: 20,
+    votesAgainst: 2,
+  };
   const newHousehold = (idNumber: string) => ({ headName: '新户', idNumber, size: 3 });
   const goodId = freshIdNumber(301);
   const badChecksum = goodId.slice(0, 17) + (goodId[17] === '0' ? '1' : '0');
@@ -598,6 +687,7 @@ test('each invalid proposal is refused with 400 naming the field, and nothing is
       proposals: [
         {
           action: 'ENTER',
+          entryReason: 'NEW_IDENTIFIED',
           household: newHousehold(badChecksum),
           category: 'TARGETED',
           cause: 'ILLNESS',
@@ -611,14 +701,28 @@ test('each invalid proposal is refused with 400 naming the field, and nothing is
       name: 'ENTER without category',
       proposals: [
         exitA,
-        { action: 'ENTER', household: newHousehold(goodId), cause: 'ILLNESS', votesFor: 20, votesAgainst: 1 },
+        {
+          action: 'ENTER',
+          entryReason: 'NEW_IDENTIFIED',
+          household: newHousehold(goodId),
+          cause: 'ILLNESS',
+          votesFor: 20,
+          votesAgainst: 1,
+        },
       ],
       path: 'proposals.1.category',
     },
     {
       name: 'ENTER without cause',
       proposals: [
-        { action: 'ENTER', household: newHousehold(goodId), category: 'TARGETED', votesFor: 20, votesAgainst: 1 },
+        {
+          action: 'ENTER',
+          entryReason: 'NEW_IDENTIFIED',
+          household: newHousehold(goodId),
+          category: 'TARGETED',
+          votesFor: 20,
+          votesAgainst: 1,
+        },
       ],
       path: 'proposals.0.cause',
     },
@@ -626,7 +730,14 @@ test('each invalid proposal is refused with 400 naming the field, and nothing is
       name: 'a household of another village',
       proposals: [
         exitA,
-        { action: 'EXIT', householdId: foreign.id, exitReason: 'REACHED_STANDARD', votesFor: 20, votesAgainst: 1 },
+        {
+          action: 'EXIT',
+          householdId: foreign.id,
+          exitReason: 'REACHED_STANDARD',
+          householdConsent: { signedOn: '2026-11-18' },
+          votesFor: 20,
+          votesAgainst: 1,
+        },
       ],
       path: 'proposals.1.householdId',
     },
@@ -637,6 +748,7 @@ test('each invalid proposal is refused with 400 naming the field, and nothing is
           action: 'EXIT',
           householdId: notRegistered.id,
           exitReason: 'REACHED_STANDARD',
+          householdConsent: { signedOn: '2026-11-18' },
           votesFor: 20,
           votesAgainst: 1,
         },
@@ -646,7 +758,14 @@ test('each invalid proposal is refused with 400 naming the field, and nothing is
     {
       name: 'EXIT of an exited household',
       proposals: [
-        { action: 'EXIT', householdId: exited.id, exitReason: 'REACHED_STANDARD', votesFor: 20, votesAgainst: 1 },
+        {
+          action: 'EXIT',
+          householdId: exited.id,
+          exitReason: 'REACHED_STANDARD',
+          householdConsent: { signedOn: '2026-11-18' },
+          votesFor: 20,
+          votesAgainst: 1,
+        },
       ],
       path: 'proposals.0.action',
     },
@@ -664,6 +783,7 @@ test('each invalid proposal is refused with 400 naming the field, and nothing is
       proposals: [
         {
           action: 'ENTER',
+          entryReason: 'NEW_IDENTIFIED',
           household: newHousehold(known.idNumber),
           category: 'TARGETED',
           cause: 'ILLNESS',
@@ -678,6 +798,7 @@ test('each invalid proposal is refused with 400 naming the field, and nothing is
       proposals: [
         {
           action: 'ENTER',
+          entryReason: 'NEW_IDENTIFIED',
           household: newHousehold(knownX.idNumber.toLowerCase()),
           category: 'TARGETED',
           cause: 'ILLNESS',
@@ -692,6 +813,7 @@ test('each invalid proposal is refused with 400 naming the field, and nothing is
       proposals: [
         {
           action: 'ENTER',
+          entryReason: 'NEW_IDENTIFIED',
           household: newHousehold(goodId),
           category: 'TARGETED',
           cause: 'ILLNESS',
@@ -700,6 +822,7 @@ test('each invalid proposal is refused with 400 naming the field, and nothing is
         },
         {
           action: 'ENTER',
+          entryReason: 'NEW_IDENTIFIED',
           household: { ...newHousehold(goodId), headName: '同一户' },
           category: 'TARGETED',
           cause: 'SCHOOLING',
@@ -755,11 +878,24 @@ test('one open round per village: a second start is 409 naming it; after complet
   expect(village.body.openRound).toMatchObject({ id: roundId, stage: 'VILLAGE_ASSESSMENT' });
 
   await assess(o.village.client, roundId, [
-    { action: 'EXIT', householdId: a!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 },
+    {
+      action: 'EXIT',
+      householdId: a!.id,
+      exitReason: 'REACHED_STANDARD',
+      householdConsent: { signedOn: '2026-11-18' },
+      votesFor: 22,
+      votesAgainst: 2,
+    },
   ]);
   await waitForStage(o.township.client, roundId, 'TOWNSHIP_REVIEW');
   expect(
-    (await o.township.client.post(`/rounds/${roundId}/township-review`, { decision: 'APPROVE', note: '同意' })).status,
+    (
+      await o.township.client.post(`/rounds/${roundId}/township-review`, {
+        decision: 'APPROVE',
+        note: '同意',
+        verification: await visitsFor(o.township.client, roundId),
+      })
+    ).status,
   ).toBe(200);
   // Still open during the second publicity.
   expectProblem(await o.township.client.post('/rounds', { villageCode: code, policy: fast }), 409);
@@ -802,7 +938,14 @@ test('GET /tasks: the village sees its assessment, the township its objection an
   const objectionRound = await startRound(o.township.client, vObjection);
   const [h1] = registered(await householdsOf(vObjection));
   await assess(o.village.client, objectionRound, [
-    { action: 'EXIT', householdId: h1!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 },
+    {
+      action: 'EXIT',
+      householdId: h1!.id,
+      exitReason: 'REACHED_STANDARD',
+      householdConsent: { signedOn: '2026-11-18' },
+      votesFor: 22,
+      votesAgainst: 2,
+    },
   ]);
   const filed = await o.village.client.post(`/rounds/${objectionRound}/objections`, {
     objector: { name: '周村民' },
@@ -817,7 +960,14 @@ test('GET /tasks: the village sees its assessment, the township its objection an
   });
   const [h2] = registered(await householdsOf(vReview));
   await assess(villageOfReview, reviewRound, [
-    { action: 'EXIT', householdId: h2!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 },
+    {
+      action: 'EXIT',
+      householdId: h2!.id,
+      exitReason: 'REACHED_STANDARD',
+      householdConsent: { signedOn: '2026-11-18' },
+      votesFor: 22,
+      votesAgainst: 2,
+    },
   ]);
   await waitForStage(o.township.client, reviewRound, 'TOWNSHIP_REVIEW');
 

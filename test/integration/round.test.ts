@@ -1,5 +1,5 @@
 import { eventually } from '../../kit/http';
-import { fast, meeting, officialsFor, waitForStage } from '../../kit/rounds';
+import { fast, meeting, officialsFor, visitsFor, waitForStage } from '../../kit/rounds';
 import { startStack, type Stack } from '../../kit/stack';
 
 let stack: Stack;
@@ -37,13 +37,21 @@ test('happy path: five stages through the HTTP API, registry changed exactly onc
     proposals: [
       {
         action: 'ENTER',
+        entryReason: 'NEW_IDENTIFIED',
         household: { headName: '张新户', idNumber: '620522198001010014', size: 4 },
         category: 'TARGETED',
         cause: 'ILLNESS',
         votesFor: 25,
         votesAgainst: 2,
       },
-      { action: 'EXIT', householdId: exitCandidate.id, exitReason: 'REACHED_STANDARD', votesFor: 28, votesAgainst: 0 },
+      {
+        action: 'EXIT',
+        householdId: exitCandidate.id,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 28,
+        votesAgainst: 0,
+      },
       { action: 'RECLASSIFY', householdId: reclass.id, category: 'CONSOLIDATION', votesFor: 20, votesAgainst: 5 },
     ],
   });
@@ -62,6 +70,7 @@ test('happy path: five stages through the HTTP API, registry changed exactly onc
   const reviewed = await o.township.client.post(`/rounds/${roundId}/township-review`, {
     decision: 'APPROVE',
     note: '入户核查属实',
+    verification: await visitsFor(o.township.client, roundId),
   });
   expect(reviewed.status).toBe(200);
   expect(reviewed.body).toMatchObject({ stage: 'SECOND_PUBLICITY', noticeVersion: 2 });
@@ -143,7 +152,16 @@ test('a stage past its deadline records a reminder, visible in the round and in 
   const hh = (await householdsOf(code!)).find((h) => h.status === 'REGISTERED')!;
   const assessed = await o.village.client.post(`/rounds/${roundId}/assessment`, {
     meeting,
-    proposals: [{ action: 'EXIT', householdId: hh.id, exitReason: 'REACHED_STANDARD', votesFor: 20, votesAgainst: 1 }],
+    proposals: [
+      {
+        action: 'EXIT',
+        householdId: hh.id,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 20,
+        votesAgainst: 1,
+      },
+    ],
   });
   expect(assessed.status).toBe(200);
   const after = await o.county.client.get(`/rounds/${roundId}`);
@@ -173,7 +191,16 @@ test('administrators find rounds by township and current stage through search at
   const hh = (await householdsOf(code!)).find((h) => h.status === 'REGISTERED')!;
   await o.village.client.post(`/rounds/${roundId}/assessment`, {
     meeting,
-    proposals: [{ action: 'EXIT', householdId: hh.id, exitReason: 'REACHED_STANDARD', votesFor: 20, votesAgainst: 1 }],
+    proposals: [
+      {
+        action: 'EXIT',
+        householdId: hh.id,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 20,
+        votesAgainst: 1,
+      },
+    ],
   });
   await waitForStage(o.township.client, roundId, 'TOWNSHIP_REVIEW');
   await eventually(async () => (await find('TOWNSHIP_REVIEW')).includes(roundId), 30_000, 'listed at TOWNSHIP_REVIEW');

@@ -102,7 +102,14 @@ test('helmet headers and no CORS on every kind of answer, even when another orig
     body: JSON.stringify({
       meeting,
       proposals: [
-        { action: 'EXIT', householdId: h!.id, exitReason: 'REACHED_STANDARD', votesFor: 22, votesAgainst: 2 },
+        {
+          action: 'EXIT',
+          householdId: h!.id,
+          exitReason: 'REACHED_STANDARD',
+          householdConsent: { signedOn: '2026-11-18' },
+          votesFor: 22,
+          votesAgainst: 2,
+        },
       ],
     }),
   });

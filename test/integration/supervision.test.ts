@@ -21,6 +21,7 @@ import {
   villageClaimer,
   waitForStage,
   type Client,
+  visitsFor,
 } from '../../kit/rounds';
 import { startStack, type Stack } from '../../kit/stack';
 
@@ -579,7 +580,14 @@ describe('findings: detected, escalated, not duplicated, closed', () => {
     await expectStillOneOpen('STAGE_OVERDUE', key, f.id);
     const h = (await registeredHouseholds(stack, code))[0]!;
     await assess(o.village.client, roundId, [
-      { action: 'EXIT', householdId: h.id, exitReason: 'REACHED_STANDARD', votesFor: 20, votesAgainst: 1 },
+      {
+        action: 'EXIT',
+        householdId: h.id,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 20,
+        votesAgainst: 1,
+      },
     ]);
     await expectClosed('STAGE_OVERDUE', key, f.id);
     expect(await trailFindings(o.county.client, roundId)).toHaveLength(1);
@@ -592,10 +600,21 @@ describe('findings: detected, escalated, not duplicated, closed', () => {
     const roundId = await startRound(o.township.client, code, { publicityPeriod: '2s', stageDeadline: '1 hour' });
     const h = (await registeredHouseholds(stack, code))[0]!;
     await assess(o.village.client, roundId, [
-      { action: 'EXIT', householdId: h.id, exitReason: 'REACHED_STANDARD', votesFor: 20, votesAgainst: 1 },
+      {
+        action: 'EXIT',
+        householdId: h.id,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 20,
+        votesAgainst: 1,
+      },
     ]);
     await waitForStage(o.township.client, roundId, 'TOWNSHIP_REVIEW');
-    await o.township.client.post(`/rounds/${roundId}/township-review`, { decision: 'APPROVE', note: '核查属实' });
+    await o.township.client.post(`/rounds/${roundId}/township-review`, {
+      decision: 'APPROVE',
+      note: '核查属实',
+      verification: await visitsFor(o.township.client, roundId),
+    });
     await waitForStage(o.county.client, roundId, 'COUNTY_ANNOUNCEMENT');
     await prisma().round.update({ where: { id: roundId }, data: { stageDeadline: new Date(Date.now() - 60_000) } });
     await sweep();
@@ -612,7 +631,14 @@ describe('findings: detected, escalated, not duplicated, closed', () => {
     const roundId = await startRound(o.township.client, code, longPublicity);
     const h = (await registeredHouseholds(stack, code))[0]!;
     const assessed = await assess(o.village.client, roundId, [
-      { action: 'EXIT', householdId: h.id, exitReason: 'REACHED_STANDARD', votesFor: 20, votesAgainst: 1 },
+      {
+        action: 'EXIT',
+        householdId: h.id,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 20,
+        votesAgainst: 1,
+      },
     ]);
     const filed = await o.village.client.post(`/rounds/${roundId}/objections`, {
       proposalId: assessed.proposals[0].id,
@@ -659,7 +685,14 @@ describe('findings: detected, escalated, not duplicated, closed', () => {
     const roundId = await startRound(o.township.client, code, longPublicity);
     const h = (await registeredHouseholds(stack, code))[0]!;
     await assess(o.village.client, roundId, [
-      { action: 'EXIT', householdId: h.id, exitReason: 'REACHED_STANDARD', votesFor: 20, votesAgainst: 1 },
+      {
+        action: 'EXIT',
+        householdId: h.id,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 20,
+        votesAgainst: 1,
+      },
     ]);
     const filed = await o.village.client.post(`/rounds/${roundId}/objections`, {
       objector: { name: '村民乙' },
@@ -699,7 +732,14 @@ describe('findings: detected, escalated, not duplicated, closed', () => {
     await expectStillOneOpen('ROUND_STUCK', roundId, f.id);
     const h = (await registeredHouseholds(stack, code))[0]!;
     await assess(o.village.client, roundId, [
-      { action: 'EXIT', householdId: h.id, exitReason: 'REACHED_STANDARD', votesFor: 20, votesAgainst: 1 },
+      {
+        action: 'EXIT',
+        householdId: h.id,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 20,
+        votesAgainst: 1,
+      },
     ]);
     await expectClosed('ROUND_STUCK', roundId, f.id);
   });
@@ -767,6 +807,7 @@ describe('township scorecard', () => {
     await assess(oa.village.client, ra, [
       {
         action: 'ENTER',
+        entryReason: 'NEW_IDENTIFIED',
         household: { headName: '马新户', idNumber: freshIdNumber(4242), size: 3 },
         category: 'TARGETED',
         cause: 'ILLNESS',
@@ -779,7 +820,14 @@ describe('township scorecard', () => {
     await eventually(async () => (await ob.county.client.get(`/rounds/${rb}`)).body.overdueSince, 30_000, 'late');
     const hb = (await registeredHouseholds(stack, b))[0]!;
     await assess(ob.village.client, rb, [
-      { action: 'EXIT', householdId: hb.id, exitReason: 'REACHED_STANDARD', votesFor: 20, votesAgainst: 1 },
+      {
+        action: 'EXIT',
+        householdId: hb.id,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 20,
+        votesAgainst: 1,
+      },
     ]);
     for (const [o, id] of [
       [oa, ra],
@@ -787,7 +835,13 @@ describe('township scorecard', () => {
     ] as const) {
       await waitForStage(o.township.client, id, 'TOWNSHIP_REVIEW');
       expect(
-        (await o.township.client.post(`/rounds/${id}/township-review`, { decision: 'APPROVE', note: '属实' })).status,
+        (
+          await o.township.client.post(`/rounds/${id}/township-review`, {
+            decision: 'APPROVE',
+            note: '属实',
+            verification: await visitsFor(o.township.client, id),
+          })
+        ).status,
       ).toBe(200);
     }
     for (const [o, id] of [

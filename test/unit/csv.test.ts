@@ -157,6 +157,7 @@ describe('mapHeader', () => {
       '纳入日期',
       '退出日期',
       '联系电话',
+      '纳入原因',
     ]);
     expect(COLUMNS.map((c) => chinese.index[c])).toEqual(COLUMNS.map((_, i) => i));
     expect(ok([' 身份证号码 ', 'registryNo', '村编码', '户主姓名', '家庭人口数', 'status']).index).toMatchObject({
@@ -236,6 +237,7 @@ describe('checkRow', () => {
     status: 'REGISTERED',
     cause: 'ILLNESS',
     exitReason: '',
+    entryReason: '',
     registeredOn: '2014-05-03',
     exitedOn: '',
     phone: PHONE,
@@ -262,10 +264,25 @@ describe('checkRow', () => {
       category: 'TARGETED',
       status: 'REGISTERED',
       cause: 'ILLNESS',
+      entryReason: null,
       exitReason: null,
       registeredOn: '2014-05-03',
       exitedOn: null,
     });
+  });
+
+  it('reads the former cause MISSED_BEFORE (漏评) as entry reason MISSED with cause OTHER, as the migration does', () => {
+    for (const cause of ['MISSED_BEFORE', '漏评']) {
+      expect(check({ cause }).household).toMatchObject({ cause: 'OTHER', entryReason: 'MISSED' });
+    }
+    expect(check({ entryReason: '返贫', cause: 'LACK_OF_MOTIVATION' }).household).toMatchObject({
+      cause: 'LACK_OF_MOTIVATION',
+      entryReason: 'RETURNED_TO_POVERTY',
+    });
+    expect(problemsOf({ entryReason: 'LUCK' })[0]).toMatch(/^entryReason: must be one of NEW_IDENTIFIED/);
+    expect(problemsOf({ status: 'NOT_REGISTERED', category: '', cause: '', entryReason: 'MISSED' })).toEqual([
+      'entryReason: only REGISTERED or EXITED households entered the registry',
+    ]);
   });
 
   it('accepts Chinese labels and lower-case names, trims cells, upper-cases the X of an ID number', () => {
@@ -397,7 +414,7 @@ describe('checkRow', () => {
   it('refuses extra non-empty cells and malformed quoting, but not trailing empty cells', () => {
     expect(checkRow(record({}, ['', ' ']), header).problems).toEqual([]);
     expect(checkRow(record({}, ['', 'x']), header).problems).toEqual([
-      { column: null, message: 'has 14 cells but the header names 12 columns' },
+      { column: null, message: 'has 15 cells but the header names 13 columns' },
     ]);
     const malformed = checkRow({ ...record(), problem: 'TEXT_AFTER_QUOTE' }, header);
     expect(malformed.household).toBeNull();

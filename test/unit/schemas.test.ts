@@ -46,10 +46,19 @@ function assessment(): Body {
         household: { headName: '张三', idNumber: VALID_ID, size: 4 },
         category: 'TARGETED',
         cause: 'ILLNESS',
+        entryReason: 'NEW_IDENTIFIED',
         votesFor: 15,
         votesAgainst: 3,
       },
-      { action: 'EXIT', householdId: UUID, exitReason: 'REACHED_STANDARD', votesFor: 18, votesAgainst: 0, note: '' },
+      {
+        action: 'EXIT',
+        householdId: UUID,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 18,
+        votesAgainst: 0,
+        note: '',
+      },
       { action: 'RECLASSIFY', householdId: UUID2, category: 'CONSOLIDATION', votesFor: 11, votesAgainst: 9 },
     ],
   };
@@ -154,8 +163,66 @@ describe('ZAssessment', () => {
     ['an empty head name', (b) => (b.proposals[0].household.headName = '   '), 'proposals.0.household.headName'],
     ['a household of 0 people', (b) => (b.proposals[0].household.size = 0), 'proposals.0.household.size'],
     ['no proposals', (b) => (b.proposals = []), 'proposals'],
+    // Majority of those present (art. 26): 20 present, so 10 for is not enough, whatever the votes against.
+    [
+      'half of those present (10 of 20) voting for',
+      (b) => Object.assign(b.proposals[1], { votesFor: 10, votesAgainst: 2 }),
+      'proposals.1.votesFor',
+    ],
+    ['noChange with proposals', (b) => (b.noChange = true), 'proposals'],
+    ['noChange that is not a boolean', (b) => Object.assign(b, { noChange: 'yes', proposals: [] }), 'noChange'],
+    ['ENTER without entryReason', (b) => delete b.proposals[0].entryReason, 'proposals.0.entryReason'],
+    ['an unknown entryReason', (b) => (b.proposals[0].entryReason = 'LUCK'), 'proposals.0.entryReason'],
+    ['EXIT with an entryReason', (b) => (b.proposals[1].entryReason = 'MISSED'), 'proposals.1.entryReason'],
+    ['the former cause MISSED_BEFORE', (b) => (b.proposals[0].cause = 'MISSED_BEFORE'), 'proposals.0.cause'],
+    [
+      'a REACHED_STANDARD exit without the household consent',
+      (b) => delete b.proposals[1].householdConsent,
+      'proposals.1.householdConsent',
+    ],
+    [
+      'a consent with an impossible date',
+      (b) => (b.proposals[1].householdConsent = { signedOn: '2026-02-30' }),
+      'proposals.1.householdConsent.signedOn',
+    ],
+    [
+      'a consent on a WRONGLY_INCLUDED exit',
+      (b) => (b.proposals[1].exitReason = 'WRONGLY_INCLUDED'),
+      'proposals.1.householdConsent',
+    ],
+    [
+      'a NATURAL_DECREASE exit without a note',
+      (b) => Object.assign(b.proposals[1], { exitReason: 'NATURAL_DECREASE', householdConsent: undefined }),
+      'proposals.1.note',
+    ],
   ])('rejects %s', (_name, edit, path) => {
     expect(issuePaths(ZAssessment, assessmentWith(edit))).toContain(path);
+  });
+
+  it('accepts a meeting that concluded nothing changes, with an empty list', () => {
+    expect(
+      issues(
+        ZAssessment,
+        assessmentWith((b) => Object.assign(b, { noChange: true, proposals: [] })),
+      ),
+    ).toEqual([]);
+  });
+
+  it('accepts a majority of those present however the rest voted (11 of 20 for, 9 against)', () => {
+    expect(
+      issues(
+        ZAssessment,
+        assessmentWith((b) => Object.assign(b.proposals[1], { votesFor: 11, votesAgainst: 9 })),
+      ),
+    ).toEqual([]);
+  });
+
+  it('accepts the new cause, entry reasons and a NATURAL_DECREASE exit with its note', () => {
+    const body = assessmentWith((b) => {
+      Object.assign(b.proposals[0], { cause: 'LACK_OF_MOTIVATION', entryReason: 'RETURNED_TO_POVERTY' });
+      Object.assign(b.proposals[1], { exitReason: 'NATURAL_DECREASE', householdConsent: undefined, note: '户主去世' });
+    });
+    expect(issues(ZAssessment, body)).toEqual([]);
   });
 
   it('names the field in the message of a quorum failure', () => {
@@ -250,6 +317,20 @@ describe('ZObjection', () => {
 describe('ZResolution', () => {
   it('accepts a valid resolution', () => {
     expect(issues(ZResolution, { decision: 'UPHELD', note: '核实属实', withdrawProposal: true })).toEqual([]);
+    expect(
+      issues(ZResolution, {
+        decision: 'UPHELD',
+        note: '类别有误',
+        amend: { proposalId: UUID, category: 'CONSOLIDATION' },
+      }),
+    ).toEqual([]);
+    const visit = { visitedOn: '2026-11-25', visitedBy: '王干事', finding: 'CONFIRMED' };
+    const add = {
+      household: { headName: '李四', idNumber: VALID_ID, size: 3 },
+      category: 'TARGETED',
+      cause: 'ILLNESS',
+    };
+    expect(issues(ZResolution, { decision: 'UPHELD', note: '漏评属实', add, verification: visit })).toEqual([]);
     expect(issues(ZResolution, { decision: 'DISMISSED', note: '经核实不属实' })).toEqual([]);
   });
 
@@ -257,6 +338,30 @@ describe('ZResolution', () => {
     [{ decision: 'MAYBE', note: '待定' }, 'decision'],
     [{ decision: 'UPHELD' }, 'note'],
     [{ decision: 'UPHELD', note: '属实', withdrawProposal: 'yes' }, 'withdrawProposal'],
+    [{ decision: 'UPHELD', note: '属实', amend: { proposalId: UUID } }, 'amend'],
+    [{ decision: 'DISMISSED', note: '不属实', amend: { proposalId: UUID, cause: 'ILLNESS' } }, 'amend'],
+    [
+      { decision: 'UPHELD', note: '属实', withdrawProposal: true, amend: { proposalId: UUID, cause: 'ILLNESS' } },
+      'amend',
+    ],
+    [{ decision: 'UPHELD', note: '属实', add: { householdId: UUID, category: 'TARGETED' } }, 'add.cause'],
+    [{ decision: 'UPHELD', note: '属实', add: { category: 'TARGETED', cause: 'ILLNESS' } }, 'add.householdId'],
+    [
+      {
+        decision: 'UPHELD',
+        note: '属实',
+        add: { householdId: UUID, category: 'TARGETED', cause: 'ILLNESS', votesFor: 3 },
+      },
+      'add.votesFor',
+    ],
+    [
+      {
+        decision: 'UPHELD',
+        note: '属实',
+        verification: { visitedOn: '2026-11-25', visitedBy: '王干事', finding: 'CONFIRMED' },
+      },
+      'verification',
+    ],
   ])('rejects %j', (body, path) => {
     expect(issuePaths(ZResolution, body)).toContain(path);
   });
@@ -268,7 +373,9 @@ describe('ZTownshipReview', () => {
       issues(ZTownshipReview, {
         decision: 'APPROVE',
         rejected: [{ proposalId: UUID, reason: '收入超标' }],
-        verification: [{ proposalId: UUID2, visitedOn: '2026-11-25', finding: '情况属实' }],
+        verification: [
+          { proposalId: UUID2, visitedOn: '2026-11-25', visitedBy: '王干事', finding: 'CONFIRMED', note: '情况属实' },
+        ],
         note: '同意',
       }),
     ).toEqual([]);
@@ -286,9 +393,25 @@ describe('ZTownshipReview', () => {
       {
         decision: 'APPROVE',
         note: '同意',
-        verification: [{ proposalId: UUID, visitedOn: '2026-02-30', finding: '属实' }],
+        verification: [{ proposalId: UUID, visitedOn: '2026-02-30', visitedBy: '王干事', finding: 'CONFIRMED' }],
       },
       'verification.0.visitedOn',
+    ],
+    [
+      {
+        decision: 'APPROVE',
+        note: '同意',
+        verification: [{ proposalId: UUID, visitedOn: '2026-11-25', finding: 'CONFIRMED' }],
+      },
+      'verification.0.visitedBy',
+    ],
+    [
+      {
+        decision: 'APPROVE',
+        note: '同意',
+        verification: [{ proposalId: UUID, visitedOn: '2026-11-25', visitedBy: '王干事', finding: '属实' }],
+      },
+      'verification.0.finding',
     ],
   ])('rejects %j', (body, path) => {
     expect(issuePaths(ZTownshipReview, body)).toContain(path);

@@ -10,7 +10,7 @@ import { createOfficial } from '../../../infra/officials';
 import { officialsFor, type Officials } from '../../../kit/rounds';
 import { assessmentFor, waitForStage } from '../../faults/support/round-script';
 import { api, eventually, mapLimit, type Reply } from '../../../kit/http';
-import { announceWithSpotChecks } from '../../../kit/rounds';
+import { announceWithSpotChecks, visitsFor } from '../../../kit/rounds';
 
 export type CampaignStep = 'assessment' | 'townshipReview' | 'countyAnnouncement';
 
@@ -115,6 +115,7 @@ export async function runTownshipCampaign(
       decision: 'APPROVE',
       note: '入户核查属实',
       rejected: [{ proposalId: rejected.id, reason: '收入未达标' }],
+      verification: await visitsFor(o.township.client, roundId, [rejected.id]),
     });
     expectStatus(reply, 200, `township review ${v}`);
   });

@@ -5,7 +5,7 @@ import { makeIdNumber } from '../../../domain/idNumber';
 import type { PrismaClient } from '../../../infra/db';
 import type { Reply } from '../../../kit/http';
 import { meeting, officialsFor, waitForStage as waitForStageOf, type Client } from '../../../kit/rounds';
-import { announceWithSpotChecks } from '../../../kit/rounds';
+import { announceWithSpotChecks, visitsFor } from '../../../kit/rounds';
 
 export type Step = 'start' | 'assessment' | 'townshipReview' | 'countyAnnouncement';
 
@@ -44,6 +44,7 @@ export async function assessmentFor(prisma: PrismaClient, villageCode: string) {
     proposals: [
       {
         action: 'ENTER',
+        entryReason: 'NEW_IDENTIFIED',
         // From a division outside the demo county, so never in the seeded registry.
         household: { headName: '张新户', idNumber: makeIdNumber('620523', { y: 1980, m: 1, d: 1 }, n), size: 4 },
         category: 'TARGETED',
@@ -51,9 +52,23 @@ export async function assessmentFor(prisma: PrismaClient, villageCode: string) {
         votesFor: 25,
         votesAgainst: 2,
       },
-      { action: 'EXIT', householdId: exit.id, exitReason: 'REACHED_STANDARD', votesFor: 28, votesAgainst: 0 },
+      {
+        action: 'EXIT',
+        householdId: exit.id,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 28,
+        votesAgainst: 0,
+      },
       { action: 'RECLASSIFY', householdId: reclass.id, category: 'CONSOLIDATION', votesFor: 20, votesAgainst: 5 },
-      { action: 'EXIT', householdId: rejectedExit.id, exitReason: 'REACHED_STANDARD', votesFor: 21, votesAgainst: 3 },
+      {
+        action: 'EXIT',
+        householdId: rejectedExit.id,
+        exitReason: 'REACHED_STANDARD',
+        householdConsent: { signedOn: '2026-11-18' },
+        votesFor: 21,
+        votesAgainst: 3,
+      },
     ],
     rejectedHouseholdId: rejectedExit.id,
   };
@@ -92,11 +107,13 @@ export async function runRound(ctx: RoundContext, faults: Faults = {}): Promise<
 
   const review = await waitForStage(() => o.township.client, roundId, 'TOWNSHIP_REVIEW');
   const rejected = review.proposals.find((p: { householdId: string }) => p.householdId === rejectedHouseholdId);
+  const visits = await visitsFor(o.township.client, roundId, [rejected.id]);
   const reviewed = await during('townshipReview', () =>
     o.township.client.post(`/rounds/${roundId}/township-review`, {
       decision: 'APPROVE',
       note: '入户核查属实',
       rejected: [{ proposalId: rejected.id, reason: '收入未达标' }],
+      verification: visits,
     }),
   );
   expectStatus(reviewed, 200, 'township review');

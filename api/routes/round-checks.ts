@@ -1,0 +1,157 @@
+// Checks of a round decision that need the database (the registry, the round's current list): refused with a
+// 400 naming the field before anything reaches the round. The workflow's validators check again what they can.
+import { verificationProblems } from '../../domain/procedure';
+import type { AddedProposal, ResolutionUpdate, Visit } from '../../domain/round';
+import type { PrismaClient } from '../../infra/db';
+import { badRequest } from '../problem';
+import type { TAssessment, TResolution, TTownshipReview } from '../schemas';
+
+type FieldError = { path: string; message: string };
+
+function refuseIfAny(errors: FieldError[], what: string) {
+  if (errors.length) throw badRequest(`${what}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
+}
+
+type HouseholdRef = Pick<TAssessment['proposals'][number], 'action' | 'householdId' | 'household' | 'category'>;
+
+/** The households proposals name: in the village, in a state the action fits, each once, new ones unknown. */
+async function householdErrors(
+  prisma: PrismaClient,
+  villageCode: string,
+  proposals: readonly HouseholdRef[],
+  pathOf: (i: number) => string,
+): Promise<FieldError[]> {
+  const errors: FieldError[] = [];
+  const ids = proposals.map((p) => p.householdId).filter((id): id is string => id !== undefined);
+  const newIds = proposals.map((p) => p.household?.idNumber).filter((v): v is string => v !== undefined);
+  const [households, known] = await Promise.all([
+    prisma.household.findMany({ where: { id: { in: ids } } }),
+    prisma.household.findMany({ where: { idNumber: { in: newIds } }, select: { idNumber: true } }),
+  ]);
+  const byId = new Map(households.map((h) => [h.id, h]));
+  const knownIds = new Set(known.map((k) => k.idNumber));
+  const seenHouseholds = new Set<string>();
+  const seenIdNumbers = new Set<string>();
+  proposals.forEach((p, i) => {
+    const at = (field: string, message: string) => errors.push({ path: `${pathOf(i)}${field}`, message });
+    if (p.householdId) {
+      if (seenHouseholds.has(p.householdId)) at('householdId', 'the same household appears twice in the list');
+      seenHouseholds.add(p.householdId);
+      const h = byId.get(p.householdId);
+      if (!h) return at('householdId', 'no such household');
+      if (h.villageCode !== villageCode) return at('householdId', 'the household belongs to another village');
+      if (p.action === 'EXIT' && h.status !== 'REGISTERED')
+        at('action', `only a registered household can exit; it is ${h.status}`);
+      if (p.action === 'RECLASSIFY' && h.status !== 'REGISTERED')
+        at('action', `only a registered household can be reclassified; it is ${h.status}`);
+      if (p.action === 'RECLASSIFY' && h.category === p.category)
+        at('category', `the household is already ${h.category}`);
+      if (p.action === 'ENTER' && h.status === 'REGISTERED') at('householdId', 'the household is already registered');
+    }
+    if (p.household) {
+      const idn = p.household.idNumber;
+      if (seenIdNumbers.has(idn)) at('household.idNumber', 'the same household appears twice in the list');
+      seenIdNumbers.add(idn);
+      if (knownIds.has(idn))
+        at(
+          'household.idNumber',
+          'a household with this ID number is already in the registry: propose it by householdId',
+        );
+    }
+  });
+  return errors;
+}
+
+/** The assessment's proposals against the registry. */
+export async function checkProposals(prisma: PrismaClient, villageCode: string, body: TAssessment) {
+  const errors = await householdErrors(prisma, villageCode, body.proposals, (i) => `proposals.${i}.`);
+  refuseIfAny(errors, 'The proposals cannot be accepted');
+}
+
+/** The round's current list as the database holds it (proposals still PROPOSED). */
+function currentList(prisma: PrismaClient, roundId: string) {
+  return prisma.proposal.findMany({
+    where: { roundId, status: 'PROPOSED' },
+    select: { id: true, action: true, householdId: true, newHousehold: true },
+  });
+}
+
+/**
+ * APPROVE: a visit (入户核查) for every proposal on the current list it does not reject, none NOT_CONFIRMED. At
+ * another stage the list is not the township's to approve: the workflow answers that (409 WRONG_STAGE).
+ */
+export async function checkVerification(
+  prisma: PrismaClient,
+  round: { id: string; stage: string },
+  body: TTownshipReview,
+) {
+  if (body.decision !== 'APPROVE' || round.stage !== 'TOWNSHIP_REVIEW') return;
+  const roundId = round.id;
+  const visits = body.verification ?? [];
+  const rejected = new Set((body.rejected ?? []).map((r) => r.proposalId));
+  const { missing, notConfirmed, unknown } = verificationProblems(await currentList(prisma, roundId), rejected, visits);
+  const errors: FieldError[] = [];
+  if (missing.length)
+    errors.push({ path: 'verification', message: `no household visit for proposals ${missing.join(', ')}` });
+  visits.forEach((v, i) => {
+    if (unknown.includes(v.proposalId))
+      errors.push({ path: `verification.${i}.proposalId`, message: 'not on the current list of this round' });
+    if (notConfirmed.includes(v.proposalId))
+      errors.push({
+        path: `verification.${i}.finding`,
+        message: 'NOT_CONFIRMED: reject this proposal (rejected) or return the list',
+      });
+  });
+  refuseIfAny(errors, 'The approval cannot be accepted');
+}
+
+/**
+ * An upheld objection's correction, checked against the current list and the registry, as the workflow takes it:
+ * the added household gets its proposal id (entry reason MISSED), the visit the id of what it visited.
+ */
+export async function prepareCorrection(
+  prisma: PrismaClient,
+  round: { id: string; villageCode: string; stage: string },
+  body: TResolution,
+  newProposalId: () => string,
+): Promise<Pick<ResolutionUpdate, 'amend' | 'add' | 'verification'>> {
+  if (!body.amend && !body.add) return {};
+  const list = await currentList(prisma, round.id);
+  const errors: FieldError[] = [];
+  if (body.amend) {
+    const target = list.find((p) => p.id === body.amend!.proposalId);
+    if (!target) errors.push({ path: 'amend.proposalId', message: 'not on the current list of this round' });
+    else if (target.action === 'EXIT')
+      errors.push({ path: 'amend.proposalId', message: 'an EXIT has no category or cause: withdraw it instead' });
+  }
+  let add: AddedProposal | undefined;
+  if (body.add) {
+    add = { ...body.add, id: newProposalId(), action: 'ENTER', entryReason: 'MISSED' };
+    errors.push(...(await householdErrors(prisma, round.villageCode, [add], () => 'add.')));
+    const idNumber = add.household?.idNumber;
+    const onList = list.some(
+      (p) =>
+        (add!.householdId !== undefined && p.householdId === add!.householdId) ||
+        (idNumber !== undefined && (p.newHousehold as { idNumber?: string } | null)?.idNumber === idNumber),
+    );
+    if (onList)
+      errors.push({
+        path: add.householdId ? 'add.householdId' : 'add.household.idNumber',
+        message: 'already on the list',
+      });
+  }
+  if (round.stage === 'SECOND_PUBLICITY') {
+    // The township has already visited the list; what it adds or amends now it visits first.
+    if (!body.verification)
+      errors.push({
+        path: 'verification',
+        message: 'during the second publicity the township visits the household first',
+      });
+    else if (body.verification.finding !== 'CONFIRMED')
+      errors.push({ path: 'verification.finding', message: 'the visit did not confirm the correction' });
+  }
+  refuseIfAny(errors, 'The correction cannot be accepted');
+  const proposalId = body.amend?.proposalId ?? add!.id;
+  const verification: Visit | undefined = body.verification && { ...body.verification, proposalId };
+  return { amend: body.amend, add, verification };
+}
