@@ -23,6 +23,7 @@ import { seedDemoCounty } from '../infra/seed';
 import { ensureTemporalCli, temporalCliVersion } from '../infra/temporal-cli';
 import { DEV_SERVER_SQLITE_PRAGMAS } from '../infra/temporal-server';
 import { createWorker, workerTuning, type WorkerTuning } from '../infra/worker';
+import { formatPayloadKey, payloadDataConverter, randomPayloadKey } from '../infra/codec';
 import type { SimOfficial } from '../sim/officials';
 import { createTestDatabase, type TestDatabase } from '../test/support/database';
 
@@ -103,6 +104,14 @@ export function log(line: string) {
 
 // ---- Temporal dev server ---------------------------------------------------------------------------
 
+/**
+ * Every benchmark encrypts its payloads as the product does, with one key per run — the product's stack and the
+ * skeleton baselines alike, so their ratios compare like with like. Scripts it runs get the same key.
+ */
+const BENCH_PAYLOAD_KEYS = [randomPayloadKey('bench')];
+export const benchDataConverter = () => payloadDataConverter(BENCH_PAYLOAD_KEYS);
+const BENCH_PAYLOAD_KEYS_ENV = BENCH_PAYLOAD_KEYS.map(formatPayloadKey).join(',');
+
 export interface DevServerOptions {
   /** `file`: SQLite file as `npm start` runs it (default); `memory`: in-memory, as the tests run it. */
   storage?: 'file' | 'memory';
@@ -139,6 +148,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Te
     dbFilename = path.join(dir, 'temporal.db');
   }
   const env = await TestWorkflowEnvironment.createLocal({
+    client: { dataConverter: benchDataConverter() },
     server: {
       executable: { type: 'existing-path', path: cli },
       ip: '127.0.0.1',
@@ -204,6 +214,7 @@ export async function startBenchStack(options: { seed?: boolean; devServer?: Dev
     client: env.client,
     workflowBundle: bundle,
     tuning: productTuning(),
+    dataConverter: benchDataConverter(),
   });
   onCleanup('product worker', runWorker(worker));
   const baseUrl = await listen(
@@ -314,7 +325,7 @@ export async function startService(
 ): Promise<Service> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
-    env: { ...process.env, ...vars },
+    env: { ...process.env, PAYLOAD_KEYS: BENCH_PAYLOAD_KEYS_ENV, ...vars },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

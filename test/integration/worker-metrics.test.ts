@@ -16,7 +16,8 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { api, eventually } from '../support/http';
 import { scrape, select, value } from '../support/metrics';
 import { longPublicity } from '../support/rounds';
-import { startTemporal } from '../support/stack';
+import { startTemporal, testDataConverter } from '../support/stack';
+import { formatPayloadKey, randomPayloadKey } from '../../infra/codec';
 
 const ROOT = path.resolve(__dirname, '../..');
 let env: TestWorkflowEnvironment;
@@ -29,7 +30,8 @@ let metricsUrl: string;
 const taskQueue = `test-metrics-${randomBytes(4).toString('hex')}`;
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([startTemporal(), createTestDatabase()]);
+  const keys = [randomPayloadKey('test')];
+  [env, db] = await Promise.all([startTemporal(testDataConverter(keys)), createTestDatabase()]);
   await seedDemoCounty(db.prisma);
   const port = await freePort();
   metricsUrl = `http://127.0.0.1:${port}/metrics`;
@@ -41,6 +43,7 @@ beforeAll(async () => {
       TEMPORAL_ADDRESS: env.address,
       TEMPORAL_NAMESPACE: env.namespace ?? 'default',
       TASK_QUEUE: taskQueue,
+      PAYLOAD_KEYS: keys.map(formatPayloadKey).join(','),
       WORKER_METRICS_PORT: String(port),
       LOG_LEVEL: 'warn',
       LOG_FORMAT: 'json',

@@ -11,12 +11,13 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type DataConverter } from '@temporalio/common';
 import { createApp } from '../../api/app';
 import { SEARCH_ATTRIBUTES } from '../../domain/constants';
 import { createLogger } from '../../infra/logger';
 import { seedDemoCounty } from '../../infra/seed';
 import { createWorker } from '../../infra/worker';
+import { payloadDataConverter, randomPayloadKey, type PayloadKey } from '../../infra/codec';
 import { createTestDatabase, type TestDatabase } from './database';
 
 let runtimeInstalled = false;
@@ -26,11 +27,22 @@ export function quietRuntime() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
 }
 
-export async function startTemporal(): Promise<TestWorkflowEnvironment> {
+/**
+ * The data converter of a test stack: the product's, encrypting with `keys`; `false` is the test-only switch that
+ * turns encryption off (test/integration/payload-privacy.test.ts proves with it that its search finds plain data).
+ */
+export function testDataConverter(keys: readonly PayloadKey[] | false = [randomPayloadKey('test')]): DataConverter {
+  return keys ? payloadDataConverter(keys) : {};
+}
+
+export async function startTemporal(
+  dataConverter: DataConverter = testDataConverter(),
+): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const path = process.env.TEMPORAL_CLI_PATH;
   if (!path) throw new Error('TEMPORAL_CLI_PATH is not set: run the tests through jest (globalSetup finds the CLI)');
   return TestWorkflowEnvironment.createLocal({
+    client: { dataConverter },
     server: {
       executable: { type: 'existing-path', path },
       ip: '127.0.0.1',
@@ -61,8 +73,13 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(options: { seed?: boolean } = {}): Promise<Stack> {
-  const [env, db, workflowCode] = await Promise.all([startTemporal(), createTestDatabase(), workflowBundle()]);
+export async function startStack(options: { seed?: boolean; payloadKeys?: PayloadKey[] | false } = {}): Promise<Stack> {
+  const dataConverter = testDataConverter(options.payloadKeys);
+  const [env, db, workflowCode] = await Promise.all([
+    startTemporal(dataConverter),
+    createTestDatabase(),
+    workflowBundle(),
+  ]);
   if (options.seed !== false) await seedDemoCounty(db.prisma);
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
   const worker = await createWorker({
@@ -72,6 +89,7 @@ export async function startStack(options: { seed?: boolean } = {}): Promise<Stac
     prisma: db.prisma,
     client: env.client,
     workflowBundle: workflowCode,
+    dataConverter,
   });
   const running = worker.run();
   const logs: string[] = [];
