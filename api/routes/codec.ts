@@ -31,6 +31,8 @@ export const ZPayloads = z
   .object({ payloads: z.array(ZPayload).max(10_000) })
   .strict()
   .meta({ id: 'Payloads' });
+/** Protobuf JSON leaves an empty list out: the CLI sends `{}` for no payloads. */
+const ZPayloadsRequest = z.object({ payloads: z.array(ZPayload).max(10_000).default([]) }).strict();
 type TPayloadJson = z.infer<typeof ZPayload>;
 
 const fromJson = (p: TPayloadJson): Payload => ({
@@ -81,11 +83,12 @@ export function codecRouter(deps: CodecDeps): Router {
   const handle = (op: 'encode' | 'decode') => async (req: Request, res: Response) => {
     const official = requireRole(req, ['ADMIN'], `The codec server (${op})`);
     const namespace = deps.client.options.namespace;
+    // The CLI sends an empty X-Namespace when no namespace was named on its command line.
     const asked = req.get('x-namespace');
-    if (asked !== undefined && asked !== namespace) {
+    if (asked && asked !== namespace) {
       throw new HttpProblem(400, 'Bad Request', `This codec server serves namespace ${namespace}, not ${asked}.`);
     }
-    const body = parseOr400(ZPayloads, req.body);
+    const body = parseOr400(ZPayloadsRequest, req.body);
     let payloads = body.payloads.map(fromJson);
     try {
       if (op === 'encode') for (const c of codecs()) payloads = await c.encode(payloads);
@@ -127,7 +130,7 @@ const codecOperation = (op: 'encode' | 'decode'): ApiOperation => ({
   description:
     'Served at the root (`/codec`, not under /api/v1). ADMIN officials only. Optional header `X-Namespace` must name the API’s namespace. A browser calling from the Temporal Web UI’s origin (CODEC_CORS_ORIGINS) gets CORS headers with credentials; any other origin gets 403.',
   tag: 'system',
-  body: ZPayloads,
+  body: ZPayloadsRequest,
   responses: { 200: { description: 'The payloads, in the same order.', schema: ZPayloads } },
   problems: [403],
 });
