@@ -23,7 +23,7 @@ import { seedDemoCounty } from '../infra/seed';
 import { ensureTemporalCli, temporalCliVersion } from '../infra/temporal-cli';
 import { DEV_SERVER_SQLITE_PRAGMAS } from '../infra/temporal-server';
 import { createWorker, workerTuning, type WorkerTuning } from '../infra/worker';
-import { formatPayloadKey, payloadDataConverter, randomPayloadKey } from '../infra/codec';
+import { FAILURE_CONVERTER_PATH, formatPayloadKey, payloadDataConverter, randomPayloadKey } from '../infra/codec';
 import type { SimOfficial } from '../sim/officials';
 import { createTestDatabase, type TestDatabase } from '../test/support/database';
 
@@ -174,7 +174,11 @@ export async function benchDatabase(prefix = 'jz_bench', keep = false): Promise<
 }
 
 export function workflowBundle(workflowsPath: string) {
-  return bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  return bundleWorkflowCode({
+    workflowsPath,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: new DefaultLogger('WARN'),
+  });
 }
 
 /** Worker options as the product's worker takes them from the environment (WORKER_MAX_CACHED_WORKFLOWS...). */

@@ -111,10 +111,13 @@ export function formatPayloadKey(k: PayloadKey): string {
   return `${k.id}:${k.key.toString('base64')}`;
 }
 
+/** The failure converter that moves messages and stack traces into an (encrypted) payload; bundles include it. */
+export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+
 /**
  * The one data converter of every Temporal client and worker of the project (API, worker, `npm start`, tests,
- * benchmarks, replay): the SDK's JSON payloads, encrypted.
+ * benchmarks, replay): the SDK's JSON payloads, encrypted, and failure messages inside the encrypted payloads.
  */
 export function payloadDataConverter(keys: readonly PayloadKey[]): DataConverter {
-  return { payloadCodecs: [new AesGcmPayloadCodec(keys)] };
+  return { payloadCodecs: [new AesGcmPayloadCodec(keys)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }

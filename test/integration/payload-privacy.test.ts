@@ -4,12 +4,13 @@
 // (the test-only setting) shows them, which proves the search finds them. An ADMIN decodes them again through
 // the codec server; other officials and strangers cannot.
 import { randomPayloadKey } from '../../infra/codec';
-import { api, type Reply } from '../support/http';
+import { api, eventually, type Reply } from '../support/http';
 import { cliHistory, findIn, historyForms, payloadsIn } from '../support/history-search';
 import { COUNTY, expectProblem, freshIdNumber, meeting, official, officialsFor, waitForStage } from '../support/rounds';
 import { startStack, type Stack } from '../support/stack';
 
-const publicity = { publicityPeriod: '3s', stageDeadline: '1 hour' };
+// Long enough for the objection on a loaded machine; short enough to wait out.
+const publicity = { publicityPeriod: '8s', stageDeadline: '1 hour' };
 const UI_ORIGIN = 'http://127.0.0.1:8233';
 
 let encrypted: Stack;
@@ -51,11 +52,20 @@ async function fullRound(stack: Stack, villageCode: string, p: Person): Promise<
     ],
   });
   expect(assessed.status).toBe(200);
-  const objection = await o.village.client.post(`/rounds/${roundId}/objections`, {
-    proposalId: assessed.body.proposals[0].id,
-    objector: { name: p.objector, contact: p.phone },
-    reason: '申报收入与实际不符',
-  });
+  // The API may show the publicity a moment before the workflow does (docs/RELIABILITY.md, Known limits): retry.
+  const objection = await eventually(
+    async () => {
+      const r = await o.village.client.post(`/rounds/${roundId}/objections`, {
+        proposalId: assessed.body.proposals[0].id,
+        objector: { name: p.objector, contact: p.phone },
+        reason: '申报收入与实际不符',
+      });
+      if (r.status === 409 && r.body.code === 'WRONG_STAGE') return undefined;
+      return r;
+    },
+    5_000,
+    'the objection to be accepted',
+  );
   expect(objection.status).toBe(201);
   const resolved = await o.township.client.post(
     `/rounds/${roundId}/objections/${objection.body.objectionId}/resolution`,

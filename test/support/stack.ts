@@ -17,7 +17,7 @@ import { SEARCH_ATTRIBUTES } from '../../domain/constants';
 import { createLogger } from '../../infra/logger';
 import { seedDemoCounty } from '../../infra/seed';
 import { createWorker } from '../../infra/worker';
-import { payloadDataConverter, randomPayloadKey, type PayloadKey } from '../../infra/codec';
+import { FAILURE_CONVERTER_PATH, payloadDataConverter, randomPayloadKey, type PayloadKey } from '../../infra/codec';
 import { createTestDatabase, type TestDatabase } from './database';
 
 let runtimeInstalled = false;
@@ -58,6 +58,7 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundle ??= bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: new DefaultLogger('WARN'),
   });
   return bundle;

@@ -2,13 +2,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { ApplicationFailure, defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { decodeFailure, encodeFailure, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import {
   AesGcmPayloadCodec,
   ENCRYPTED_ENCODING,
   formatPayloadKey,
   KEY_ID_METADATA,
   PayloadDecryptionError,
+  payloadDataConverter,
   randomPayloadKey,
 } from '../../infra/codec';
 import { ConfigError, loadConfig, parsePayloadKeys } from '../../infra/config';
@@ -86,6 +88,28 @@ describe('AesGcmPayloadCodec', () => {
     // Without A, what A encrypted no longer opens.
     await expect(new AesGcmPayloadCodec([B]).decode([underA!])).rejects.toThrow(/key "a"/);
   });
+});
+
+test('failure messages and stack traces travel encrypted, and come back whole', async () => {
+  const converter = loadDataConverter(payloadDataConverter([A]));
+  const err = ApplicationFailure.create({
+    type: 'Whatever',
+    message: `household ${proposal.headName} ${proposal.idNumber} ${proposal.contact}`,
+  });
+  const failure = await encodeFailure(
+    converter.payloadCodecs,
+    converter.failureConverter.errorToFailure(err, converter.payloadConverter),
+  );
+  expect(failure.message).toBe('Encoded failure');
+  expect(failure.applicationFailureInfo?.type).toBe('Whatever');
+  const wire = JSON.stringify(failure) + Buffer.from(failure.encodedAttributes!.data!).toString('latin1');
+  for (const s of Object.values(proposal)) expect(wire).not.toContain(s);
+  expect(text(failure.encodedAttributes!.metadata!.encoding)).toBe(ENCRYPTED_ENCODING);
+  const back = converter.failureConverter.failureToError(
+    await decodeFailure(converter.payloadCodecs, failure),
+    converter.payloadConverter,
+  );
+  expect(back.message).toBe(err.message);
 });
 
 describe('payload keys from configuration', () => {
