@@ -10,6 +10,7 @@ import { idempotency } from './idempotency';
 import { createApiMetrics, enterApiRouter, noteRefusal, observeRequests } from './observability';
 import { errorHandler, notFoundHandler } from './problem';
 import { campaignsRouter } from './routes/campaigns';
+import { CODEC_PATH, codecRouter } from './routes/codec';
 import { registryRouter } from './routes/registry';
 import { roundsRouter } from './routes/rounds';
 import type { RulesSettings } from './rules';
@@ -18,6 +19,7 @@ import { exitPlanRouter } from './routes/exit-plan';
 import { responsibilityRouter } from './routes/responsibility';
 import { supervisionRouter } from './routes/supervision';
 import type { SupervisionSettings } from '../infra/schedule';
+import { DEFAULT_CODEC_ORIGINS } from '../infra/config';
 
 export interface AppDeps {
   prisma: PrismaClient;
@@ -33,6 +35,8 @@ export interface AppDeps {
   rules?: RulesSettings;
   /** Sweep thresholds and the exit rule (infra/schedule.ts supervisionSettings); defaults when absent. */
   supervision?: SupervisionSettings;
+  /** Browser origins allowed to call the codec server (the Temporal Web UI); default the dev server's UI. */
+  codecOrigins?: readonly string[];
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -43,7 +47,18 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', 'loopback');
   app.use(observeRequests(logger, metrics));
   app.use(helmet());
-  // No CORS headers at all: browsers on other origins are refused by default.
+  // Before the API's body parser: the codec server reads larger bodies and answers the Temporal UI's CORS.
+  app.use(
+    CODEC_PATH,
+    codecRouter({
+      prisma,
+      client,
+      logger,
+      origins: deps.codecOrigins ?? DEFAULT_CODEC_ORIGINS,
+      authLimits: deps.authLimits,
+    }),
+  );
+  // No CORS headers under /api/v1: browsers on other origins are refused by default.
   app.use(
     express.json({
       limit: deps.bodyLimit ?? '100kb',

@@ -13,6 +13,7 @@ import { ROLES } from '../domain/enums';
 import { ZProblem } from './problem';
 import { TAGS, type ApiOperation } from './responses';
 import { campaignsOperations } from './routes/campaigns';
+import { codecOperations } from './routes/codec';
 import { exitPlanOperations } from './routes/exit-plan';
 import { registryOperations } from './routes/registry';
 import { responsibilityOperations } from './routes/responsibility';
@@ -85,6 +86,7 @@ export const operations: ApiOperation[] = [
   ...responsibilityOperations,
   ...supervisionOperations,
   ...exitPlanOperations,
+  ...codecOperations,
 ];
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
@@ -95,7 +97,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   409: 'A conflict with the current state: ALREADY_EXISTS, WRONG_STAGE, ROUND_CLOSED, CAMPAIGN_CLOSED, DECISION_IN_PROGRESS, IDEMPOTENCY_KEY_IN_PROGRESS or CONFLICT.',
   413: 'PAYLOAD_TOO_LARGE: the body is larger than the limit.',
   415: 'UNSUPPORTED_MEDIA_TYPE: send JSON encoded as UTF-8.',
-  422: 'IDEMPOTENCY_KEY_REUSED (the key was used for another request) or INVALID_DECISION (the round refused it).',
+  422: 'IDEMPOTENCY_KEY_REUSED (the key was used for another request), INVALID_DECISION (the round refused it) or PAYLOAD_UNDECODABLE (the codec server cannot decrypt a payload).',
   429: 'TOO_MANY_REQUESTS: too many failed authentications from this address; see Retry-After.',
   500: 'INTERNAL_ERROR: something failed on the server; the request was not applied and may be retried.',
 };
@@ -153,7 +155,7 @@ function operationObject(op: ApiOperation): ZodOpenApiOperationObject {
     requestParams: {
       ...(op.params ? { path: op.params } : {}),
       ...(op.query ? { query: op.query } : {}),
-      ...(op.method === 'post'
+      ...(op.method === 'post' && !op.root
         ? {
             header: z.object({
               'Idempotency-Key': ZIdempotencyKey.optional().meta({
@@ -175,7 +177,12 @@ function operationObject(op: ApiOperation): ZodOpenApiOperationObject {
 export function openApiDocument(): ReturnType<typeof createDocument> {
   const paths: ZodOpenApiPathsObject = {};
   for (const op of operations) {
-    paths[op.path] = { ...paths[op.path], [op.method]: operationObject(op) };
+    // An operation outside /api/v1 names its own server: the root of the API's origin.
+    paths[op.path] = {
+      ...paths[op.path],
+      ...(op.root ? { servers: [{ url: '/' }] } : {}),
+      [op.method]: operationObject(op),
+    };
   }
   return createDocument({
     openapi: '3.1.0',

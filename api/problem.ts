@@ -53,6 +53,8 @@ export const PROBLEM_CODES = [
   'INVALID_DECISION',
   /** Too many failed authentication attempts from this address; retry after Retry-After. */
   'TOO_MANY_REQUESTS',
+  /** The codec server cannot decrypt a payload (its key is not configured, or the key or the data are wrong). */
+  'PAYLOAD_UNDECODABLE',
   /** Something failed on the server; the request was not applied. */
   'INTERNAL_ERROR',
 ] as const;

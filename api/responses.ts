@@ -53,8 +53,10 @@ export interface SuccessResponse {
 /** One operation of /api/v1, as the router implements it. */
 export interface ApiOperation {
   method: 'get' | 'post' | 'put';
-  /** OpenAPI path template under /api/v1, e.g. /rounds/{roundId}. */
+  /** OpenAPI path template under /api/v1, e.g. /rounds/{roundId} (with `root`, the path from the server's root). */
   path: string;
+  /** Served at the root of the server, not under /api/v1 (the codec server, /codec). */
+  root?: true;
   operationId: string;
   summary: string;
   description?: string;

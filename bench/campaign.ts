@@ -9,6 +9,7 @@ import type { Actor } from '../domain/round';
 import { createSkeletonActivities, type Board } from './skeleton-activities';
 import { createSkeletonApp } from './skeleton-api';
 import {
+  benchDataConverter,
   describeDevServer,
   devServerOptionsFromEnv,
   fmt,
@@ -75,6 +76,8 @@ if (cluster) void import('./campaign-cluster');
     taskQueue: skeletonQueue,
     workflowBundle: await workflowBundle(require.resolve('./skeleton-workflows')),
     activities: createSkeletonActivities(board),
+    // Encrypted like the product's payloads, so the ratio measures the procedure, not the codec.
+    dataConverter: benchDataConverter(),
     ...productTuning(),
   });
   onCleanup('skeleton worker', runWorker(skeletonWorker));

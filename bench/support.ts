@@ -20,6 +20,7 @@ import { seedDemoCounty } from '../infra/seed';
 import { ensureTemporalCli, temporalCliVersion } from '../infra/temporal-cli';
 import { DEV_SERVER_SQLITE_PRAGMAS } from '../infra/temporal-server';
 import { createWorker, workerTuning, type WorkerTuning } from '../infra/worker';
+import { formatPayloadKey, payloadDataConverter, randomPayloadKey } from '../infra/codec';
 import type { SimOfficial } from '../sim/officials';
 import { createTestDatabase, type TestDatabase } from '../kit/database';
 import { spawnScript, untilReady } from '../kit/processes';
@@ -99,6 +100,14 @@ export function log(line: string) {
 
 // ---- Temporal dev server ---------------------------------------------------------------------------
 
+/**
+ * Every benchmark encrypts its payloads as the product does, with one key per run — the product's stack and the
+ * skeleton baselines alike, so their ratios compare like with like. Scripts it runs get the same key.
+ */
+const BENCH_PAYLOAD_KEYS = [randomPayloadKey('bench')];
+export const benchDataConverter = () => payloadDataConverter(BENCH_PAYLOAD_KEYS);
+const BENCH_PAYLOAD_KEYS_ENV = BENCH_PAYLOAD_KEYS.map(formatPayloadKey).join(',');
+
 export interface DevServerOptions {
   /** `file`: SQLite file as `npm start` runs it (default); `memory`: in-memory, as the tests run it. */
   storage?: 'file' | 'memory';
@@ -135,7 +144,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Te
     onCleanup('Temporal state directory', async () => fs.rmSync(dir, { recursive: true, force: true }));
     dbFilename = path.join(dir, 'temporal.db');
   }
-  const env = await startKitDevServer({ cli, dbFilename, pragmas: o.pragmas });
+  const env = await startKitDevServer({ cli, dbFilename, pragmas: o.pragmas, dataConverter: benchDataConverter() });
   onCleanup('Temporal dev server', () => env.teardown());
   return env;
 }
@@ -187,6 +196,7 @@ export async function startBenchStack(options: { seed?: boolean; devServer?: Dev
     client: env.client,
     workflowBundle: bundle,
     tuning: productTuning(),
+    dataConverter: benchDataConverter(),
   });
   onCleanup('product worker', runWorker(worker));
   const baseUrl = await listen(
@@ -294,7 +304,7 @@ export async function startService(
   vars: Record<string, string>,
   ready: (output: string) => boolean | Promise<boolean>,
 ): Promise<Service> {
-  const child = spawnScript(script, script, vars);
+  const child = spawnScript(script, script, { PAYLOAD_KEYS: BENCH_PAYLOAD_KEYS_ENV, ...vars });
   onCleanup(script, () => child.stop(15_000));
   await untilReady(child, `${script} to start`, () => ready(child.output()), 120_000);
   return { pid: child.pid, output: () => child.output() };

@@ -1,6 +1,7 @@
 // Start-up steps shared by `npm start`, the worker, the API, the migrate job and the CLI.
 import http from 'node:http';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { ConfigError, type Config } from './config';
 import { createPrisma, type PrismaClient } from './db';
@@ -72,10 +73,11 @@ export async function attachDatabase(config: Config): Promise<Database> {
   return openDatabase(config);
 }
 
-export async function connectClient(address: string, namespace: string): Promise<Client> {
+/** A client with the project's data converter (infra/payload-keys.ts configuredDataConverter). */
+export async function connectClient(address: string, namespace: string, dataConverter: DataConverter): Promise<Client> {
   await waitForTemporal(address, 30_000);
   const connection = await Connection.connect({ address });
-  return new Client({ connection, namespace });
+  return new Client({ connection, namespace, dataConverter });
 }
 
 export async function connectWorker(address: string): Promise<NativeConnection> {

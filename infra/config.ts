@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { TASK_QUEUE } from '../domain/constants';
 import { parseDuration } from '../domain/duration';
+import type { PayloadKey } from './codec';
 
 // One place that reads the environment. Booleans are parsed as words, never with Boolean('false').
 const zBool = z
@@ -15,6 +16,52 @@ const zUrl = (schemes: string[]) =>
     .refine((v) => schemes.some((s) => v.startsWith(s + '://')), {
       message: `must start with ${schemes.join(' or ')}://`,
     });
+
+const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Payload keys as PAYLOAD_KEYS and the key file give them: `<id>:<base64 of 32 bytes>` entries separated by commas
+ * or new lines (blank lines and `#` comments ignored in a file); the first encrypts, all decrypt. Throws a message
+ * naming the faulty entry by position and id, never the key itself.
+ */
+export function parsePayloadKeys(text: string): PayloadKey[] {
+  const entries = text
+    .split('\n')
+    .filter((line) => !line.trim().startsWith('#'))
+    .flatMap((line) => line.split(','))
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+  if (entries.length === 0) throw new Error('no key given; expected "<id>:<base64 of 32 bytes>[,…]"');
+  const keys = entries.map((entry, i) => {
+    const at = entry.indexOf(':');
+    const id = at < 0 ? '' : entry.slice(0, at);
+    const b64 = at < 0 ? '' : entry.slice(at + 1).trim();
+    const where = `entry ${i + 1}${KEY_ID.test(id) ? ` ("${id}")` : ''}`;
+    if (!KEY_ID.test(id))
+      throw new Error(`${where}: expected "<id>:<base64 of 32 bytes>", the id of letters, digits, ._-`);
+    const key = Buffer.from(b64, 'base64');
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || key.length !== 32) {
+      throw new Error(`${where}: the key must be 32 bytes in base64 (e.g. \`openssl rand -base64 32\`)`);
+    }
+    return { id, key };
+  });
+  const ids = keys.map((k) => k.id);
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice) throw new Error(`key id "${twice}" is given twice`);
+  return keys;
+}
+
+const zPayloadKeys = z.string().transform((v, ctx) => {
+  try {
+    return parsePayloadKeys(v);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
+});
+
+/** The Temporal dev server's Web UI, the origin that calls the codec server by default. */
+export const DEFAULT_CODEC_ORIGINS = ['http://127.0.0.1:8233', 'http://localhost:8233'];
 
 const zDuration = z.string().refine((v) => (parseDuration(v) ?? 0) > 0, 'a duration such as "7 days" or "36h"');
 function isTimeZone(tz: string): boolean {
@@ -50,6 +97,23 @@ export const ZEnv = z.object({
   // Open rounds kept in the worker's memory; past it an idle round is evicted and replays its history on its next
   // decision. The SDK's default follows the heap size (about 2,000 on a 4 GB heap); see docs/BENCHMARKS.md.
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  // Keys of the payload encryption (infra/codec.ts): "<id>:<base64 32 bytes>,…", the first encrypts; or a file of
+  // them. Neither: the key file under DATA_DIR, which `npm start` creates for the embedded demo.
+  PAYLOAD_KEYS: zPayloadKeys.optional(),
+  PAYLOAD_KEY_FILE: z.string().min(1).optional(),
+  // Browser origins (the Temporal Web UI) allowed to call the codec server /codec with credentials.
+  CODEC_CORS_ORIGINS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(z.url().regex(/^https?:\/\/[^/]+$/, 'an origin such as http://127.0.0.1:8233, without a path')).min(1),
+    )
+    .default(DEFAULT_CODEC_ORIGINS),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   // Unset: readable lines when stdout is a terminal, JSON lines otherwise (containers, files, pipes).
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),

@@ -76,6 +76,8 @@ export async function startDevServer(options: {
   port: number;
   uiPort: number;
   namespace: string;
+  /** The Web UI decodes payloads through this remote codec (the API's /codec). */
+  codecEndpoint?: string;
 }): Promise<DevServer> {
   await assertPortFree(options.port, 'TEMPORAL_PORT');
   await assertPortFree(options.uiPort, 'TEMPORAL_UI_PORT');
@@ -98,6 +100,7 @@ export async function startDevServer(options: {
     '--log-level',
     'warn',
     ...searchAttributeFlags(),
+    ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
     ...DEV_SERVER_SQLITE_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p]),
   ];
   const child: ChildProcess = spawn(options.cli, args, { stdio: ['ignore', log, log] });

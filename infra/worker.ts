@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Config } from './config';
@@ -23,6 +24,8 @@ export interface WorkerDeps {
   /** Pre-built bundle (tests build it once per file); otherwise the worker bundles workflows/ itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   tuning?: WorkerTuning;
+  /** The same data converter as the client's: payloads encrypted (infra/codec.ts). */
+  dataConverter: DataConverter;
 }
 
 export async function createWorker(deps: WorkerDeps): Promise<Worker> {
@@ -31,6 +34,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     activities: createActivities({ prisma: deps.prisma, client: deps.client }),
+    dataConverter: deps.dataConverter,
     ...deps.tuning,
     ...(deps.workflowBundle
       ? { workflowBundle: deps.workflowBundle }

@@ -24,6 +24,8 @@ interface CompiledOperation {
   template: string;
   operationId: string;
   pattern: RegExp;
+  /** Served at the server's root (its path item names server `/`), not under /api/v1: the codec server. */
+  root: boolean;
   /** By status, then media type: the body validator (null for a non-JSON body). */
   responses: Map<string, Map<string, ValidateFunction | null>>;
 }
@@ -78,6 +80,7 @@ function compile(doc: Doc): Compiled {
         template,
         operationId: op.operationId ?? '',
         pattern,
+        root: ((item as { servers?: { url: string }[] }).servers ?? []).some((s) => s.url === '/'),
         responses,
       });
     }
@@ -115,7 +118,7 @@ export class UndocumentedResponse extends Error {
 /**
  * Throws UndocumentedResponse unless the response is what the document says `method url` answers. A path under
  * /api/v1 that no operation has must be answered 404 with a problem (the API's answer for unknown routes). Paths
- * outside /api/v1 (the docs page) are not checked.
+ * outside /api/v1 are checked only where the document has a root operation (the codec server).
  */
 export function checkResponse(
   method: string,
@@ -145,11 +148,12 @@ function checkAgainst(
 ): void {
   const pathname = new URL(url).pathname;
   const at = pathname.indexOf(API_PREFIX);
-  if (at < 0) return;
-  const rest = pathname.slice(at + API_PREFIX.length) || '/';
+  const rest = at < 0 ? pathname : pathname.slice(at + API_PREFIX.length) || '/';
   const where = `${method.toUpperCase()} ${rest} → ${status}`;
   const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  const op = operations.find((o) => o.method === method.toUpperCase() && o.pattern.test(rest));
+  const op = operations.find((o) => o.root === at < 0 && o.method === method.toUpperCase() && o.pattern.test(rest));
+  // Outside /api/v1 only the root operations are checked (not the docs page).
+  if (at < 0 && !op) return;
 
   if (!op) {
     if (status !== 404 || mediaType !== 'application/problem+json') {

@@ -124,6 +124,8 @@ export interface ProcessTarget {
   temporalAddress: string;
   namespace: string;
   taskQueue: string;
+  /** PAYLOAD_KEYS of the processes (infra/codec.ts). */
+  payloadKeys: string;
 }
 
 function envOf(t: ProcessTarget): Record<string, string> {
@@ -137,6 +139,7 @@ function envOf(t: ProcessTarget): Record<string, string> {
     TEMPORAL_ADDRESS: t.temporalAddress,
     TEMPORAL_NAMESPACE: t.namespace,
     TASK_QUEUE: t.taskQueue,
+    PAYLOAD_KEYS: t.payloadKeys,
   };
 }
 

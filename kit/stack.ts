@@ -12,7 +12,8 @@ import { createLogger } from '../infra/logger';
 import { seedDemoCounty } from '../infra/seed';
 import { createWorker } from '../infra/worker';
 import { createTestDatabase, type TestDatabase } from './database';
-import { startDevServer, workflowBundle } from './temporal';
+import type { PayloadKey } from '../infra/codec';
+import { startDevServer, testDataConverter, workflowBundle } from './temporal';
 
 export interface Stack {
   env: TestWorkflowEnvironment;
@@ -30,8 +31,15 @@ export interface Stack {
  * `rules`: the settings MIN_PUBLICITY_PERIOD and COUNTY_SAMPLE_SHARE the API captures into new rounds (rules of
  * version 2; tests set a short minimum explicitly). Without them the API starts rounds of the rules of version 1.
  */
-export async function startStack(options: { seed?: boolean; rules?: RulesSettings } = {}): Promise<Stack> {
-  const [env, db, workflowCode] = await Promise.all([startDevServer(), createTestDatabase(), workflowBundle()]);
+export async function startStack(
+  options: { seed?: boolean; rules?: RulesSettings; payloadKeys?: PayloadKey[] | false } = {},
+): Promise<Stack> {
+  const dataConverter = testDataConverter(options.payloadKeys);
+  const [env, db, workflowCode] = await Promise.all([
+    startDevServer({ dataConverter }),
+    createTestDatabase(),
+    workflowBundle(),
+  ]);
   if (options.seed !== false) await seedDemoCounty(db.prisma);
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
   const worker = await createWorker({
@@ -41,6 +49,7 @@ export async function startStack(options: { seed?: boolean; rules?: RulesSetting
     prisma: db.prisma,
     client: env.client,
     workflowBundle: workflowCode,
+    dataConverter,
   });
   const running = worker.run();
   const logs: string[] = [];

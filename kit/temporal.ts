@@ -2,9 +2,10 @@
 // the product's search attributes registered, the SDK's logging at WARN. In memory by default; with a
 // `dbFilename`, an SQLite file and the pragmas `npm start` would pass (benchmarks compare both).
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type DataConverter } from '@temporalio/common';
 import { DefaultLogger, Runtime, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../domain/constants';
+import { FAILURE_CONVERTER_PATH, payloadDataConverter, randomPayloadKey, type PayloadKey } from '../infra/codec';
 
 let runtimeInstalled = false;
 /** Installs the SDK runtime with a WARN logger, once per process. */
@@ -21,6 +22,16 @@ export interface DevServerOptions {
   dbFilename?: string;
   /** SQLite pragmas ("journal_mode=WAL"), only with a file. */
   pragmas?: readonly string[];
+  /** The client's data converter; default: the product's, encrypting with a random test key. */
+  dataConverter?: DataConverter;
+}
+
+/**
+ * The data converter of a test stack: the product's, encrypting with `keys`; `false` is the test-only switch that
+ * turns encryption off (test/integration/payload-privacy.test.ts proves with it that its search finds plain data).
+ */
+export function testDataConverter(keys: readonly PayloadKey[] | false = [randomPayloadKey('test')]): DataConverter {
+  return keys ? payloadDataConverter(keys) : {};
 }
 
 export async function startDevServer(options: DevServerOptions = {}): Promise<TestWorkflowEnvironment> {
@@ -29,6 +40,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Te
   if (!path) throw new Error('TEMPORAL_CLI_PATH is not set: run the tests through jest (globalSetup finds the CLI)');
   const pragmas = options.dbFilename ? (options.pragmas ?? []) : [];
   return TestWorkflowEnvironment.createLocal({
+    client: { dataConverter: options.dataConverter ?? testDataConverter() },
     server: {
       executable: { type: 'existing-path', path },
       ip: '127.0.0.1',
@@ -46,7 +58,11 @@ const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 export function workflowBundle(workflowsPath = require.resolve('../workflows')): Promise<WorkflowBundleWithSourceMap> {
   let bundle = bundles.get(workflowsPath);
   if (!bundle) {
-    bundle = bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+    bundle = bundleWorkflowCode({
+      workflowsPath,
+      failureConverterPath: FAILURE_CONVERTER_PATH,
+      logger: new DefaultLogger('WARN'),
+    });
     bundles.set(workflowsPath, bundle);
   }
   return bundle;

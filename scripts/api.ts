@@ -7,6 +7,7 @@ import { createLogger } from '../infra/logger';
 import { checkDatabase } from '../infra/postgres';
 import { assertPortFree } from '../infra/temporal-server';
 import { supervisionSettings } from '../infra/schedule';
+import { configuredDataConverter } from '../infra/payload-keys';
 
 async function main() {
   const config = loadConfig();
@@ -15,10 +16,11 @@ async function main() {
       'A standalone API needs DATABASE_URL and TEMPORAL_ADDRESS. Fix: set both (or use `npm start`).',
     );
   }
+  const dataConverter = configuredDataConverter(config);
   await assertPortFree(config.API_PORT, 'API_PORT', config.API_HOST);
   await checkDatabase(config.DATABASE_URL);
   const prisma = createPrisma(config.DATABASE_URL);
-  const client = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const client = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, dataConverter);
   const logger = createLogger(config.LOG_LEVEL, undefined, { format: config.LOG_FORMAT });
   const app = createApp({
     prisma,
@@ -28,6 +30,7 @@ async function main() {
     bodyLimit: config.API_BODY_LIMIT,
     supervision: supervisionSettings(config),
     rules: rulesSettings(config),
+    codecOrigins: config.CODEC_CORS_ORIGINS,
   });
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
     process.stdout.write(

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { openAppDatabase } from '../infra/bootstrap';
 import { ConfigError, exitWithStartupError, loadClusterConfig, type Config, type TClusterEnv } from '../infra/config';
 import { handleShutdown } from '../infra/shutdown';
+import { formatPayloadKey } from '../infra/codec';
+import { payloadKeys } from '../infra/payload-keys';
 import {
   ensureClusterBinaries,
   managedProcess,
@@ -55,8 +57,11 @@ function currentLog(p: ManagedProcess): string {
 
 async function main() {
   let config: Config & TClusterEnv;
+  let keys: string;
   try {
     config = loadClusterConfig();
+    // Every worker and API of the cluster encrypts with the same keys: configured, or the demo key under DATA_DIR.
+    keys = payloadKeys(config, { generate: true }).map(formatPayloadKey).join(',');
   } catch (err) {
     exitWithStartupError(err);
   }
@@ -105,6 +110,7 @@ async function main() {
       TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE,
       TASK_QUEUE: config.TASK_QUEUE,
       LOG_LEVEL: config.LOG_LEVEL,
+      PAYLOAD_KEYS: keys,
     };
     const node = (name: string, script: string, env: Record<string, string>) =>
       managedProcess({

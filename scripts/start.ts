@@ -2,6 +2,7 @@
 // the demo seed, a Temporal dev server with its Web UI (unless TEMPORAL_ADDRESS), a worker and the API.
 // Ctrl-C stops everything; state lives under DATA_DIR, so a restart resumes every round and timer.
 import type { Server } from 'node:http';
+import type { DataConverter } from '@temporalio/common';
 import { createApp } from '../api/app';
 import { connectClient, connectWorker, openAppDatabase } from '../infra/bootstrap';
 import { exitWithStartupError, loadConfig, rulesSettings, type Config } from '../infra/config';
@@ -11,12 +12,17 @@ import { handleShutdown } from '../infra/shutdown';
 import { ensureTemporalCli } from '../infra/temporal-cli';
 import { assertPortFree, startDevServer, type DevServer } from '../infra/temporal-server';
 import { createWorker, workerTuning } from '../infra/worker';
+import { configuredDataConverter } from '../infra/payload-keys';
 import { ensureSupervisionSchedule, supervisionScheduleOptions, supervisionSettings } from '../infra/schedule';
 
 async function main() {
   let config: Config;
+  let dataConverter: DataConverter;
   try {
     config = loadConfig();
+    // The embedded demo makes its own key once (DATA_DIR/payload-keys); against a configured Temporal, keys are
+    // configuration like any other.
+    dataConverter = configuredDataConverter(config, { generate: !config.TEMPORAL_ADDRESS });
   } catch (err) {
     exitWithStartupError(err);
   }
@@ -49,12 +55,13 @@ async function main() {
         port: config.TEMPORAL_PORT,
         uiPort: config.TEMPORAL_UI_PORT,
         namespace: config.TEMPORAL_NAMESPACE,
+        codecEndpoint: `${apiOrigin(config)}/codec`,
       });
       shutdown.add(() => dev!.stop());
       address = dev.address;
     }
 
-    const client = await connectClient(address, config.TEMPORAL_NAMESPACE);
+    const client = await connectClient(address, config.TEMPORAL_NAMESPACE, dataConverter);
     shutdown.add(() => client.connection.close());
     const workerConnection = await connectWorker(address);
     shutdown.add(() => workerConnection.close());
@@ -64,6 +71,7 @@ async function main() {
       taskQueue: config.TASK_QUEUE,
       prisma: db.prisma,
       client,
+      dataConverter,
       tuning: workerTuning(config),
     });
     const running = worker.run();
@@ -86,13 +94,14 @@ async function main() {
       bodyLimit: config.API_BODY_LIMIT,
       supervision: supervisionSettings(config),
       rules: rulesSettings(config),
+      codecOrigins: config.CODEC_CORS_ORIGINS,
     });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s)).once('error', reject);
     });
     shutdown.add(() => new Promise((r) => server.close(r)));
 
-    const apiUrl = `http://${config.API_HOST === '0.0.0.0' ? '127.0.0.1' : config.API_HOST}:${config.API_PORT}/api/v1`;
+    const apiUrl = `${apiOrigin(config)}/api/v1`;
     say('');
     say('Jingzhun is running.');
     say(`  API:          ${apiUrl}   (health: ${apiUrl}/health)`);
@@ -100,11 +109,11 @@ async function main() {
       `  Temporal:     ${address}${dev ? `   Web UI: ${dev.uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows` : ''}`,
     );
     say(`  Task queue:   ${config.TASK_QUEUE}`);
-    const metricsAt = workerMetricsAddress(config);
     say(
-      `  Metrics:      http://${config.API_HOST === '0.0.0.0' ? '127.0.0.1' : config.API_HOST}:${config.API_PORT}/metrics` +
-        (metricsAt ? `   worker: http://${metricsAt}/metrics` : ''),
+      `  Codec server: ${apiOrigin(config)}/codec   (ADMIN only; payloads in Temporal are encrypted, README: Privacy)`,
     );
+    const metricsAt = workerMetricsAddress(config);
+    say(`  Metrics:      ${apiOrigin(config)}/metrics` + (metricsAt ? `   worker: http://${metricsAt}/metrics` : ''));
     if (seeded) {
       say(
         `  Demo county:  秦安县 620522 — ${seeded.townships} townships, ${seeded.villages} villages, ${seeded.households} households`,
@@ -119,6 +128,11 @@ async function main() {
     await shutdown.abort();
     exitWithStartupError(err);
   }
+}
+
+/** Where this process's API answers, as a browser on this machine reaches it. */
+function apiOrigin(config: Config): string {
+  return `http://${config.API_HOST === '0.0.0.0' ? '127.0.0.1' : config.API_HOST}:${config.API_PORT}`;
 }
 
 void main();

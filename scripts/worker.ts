@@ -8,6 +8,7 @@ import { ensureSupervisionSchedule, supervisionScheduleOptions } from '../infra/
 import { workerHealthServer } from '../infra/bootstrap';
 import { createLogger } from '../infra/logger';
 import { installRuntime, workerMetricsAddress } from '../infra/runtime';
+import { configuredDataConverter } from '../infra/payload-keys';
 
 async function main() {
   const config = loadConfig();
@@ -16,18 +17,20 @@ async function main() {
       'A standalone worker needs DATABASE_URL and TEMPORAL_ADDRESS. Fix: set both (or use `npm start`).',
     );
   }
+  const dataConverter = configuredDataConverter(config);
   const logger = createLogger(config.LOG_LEVEL, undefined, { format: config.LOG_FORMAT });
   installRuntime(config, logger);
   await checkDatabase(config.DATABASE_URL);
   const prisma = createPrisma(config.DATABASE_URL);
   const connection = await connectWorker(config.TEMPORAL_ADDRESS);
-  const client = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const client = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, dataConverter);
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TASK_QUEUE,
     prisma,
     client,
+    dataConverter,
     tuning: workerTuning(config),
   });
   await ensureSupervisionSchedule(client, supervisionScheduleOptions(config));

@@ -71,6 +71,8 @@ test('npm install && npm start from a fresh clone under a 0700 folder, DATABASE_
   delete env.DATABASE_URL;
   delete env.TEMPORAL_ADDRESS;
   const url = `http://127.0.0.1:${apiPort}/api/v1/health`;
+  const keyFile = path.join(clone, '.data', 'payload-keys');
+  const keys: string[] = [];
   try {
     for (const attempt of ['first', 'second']) {
       const output: string[] = [];
@@ -93,7 +95,12 @@ test('npm install && npm start from a fresh clone under a 0700 folder, DATABASE_
         expect(await interrupt(child)).toEqual({ killed: false });
       }
       expect(output.join('')).toContain('Stopped.');
+      expect(output.join('')).toContain(`Codec server: http://127.0.0.1:${apiPort}/codec`);
+      // The demo's payload key: made on the first start, private, reused on the second.
+      expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+      keys.push(fs.readFileSync(keyFile, 'utf8'));
     }
+    expect(keys[1]).toBe(keys[0]);
     if (os.userInfo().uid === 0) {
       // The cluster's data could not stay in the 0700 tree: it sits where DATA_DIR/postgres.location says.
       const located = fs.readFileSync(path.join(clone, '.data', 'postgres.location'), 'utf8').trim();

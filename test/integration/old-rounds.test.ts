@@ -17,13 +17,15 @@ import { seedDemoCounty } from '../../infra/seed';
 import { createWorker } from '../../infra/worker';
 import { createTestDatabase, type TestDatabase } from '../../kit/database';
 import { api, eventually } from '../../kit/http';
-import { startDevServer as startTemporal, workflowBundle } from '../../kit/temporal';
+import { startDevServer as startTemporal, testDataConverter, workflowBundle } from '../../kit/temporal';
 import { meeting } from '../../kit/rounds';
 import { createOfficial } from '../../infra/officials';
 
 /** The last commit before the rules of version 2. */
 const PREVIOUS_RELEASE = '0a6f0d4';
 const ROOT = path.resolve(__dirname, '../..');
+/** The client's and both workers' payload codec (one key). */
+const dataConverter = testDataConverter();
 
 let env: TestWorkflowEnvironment;
 let db: TestDatabase;
@@ -55,12 +57,13 @@ async function worker(
     prisma: db.prisma,
     client: env.client,
     workflowBundle: bundle,
+    dataConverter,
   });
   return { w, running: w.run() };
 }
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([startTemporal(), createTestDatabase()]);
+  [env, db] = await Promise.all([startTemporal({ dataConverter }), createTestDatabase()]);
   await seedDemoCounty(db.prisma);
   // The API of this release started rounds without rules until the settings were captured: so did the previous one.
   const app = createApp({ prisma: db.prisma, client: env.client, taskQueue, logger: createLogger('error', () => {}) });

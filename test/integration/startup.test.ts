@@ -73,3 +73,19 @@ test('no Temporal CLI and no Go', async () => {
   expect(r.out).toContain('No Temporal CLI found and no Go toolchain');
   fs.rmSync(home, { recursive: true, force: true });
 });
+
+test('a malformed or missing payload key', async () => {
+  const r = await start({ PAYLOAD_KEYS: 'k1:c2hvcnQ=', API_PORT: '39875' });
+  expectClearFailure(r, 'PAYLOAD_KEYS');
+  expect(r.out).toContain('entry 1 ("k1"): the key must be 32 bytes');
+  // Against a configured Temporal nothing is generated: the keys must be given.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jz-keys-'));
+  try {
+    const missing = await start({ TEMPORAL_ADDRESS: '127.0.0.1:9', DATA_DIR: dataDir, API_PORT: '39876' });
+    expectClearFailure(missing, 'PAYLOAD_KEYS');
+    expect(missing.out).toContain('no payload encryption key is configured');
+    expect(fs.readdirSync(dataDir)).toEqual([]);
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});

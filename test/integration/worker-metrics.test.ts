@@ -16,7 +16,8 @@ import { createTestDatabase, type TestDatabase } from '../../kit/database';
 import { api, eventually } from '../../kit/http';
 import { scrape, select, value } from '../../kit/metrics';
 import { longPublicity } from '../../kit/rounds';
-import { startDevServer } from '../../kit/temporal';
+import { startDevServer, testDataConverter } from '../../kit/temporal';
+import { formatPayloadKey, randomPayloadKey } from '../../infra/codec';
 
 const ROOT = path.resolve(__dirname, '../..');
 let env: TestWorkflowEnvironment;
@@ -29,7 +30,8 @@ let metricsUrl: string;
 const taskQueue = `test-metrics-${randomBytes(4).toString('hex')}`;
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([startDevServer(), createTestDatabase()]);
+  const keys = [randomPayloadKey('test')];
+  [env, db] = await Promise.all([startDevServer({ dataConverter: testDataConverter(keys) }), createTestDatabase()]);
   await seedDemoCounty(db.prisma);
   const port = await freePort();
   metricsUrl = `http://127.0.0.1:${port}/metrics`;
@@ -41,6 +43,7 @@ beforeAll(async () => {
       TEMPORAL_ADDRESS: env.address,
       TEMPORAL_NAMESPACE: env.namespace ?? 'default',
       TASK_QUEUE: taskQueue,
+      PAYLOAD_KEYS: keys.map(formatPayloadKey).join(','),
       WORKER_METRICS_PORT: String(port),
       LOG_LEVEL: 'warn',
       LOG_FORMAT: 'json',

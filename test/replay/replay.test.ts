@@ -8,7 +8,7 @@ import type { temporal } from '@temporalio/proto';
 import type { WorkflowInfo } from '@temporalio/workflow';
 import { bundleWorkflowCode, DefaultLogger, Worker, type InjectedSinks } from '@temporalio/worker';
 import type { CommandProbe } from './command-probe';
-import { quietRuntime, workflowBundle } from '../../kit/temporal';
+import { quietRuntime, testDataConverter, workflowBundle } from '../../kit/temporal';
 
 const ROOT = path.resolve(__dirname, '../..');
 const HISTORIES = path.join(ROOT, 'test', 'histories');
@@ -33,7 +33,11 @@ async function replayAll(
   { sinks, prefix }: { sinks?: InjectedSinks<CommandProbe>; prefix?: string } = {},
 ) {
   const results: { workflowId: string; error?: unknown }[] = [];
-  for await (const r of Worker.runReplayHistories({ workflowBundle: bundle, sinks }, histories(prefix)))
+  for await (const r of Worker.runReplayHistories(
+    // With the product's codec: the recorded (plain) payloads pass through it unchanged.
+    { workflowBundle: bundle, sinks, dataConverter: testDataConverter() },
+    histories(prefix),
+  ))
     results.push(r);
   return results;
 }

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import { formatPayloadKey, payloadDataConverter, randomPayloadKey } from '../../../infra/codec';
 import { seedDemoCounty } from '../../../infra/seed';
 import { startDevServer, type DevServer } from '../../../infra/temporal-server';
 import { adminUrl, createTestDatabase, type TestDatabase } from '../../../kit/database';
@@ -20,6 +21,8 @@ import {
 import { TcpProxy } from './tcp-proxy';
 
 export const NAMESPACE = 'default';
+/** The payload keys of the fault tests' worlds: the worker and API processes get them as PAYLOAD_KEYS. */
+const PAYLOAD_KEYS = [randomPayloadKey('faults')];
 
 export function temporalCli(): string {
   const cli = process.env.TEMPORAL_CLI_PATH;
@@ -74,7 +77,7 @@ export async function startTemporal(name: string): Promise<Temporal> {
     dataDir,
     port,
     uiPort,
-    client: new Client({ connection, namespace: NAMESPACE }),
+    client: new Client({ connection, namespace: NAMESPACE, dataConverter: payloadDataConverter(PAYLOAD_KEYS) }),
     async shutdown(signal = 'SIGTERM') {
       if (signal === 'SIGKILL') process.kill(childPid(path.join(dataDir, 'temporal.db')), 'SIGKILL');
       await server.stop();
@@ -137,6 +140,7 @@ export async function startWorld(name: string): Promise<World> {
       temporalAddress: temporal.server.address,
       namespace: NAMESPACE,
       taskQueue,
+      payloadKeys: PAYLOAD_KEYS.map(formatPayloadKey).join(','),
     });
     let workers = 0;
     let apis = 0;
