@@ -100,8 +100,7 @@ export function announce(
 export async function closeAnnouncementPeriod(round: Round): Promise<void> {
   const { state } = round;
   await round.record((seq, at) => {
-    const announced = round.current().map((p) => p.id);
-    const patch = round.times('COMPLETED', at);
+    const { announced, apply, ...writes } = round.completion(at);
     return {
       entry: {
         decision: {
@@ -110,15 +109,9 @@ export async function closeAnnouncementPeriod(round: Round): Promise<void> {
           kind: 'ANNOUNCEMENT_PERIOD_ENDED',
           payload: { noticeVersion: state.noticeVersion, applied: announced.length },
         },
-        round: { ...patch, status: 'COMPLETED' },
-        proposalStatus: [{ ids: announced, status: 'APPLIED' }],
-        applyRegistry: { proposalIds: announced },
+        ...writes,
       },
-      then: () => {
-        for (const p of round.current()) p.status = 'APPLIED';
-        state.status = 'COMPLETED';
-        round.enter(patch);
-      },
+      then: apply,
     };
   });
 }

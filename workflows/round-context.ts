@@ -130,6 +130,26 @@ export class Round {
     this.epoch++;
   }
 
+  /**
+   * Completing the round at `at` with the current list applied to the registry (once per round): what the step
+   * writes, and `apply` to bring the state up to date once it is written.
+   */
+  completion(at: number) {
+    const announced = this.current().map((p) => p.id);
+    const patch = this.times('COMPLETED', at);
+    return {
+      announced,
+      round: { ...patch, status: 'COMPLETED' as const },
+      proposalStatus: [{ ids: announced, status: 'APPLIED' as const }],
+      applyRegistry: { proposalIds: announced },
+      apply: () => {
+        for (const p of this.current()) p.status = 'APPLIED';
+        this.state.status = 'COMPLETED';
+        this.enter(patch);
+      },
+    };
+  }
+
   /** Proposals on the current list. */
   current() {
     return this.state.proposals.filter((p) => p.status === 'PROPOSED');

@@ -260,21 +260,20 @@ function countyAnnouncement(round: Round, { actor, decision, returnTo, note }: C
         },
       };
     }
-    const announced = round.current().map((p) => p.id);
+    // Rules of version 1: the announcement changes the registry at once and completes the round.
+    const done = round.completion(at);
+    const announced = done.announced;
     const version = ++state.noticeVersion;
-    const patch = round.times('COMPLETED', at);
     return {
       entry: {
         decision: { seq, stage, kind: stage, actor, decision, note, payload: { announced: announced.length } },
-        round: { ...patch, status: 'COMPLETED' },
+        round: done.round,
         notice: { version, kind: 'ANNOUNCEMENT', startsAt: iso(at), endsAt: null, proposalIds: announced },
-        proposalStatus: [{ ids: announced, status: 'APPLIED' }],
-        applyRegistry: { proposalIds: announced },
+        proposalStatus: done.proposalStatus,
+        applyRegistry: done.applyRegistry,
       },
       then: () => {
-        for (const p of round.current()) p.status = 'APPLIED';
-        state.status = 'COMPLETED';
-        round.enter(patch);
+        done.apply();
         return round.result(seq, version);
       },
     };

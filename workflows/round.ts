@@ -1,8 +1,9 @@
 // One village's identification round, as the procedure of DOMAIN.md: village assessment → first publicity →
-// township review → second publicity → county announcement. Officials decide through Updates (round-decisions.ts)
-// whose validators refuse a decision at the wrong stage or by the wrong kind of official at once; each step here
-// waits for its stage to end, keeping the clock: a publicity closes when its period is over, an overdue stage is
-// recorded once. The rules themselves (order, who acts, times) are domain/procedure.ts.
+// township review → second publicity → county announcement (→ announcement period under the rules of version 2).
+// Officials decide through Updates (round-decisions.ts) whose validators refuse a decision at the wrong stage or by
+// the wrong kind of official at once; each step here waits for its stage to end, keeping the clock: a publicity
+// closes when its period is over, an overdue stage is recorded once. The rules themselves (order, who acts, times)
+// are domain/procedure.ts.
 import { allHandlersFinished, condition, upsertSearchAttributes } from '@temporalio/workflow';
 import { publicityCanClose, STAGE_ACTOR, stageAfter, type ObjectionStage, type OpenStage } from '../domain/procedure';
 import type { RoundInput, RoundState } from '../domain/round';

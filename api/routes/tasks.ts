@@ -83,7 +83,8 @@ function taskQuery(o: Official, limit: number): Prisma.Sql {
   }
   // Objections the caller resolves: the township those of the publicities, the county those of its announcement period.
   const resolves = objectionStagesResolvedBy(o.role);
-  const inResolvedStage = Prisma.sql`r."stage"::text IN (${Prisma.join(resolves)})`;
+  const inResolvedStage =
+    resolves.length > 0 ? Prisma.sql`r."stage"::text IN (${Prisma.join(resolves)})` : Prisma.sql`false`;
   if (resolves.length > 0) {
     branches.push(Prisma.sql`(SELECT 'RESOLVE_OBJECTION' AS "kind", ${ROUND_COLUMNS}, ob."id"::text AS "objectionId", ${NO_FINDING}
       FROM "Objection" ob JOIN "Round" r ON r."id" = ob."roundId"

@@ -3,6 +3,7 @@
 // announcement period (公告期), objections to the county during it, and the registry changed only at its end.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { countyAnnouncementUpdate } from '../../workflows/round-contract';
+import { eventually } from '../../kit/http';
 import { startStack, type Stack } from '../../kit/stack';
 import {
   expectProblem,
@@ -82,6 +83,13 @@ async function announce(o: Officials, roundId: string, body: object) {
   });
 }
 
+/** The input a round's workflow was started with. */
+async function inputOf(roundId: string) {
+  const history = await stack.env.client.workflow.getHandle(roundId).fetchHistory();
+  const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  return JSON.parse(Buffer.from(payload!.data!).toString());
+}
+
 async function noticeHtml(client: Client, roundId: string, version: number): Promise<string> {
   const r = await client.get(`/rounds/${roundId}/notices/${version}`);
   expect(r.status).toBe(200);
@@ -120,11 +128,7 @@ describe('the minimum publicity period (MIN_PUBLICITY_PERIOD)', () => {
     const o = await officialsFor(stack, villageCode);
     const started = await o.township.client.post('/rounds', { villageCode, policy: fast });
     expect(started.status).toBe(201);
-    const handle = stack.env.client.workflow.getHandle(started.body.roundId);
-    const { args } = await handle.fetchHistory().then((h) => ({
-      args: h.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads,
-    }));
-    const input = JSON.parse(Buffer.from(args![0]!.data!).toString());
+    const input = await inputOf(started.body.roundId);
     expect(input.rules).toEqual({ version: 2, ...RULES });
     await o.county.client.post(`/rounds/${started.body.roundId}/cancel`, { reason: '测试结束' });
 
@@ -137,6 +141,28 @@ describe('the minimum publicity period (MIN_PUBLICITY_PERIOD)', () => {
     await expect((await bad).result()).rejects.toMatchObject({
       cause: { type: 'InvalidDecision', message: expect.stringMatching(/MIN_PUBLICITY_PERIOD/) },
     });
+  });
+
+  it("captures the rules in a campaign, whose rounds inherit them with the campaign's policy", async () => {
+    const villageCode = await claim();
+    const o = await officialsFor(stack, villageCode);
+    const policy = { publicityPeriod: '2s', announcementPeriod: '3s', stageDeadline: '1 hour' };
+    const started = await o.county.client.post('/campaigns', {
+      name: '规则继承',
+      year: 2026,
+      villages: [villageCode],
+      policy,
+    });
+    expect(started.status).toBe(201);
+    const campaignId = started.body.campaignId as string;
+    const round = await eventually(
+      async () => (await prisma().round.findFirst({ where: { campaignId } })) ?? undefined,
+      30_000,
+      'the campaign round',
+    );
+    const input = await inputOf(round.id);
+    expect(input).toMatchObject({ campaignId, policy, rules: { version: 2, ...RULES } });
+    expect((await o.county.client.post(`/campaigns/${campaignId}/cancel`, { reason: '测试结束' })).status).toBe(200);
   });
 });
 
