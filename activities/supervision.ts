@@ -103,7 +103,7 @@ export function candidateSql(input: SweepKindInput): Prisma.Sql {
                jsonb_build_object('villageName', v.name, 'plannedExitYear', v."plannedExitYear") AS detail
         FROM "Village" v
         -- behindExitPlan (domain/supervision.ts), as SQL
-        WHERE v."isPoor" AND v."plannedExitYear" <= ${lastDuePlanYear(input.year)}::int
+        WHERE v."isPoor" AND v."plannedExitYear" <= ${lastDuePlanYear(input.year, input.year)}::int
           AND (v."exitedYear" IS NULL OR v."exitedYear" > ${input.year}::int)`;
     case 'ROUND_STUCK': {
       const cutoff = new Date(now.getTime() - durationMs(input.policy.roundStuckAfter));

@@ -102,22 +102,24 @@ export function mayExit(share: number | null, threshold: number): boolean | null
 }
 
 /**
- * The latest planned exit year that is over in `year`. The exit timetable (脱贫时序, DOMAIN.md) plans a village's
- * exit "by the end of" a year: a village planned for Y is due once Y is over, so in `year` the plans up to
- * `year - 1` are due. /exit-plan and the supervision sweep both judge by this.
+ * The latest planned exit year whose deadline has passed when `year` is judged. The exit timetable (脱贫时序,
+ * DOMAIN.md) plans a village's exit "by the end of" a year. A past year is judged as at its end, so its own plans
+ * are due; the current year (`currentYear`, or a later one) is judged as at now, when only earlier plans are due.
+ * /exit-plan and the supervision sweep (which judges the current year) both count by this.
  */
-export function lastDuePlanYear(year: number): number {
-  return year - 1;
+export function lastDuePlanYear(year: number, currentYear: number): number {
+  return Math.min(year, currentYear - 1);
 }
 
-/** A poor village is behind its exit plan in `year`: its planned year is over and it had not exited by then. */
+/** A poor village is behind its exit plan in `year`: its plan is due and it had not exited by the end of `year`. */
 export function behindExitPlan(
   v: { plannedExitYear: number | null; exitedYear: number | null },
   year: number,
+  currentYear: number,
 ): boolean {
   return (
     v.plannedExitYear !== null &&
-    v.plannedExitYear <= lastDuePlanYear(year) &&
+    v.plannedExitYear <= lastDuePlanYear(year, currentYear) &&
     (v.exitedYear === null || v.exitedYear > year)
   );
 }

@@ -105,7 +105,8 @@ export function exitPlanRouter({ prisma, exitPoorShareThreshold }: ExitPlanDeps)
   r.get('/exit-plan', async (req, res) => {
     const o = caller(req);
     const q = parseOr400(ZExitPlanQuery, req.query, 'query');
-    const year = q.year ?? chinaYear(Date.now());
+    const currentYear = chinaYear(Date.now());
+    const year = q.year ?? currentYear;
     const scope = townshipScope(o);
     if (q.township && !q.township.startsWith(scope)) {
       throw forbidden(`Township ${q.township} is outside your jurisdiction (${o.scopeCode}).`, 'OUT_OF_JURISDICTION');
@@ -118,7 +119,7 @@ export function exitPlanRouter({ prisma, exitPoorShareThreshold }: ExitPlanDeps)
                count(*) FILTER (WHERE "plannedExitYear" <= ${year}::int) AS planned,
                count(*) FILTER (WHERE "exitedYear" <= ${year}::int) AS exited,
                -- behindExitPlan (domain/supervision.ts), as SQL
-               count(*) FILTER (WHERE "plannedExitYear" <= ${lastDuePlanYear(year)}::int
+               count(*) FILTER (WHERE "plannedExitYear" <= ${lastDuePlanYear(year, currentYear)}::int
                                   AND ("exitedYear" IS NULL OR "exitedYear" > ${year}::int)) AS behind
         FROM "Village" WHERE "isPoor" AND ${sqlCodesWithin(Prisma.sql`"townshipCode"`, inScope)}
         GROUP BY "townshipCode"`,
@@ -180,7 +181,7 @@ export function exitPlanRouter({ prisma, exitPoorShareThreshold }: ExitPlanDeps)
           name: v.name,
           plannedExitYear: v.plannedExitYear,
           exitedYear: v.exitedYear,
-          behind: behindExitPlan(v, year),
+          behind: behindExitPlan(v, year, currentYear),
           population: v.population,
           poorPopulation: poor,
           poorShare: share === null ? null : Math.round(share * 10_000) / 10_000,

@@ -3,11 +3,13 @@ import { z } from 'zod';
 import {
   CATEGORIES,
   CAUSES,
+  ENTRY_REASONS,
   EXIT_REASONS,
   HOUSEHOLD_STATUSES,
   STAGES,
   type Category,
   type Cause,
+  type EntryReason,
   type ExitReason,
   type HouseholdStatus,
 } from '../../domain/enums';
@@ -73,6 +75,7 @@ export const ZHousehold = z
     category: z.enum(CATEGORIES).nullable(),
     status: z.enum(HOUSEHOLD_STATUSES),
     cause: z.enum(CAUSES).nullable(),
+    entryReason: z.enum(ENTRY_REASONS).nullable(),
     exitReason: z.enum(EXIT_REASONS).nullable(),
     registeredOn: ZDateTime.nullable(),
     exitedOn: ZDateTime.nullable(),
@@ -91,6 +94,7 @@ export const ZHouseholdDetail = ZHousehold.extend({
       fromCategory: z.enum(CATEGORIES).nullable(),
       toCategory: z.enum(CATEGORIES).nullable(),
       cause: z.enum(CAUSES).nullable(),
+      entryReason: z.enum(ENTRY_REASONS).nullable(),
       exitReason: z.enum(EXIT_REASONS).nullable(),
       decidedById: z.string().nullable(),
     }),
@@ -110,6 +114,7 @@ export function householdView(
     category: Category | null;
     status: HouseholdStatus;
     cause: Cause | null;
+    entryReason: EntryReason | null;
     exitReason: ExitReason | null;
     registeredOn: Date | null;
     exitedOn: Date | null;
@@ -128,6 +133,7 @@ export function householdView(
     category: h.category,
     status: h.status,
     cause: h.cause,
+    entryReason: h.entryReason,
     exitReason: h.exitReason,
     registeredOn: h.registeredOn,
     exitedOn: h.exitedOn,
@@ -276,6 +282,7 @@ export function registryRouter(prisma: PrismaClient): Router {
         fromCategory: c.fromCategory,
         toCategory: c.toCategory,
         cause: c.cause,
+        entryReason: c.entryReason,
         exitReason: c.exitReason,
         decidedById: c.decidedById,
       })),

@@ -18,7 +18,6 @@ import {
   expectProblem,
   freshIdNumber,
   meeting,
-  rowCounts,
   villageClaimer,
   visitsFor,
   waitForStage,
@@ -90,13 +89,28 @@ async function detail(client: Client, roundId: string) {
   return (await client.get(`/rounds/${roundId}`)).body;
 }
 
-/** A 400 naming `path` in its errors, and not a row written. */
-async function expectRefused(send: () => Promise<any>, path: string, detail?: RegExp) {
-  const before = await rowCounts(stack);
+/** What a refused decision on `roundId` must not write (other rounds of this file may be moving meanwhile). */
+async function roundRows(roundId: string) {
+  const p = prisma();
+  const where = { roundId };
+  const villageCode = roundId.split('-')[1]!;
+  return Promise.all([
+    p.decision.count({ where }),
+    p.proposal.count({ where }),
+    p.notice.count({ where }),
+    p.objection.count({ where }),
+    p.household.count({ where: { villageCode } }),
+    p.registryChange.count({ where: { household: { villageCode } } }),
+  ]);
+}
+
+/** A 400 naming `path` in its errors, and not a row of the round or its village written. */
+async function expectRefused(roundId: string, send: () => Promise<any>, path: string, detail?: RegExp) {
+  const before = await roundRows(roundId);
   const r = await send();
   expectProblem(r, 400, detail, 'VALIDATION_FAILED');
   expect(r.body.errors.map((e: { path: string }) => e.path)).toContain(path);
-  expect(await rowCounts(stack)).toEqual(before);
+  expect(await roundRows(roundId)).toEqual(before);
   return r;
 }
 
@@ -115,8 +129,13 @@ describe('majority of those present', () => {
           proposals: [{ ...exit, votesFor, votesAgainst }],
         });
     // 15 for, none against: more for than against, yet not more than half of the 30 present.
-    await expectRefused(post(15), 'proposals.0.votesFor', /more than half of the 30 representatives present/);
-    await expectRefused(post(20, 11), 'proposals.0.votesFor', /more votes \(31\) than representatives present/);
+    await expectRefused(roundId, post(15), 'proposals.0.votesFor', /more than half of the 30 representatives present/);
+    await expectRefused(
+      roundId,
+      post(20, 11),
+      'proposals.0.votesFor',
+      /more votes \(31\) than representatives present/,
+    );
     const accepted = await post(16, 14)();
     expect(accepted.status).toBe(200);
     expect(accepted.body.stage).toBe('FIRST_PUBLICITY');
@@ -130,8 +149,9 @@ describe('no change', () => {
     const roundId = await startV2Round(code, o.township.actor, '1s');
     const [h] = await householdsOf(code, 'REGISTERED');
     const assess = (body: object) => () => o.village.client.post(`/rounds/${roundId}/assessment`, body);
-    await expectRefused(assess({ meeting, proposals: [] }), 'proposals', /noChange/);
+    await expectRefused(roundId, assess({ meeting, proposals: [] }), 'proposals', /noChange/);
     await expectRefused(
+      roundId,
       assess({
         meeting,
         noChange: true,
@@ -290,18 +310,20 @@ describe('township verification (入户核查)', () => {
     const review = (body: object) => () =>
       o.township.client.post(`/rounds/${roundId}/township-review`, { decision: 'APPROVE', note: '同意', ...body });
 
-    const missing = await expectRefused(review({}), 'verification');
+    const missing = await expectRefused(roundId, review({}), 'verification');
     expect(missing.body.detail).toContain(pa);
     expect(missing.body.detail).toContain(pb);
-    const one = await expectRefused(review({ verification: [visit(pa)] }), 'verification');
+    const one = await expectRefused(roundId, review({ verification: [visit(pa)] }), 'verification');
     expect(one.body.detail).toContain(pb);
     expect(one.body.detail).not.toContain(pa);
     await expectRefused(
+      roundId,
       review({ verification: [visit(pa), visit(pb, 'NOT_CONFIRMED')] }),
       'verification.1.finding',
       /reject this proposal/,
     );
     await expectRefused(
+      roundId,
       review({ verification: [visit(pa), { ...visit(pb), visitedBy: '' }] }),
       'verification.1.visitedBy',
     );
@@ -343,10 +365,14 @@ describe('causes and reasons', () => {
     const exit = { action: 'EXIT', householdId: h!.id, exitReason: 'REACHED_STANDARD', votesFor: 20, votesAgainst: 1 };
     const post = (proposals: object[]) => () =>
       o.village.client.post(`/rounds/${roundId}/assessment`, { meeting, proposals });
-    await expectRefused(post([{ ...enter, entryReason: undefined }]), 'proposals.0.entryReason');
-    await expectRefused(post([{ ...enter, cause: 'MISSED_BEFORE', entryReason: 'MISSED' }]), 'proposals.0.cause');
-    await expectRefused(post([exit]), 'proposals.0.householdConsent', /signed agreement/);
-    await expectRefused(post([{ ...exit, exitReason: 'NATURAL_DECREASE' }]), 'proposals.0.note');
+    await expectRefused(roundId, post([{ ...enter, entryReason: undefined }]), 'proposals.0.entryReason');
+    await expectRefused(
+      roundId,
+      post([{ ...enter, cause: 'MISSED_BEFORE', entryReason: 'MISSED' }]),
+      'proposals.0.cause',
+    );
+    await expectRefused(roundId, post([exit]), 'proposals.0.householdConsent', /signed agreement/);
+    await expectRefused(roundId, post([{ ...exit, exitReason: 'NATURAL_DECREASE' }]), 'proposals.0.note');
 
     const accepted = await post([enter, { ...exit, householdConsent: CONSENT }])();
     expect(accepted.status).toBe(200);
@@ -411,13 +437,19 @@ describe('corrections by upheld objection', () => {
 
     // First publicity: amend the reclassification's category…
     const o1 = await object(px);
-    await expectRefused(resolve(o1, { amend: { proposalId: py, cause: 'ILLNESS' } }), 'amend.proposalId', /EXIT/);
+    await expectRefused(
+      roundId,
+      resolve(o1, { amend: { proposalId: py, cause: 'ILLNESS' } }),
+      'amend.proposalId',
+      /EXIT/,
+    );
     const amended = await resolve(o1, { amend: { proposalId: px, category: 'POLICY_GUARANTEE' } })();
     expect(amended.status).toBe(200);
     expect(amended.body).toMatchObject({ stage: 'FIRST_PUBLICITY', noticeVersion: 2 });
     // …and add a missed household.
     const o2 = await object();
     await expectRefused(
+      roundId,
       resolve(o2, { add: { householdId: y!.id, category: 'TARGETED', cause: 'ILLNESS' } }),
       'add.householdId',
       /already registered|already on the list/,
@@ -456,9 +488,9 @@ describe('corrections by upheld objection', () => {
     // Second publicity: an addition needs the township's visit first.
     const o3 = await object();
     const addB = { household: missedB, category: 'CONSOLIDATION', cause: 'LACK_OF_SKILLS' };
-    await expectRefused(resolve(o3, { add: addB }), 'verification', /visits the household first/);
+    await expectRefused(roundId, resolve(o3, { add: addB }), 'verification', /visits the household first/);
     const visit = { visitedOn: '2026-11-29', visitedBy: '李干事', finding: 'NOT_CONFIRMED' };
-    await expectRefused(resolve(o3, { add: addB, verification: visit }), 'verification.finding');
+    await expectRefused(roundId, resolve(o3, { add: addB, verification: visit }), 'verification.finding');
     const addedB = await resolve(o3, { add: addB, verification: { ...visit, finding: 'CONFIRMED' } })();
     expect(addedB.status).toBe(200);
     expect(addedB.body).toMatchObject({ stage: 'SECOND_PUBLICITY', noticeVersion: 5 });

@@ -55,15 +55,24 @@ describe('verificationProblems (入户核查 before approval)', () => {
 });
 
 describe('behindExitPlan (one definition for /exit-plan and the sweep)', () => {
-  it('counts a planned year as due once it is over ("by the end of" the year, DOMAIN.md)', () => {
-    expect(lastDuePlanYear(2017)).toBe(2016);
-    expect(behindExitPlan({ plannedExitYear: 2016, exitedYear: null }, 2016)).toBe(false);
-    expect(behindExitPlan({ plannedExitYear: 2016, exitedYear: null }, 2017)).toBe(true);
+  it('judges a past year as at its end: its own plans are due', () => {
+    expect(lastDuePlanYear(2018, 2026)).toBe(2018);
+    expect(behindExitPlan({ plannedExitYear: 2018, exitedYear: null }, 2018, 2026)).toBe(true);
+    expect(behindExitPlan({ plannedExitYear: 2018, exitedYear: 2019 }, 2018, 2026)).toBe(true);
+    expect(behindExitPlan({ plannedExitYear: 2018, exitedYear: 2019 }, 2019, 2026)).toBe(false);
+    expect(behindExitPlan({ plannedExitYear: 2019, exitedYear: null }, 2018, 2026)).toBe(false);
   });
 
-  it('is not behind once exited by the year judged, nor without a plan', () => {
-    expect(behindExitPlan({ plannedExitYear: 2015, exitedYear: 2017 }, 2017)).toBe(false);
-    expect(behindExitPlan({ plannedExitYear: 2015, exitedYear: 2017 }, 2016)).toBe(true);
-    expect(behindExitPlan({ plannedExitYear: null, exitedYear: null }, 2030)).toBe(false);
+  it('judges the current year as at now: a plan for this year is not yet missed (the sweep)', () => {
+    expect(lastDuePlanYear(2026, 2026)).toBe(2025);
+    expect(behindExitPlan({ plannedExitYear: 2026, exitedYear: null }, 2026, 2026)).toBe(false);
+    expect(behindExitPlan({ plannedExitYear: 2025, exitedYear: null }, 2026, 2026)).toBe(true);
+    expect(behindExitPlan({ plannedExitYear: 2025, exitedYear: 2026 }, 2026, 2026)).toBe(false);
+    // A later year cannot be judged beyond now.
+    expect(lastDuePlanYear(2030, 2026)).toBe(2025);
+  });
+
+  it('is never behind without a plan', () => {
+    expect(behindExitPlan({ plannedExitYear: null, exitedYear: null }, 2030, 2030)).toBe(false);
   });
 });
