@@ -19,7 +19,10 @@ export const CODEC_PATH = '/codec';
 const CODEC_BODY_LIMIT = '4mb';
 const ALLOWED_HEADERS = 'Authorization, Content-Type, X-Namespace';
 
-const ZBase64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'base64');
+const ZBase64 = z
+  .string()
+  .regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'base64')
+  .meta({ examples: ['anNvbi9wbGFpbg=='] });
 const ZPayload = z
   .object({
     metadata: z.record(z.string(), ZBase64).optional(),
