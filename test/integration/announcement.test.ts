@@ -2,6 +2,8 @@
 // captured with the round, the county's spot-check sample, the announcement (signed by the county) that opens the
 // announcement period (公告期), objections to the county during it, and the registry changed only at its end.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
+import type { RoundInput } from '../../domain/round';
 import { countyAnnouncementUpdate } from '../../workflows/round-contract';
 import { eventually } from '../../kit/http';
 import { startStack, type Stack } from '../../kit/stack';
@@ -12,6 +14,7 @@ import {
   registeredHouseholds,
   rowCounts,
   villageClaimer,
+  visitsFor,
   waitForStage,
   type Client,
 } from '../../kit/rounds';
@@ -52,6 +55,7 @@ async function toCounty(n: number, policy: object) {
       action: 'EXIT',
       householdId: h.id,
       exitReason: 'REACHED_STANDARD',
+      householdConsent: { signedOn: '2026-11-18' },
       votesFor: 25,
       votesAgainst: 1,
     })),
@@ -62,6 +66,7 @@ async function toCounty(n: number, policy: object) {
   const approved = await o.township.client.post(`/rounds/${roundId}/township-review`, {
     decision: 'APPROVE',
     note: '入户核查属实',
+    verification: await visitsFor(o.township.client, roundId),
   });
   expect(approved.status).toBe(200);
   const detail = await waitForStage(o.county.client, roundId, 'COUNTY_ANNOUNCEMENT');
@@ -86,8 +91,9 @@ async function announce(o: Officials, roundId: string, body: object) {
 /** The input a round's workflow was started with. */
 async function inputOf(roundId: string) {
   const history = await stack.env.client.workflow.getHandle(roundId).fetchHistory();
-  const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-  return JSON.parse(Buffer.from(payload!.data!).toString());
+  const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+  // Through the client's converter: the payload is encrypted (infra/codec.ts).
+  return decodeFromPayloadsAtIndex<RoundInput>(stack.env.client.options.loadedDataConverter, 0, payloads);
 }
 
 async function noticeHtml(client: Client, roundId: string, version: number): Promise<string> {
@@ -273,7 +279,8 @@ describe('the county announcement and its period', () => {
       note: '不成立',
       returnTo: 'TOWNSHIP_REVIEW',
     });
-    expectProblem(returnOnDismiss, 422, /upheld/);
+    // Refused at the API already (the workflow's validator refuses it too: test/unit/announcement-validators.test.ts).
+    expectProblem(returnOnDismiss, 400, /upheld/);
     const dismissed = await o.county.client.post(`/rounds/${roundId}/objections/${objectionId}/resolution`, {
       decision: 'DISMISSED',
       note: '经核实，异议不成立',
@@ -343,8 +350,13 @@ describe('the county announcement and its period', () => {
     expect(await prisma().registryChange.count({ where: { roundId } })).toBe(0);
     // The township approves again: a new second publicity, and a new sample when the list reaches the county.
     expect(
-      (await o.township.client.post(`/rounds/${roundId}/township-review`, { decision: 'APPROVE', note: '重新审核' }))
-        .status,
+      (
+        await o.township.client.post(`/rounds/${roundId}/township-review`, {
+          decision: 'APPROVE',
+          note: '重新审核',
+          verification: await visitsFor(o.township.client, roundId),
+        })
+      ).status,
     ).toBe(200);
     const again = await waitForStage(o.county.client, roundId, 'COUNTY_ANNOUNCEMENT');
     expect(again.countySample).toHaveLength(1);
