@@ -24,6 +24,7 @@ const OPEN_STAGES = [
   'TOWNSHIP_REVIEW',
   'SECOND_PUBLICITY',
   'COUNTY_ANNOUNCEMENT',
+  'ANNOUNCEMENT_PERIOD',
 ];
 
 function openRounds(samples: Sample[]): Record<string, number> {

@@ -18,7 +18,8 @@ import { createWorker } from '../../infra/worker';
 import { createTestDatabase, type TestDatabase } from '../../kit/database';
 import { api, eventually } from '../../kit/http';
 import { startDevServer as startTemporal, testDataConverter, workflowBundle } from '../../kit/temporal';
-import { meeting } from '../../kit/rounds';
+import { meeting, visitsFor } from '../../kit/rounds';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { createOfficial } from '../../infra/officials';
 
 /** The last commit before the rules of version 2. */
@@ -115,6 +116,7 @@ test('a round started on the previous release finishes on the new worker without
       action: 'EXIT',
       householdId: h.id,
       exitReason: 'REACHED_STANDARD',
+      householdConsent: { signedOn: '2026-11-18' },
       votesFor: 25,
       votesAgainst: 1,
     })),
@@ -122,8 +124,10 @@ test('a round started on the previous release finishes on the new worker without
   expect(assessed.status).toBe(200);
   await stageOf(roundId, 'TOWNSHIP_REVIEW');
   const history = await env.client.workflow.getHandle(roundId).fetchHistory();
-  const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
-  expect(JSON.parse(Buffer.from(input!).toString())).not.toHaveProperty('rules');
+  const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+  // Through the client's converter: the payload is encrypted (infra/codec.ts).
+  const input = await decodeFromPayloadsAtIndex<object>(env.client.options.loadedDataConverter, 0, payloads);
+  expect(input).not.toHaveProperty('rules');
   old.w.shutdown();
   await old.running;
 
@@ -131,7 +135,13 @@ test('a round started on the previous release finishes on the new worker without
   const current = await worker(newBundle);
   try {
     expect(
-      (await township.post(`/rounds/${roundId}/township-review`, { decision: 'APPROVE', note: '入户核查属实' })).status,
+      (
+        await township.post(`/rounds/${roundId}/township-review`, {
+          decision: 'APPROVE',
+          note: '入户核查属实',
+          verification: await visitsFor(township, roundId),
+        })
+      ).status,
     ).toBe(200);
     await stageOf(roundId, 'COUNTY_ANNOUNCEMENT');
     const announced = await county.post(`/rounds/${roundId}/county-announcement`, {

@@ -6,7 +6,16 @@
 import { randomPayloadKey } from '../../infra/codec';
 import { api, eventually, type Reply } from '../../kit/http';
 import { cliHistory, findIn, historyForms, payloadsIn } from '../../kit/history-search';
-import { COUNTY, expectProblem, freshIdNumber, meeting, official, officialsFor, waitForStage } from '../../kit/rounds';
+import {
+  COUNTY,
+  expectProblem,
+  freshIdNumber,
+  meeting,
+  official,
+  officialsFor,
+  visitsFor,
+  waitForStage,
+} from '../../kit/rounds';
 import { startStack, type Stack } from '../../kit/stack';
 
 // Long enough for the objection on a loaded machine; short enough to wait out.
@@ -43,6 +52,7 @@ async function fullRound(stack: Stack, villageCode: string, p: Person): Promise<
     proposals: [
       {
         action: 'ENTER',
+        entryReason: 'NEW_IDENTIFIED',
         household: { headName: p.headName, idNumber: p.idNumber, size: 5 },
         category: 'TARGETED',
         cause: 'ILLNESS',
@@ -77,7 +87,13 @@ async function fullRound(stack: Stack, villageCode: string, p: Person): Promise<
   expect(resolved.status).toBe(200);
   await waitForStage(o.township.client, roundId, 'TOWNSHIP_REVIEW');
   expect(
-    (await o.township.client.post(`/rounds/${roundId}/township-review`, { decision: 'APPROVE', note: '属实' })).status,
+    (
+      await o.township.client.post(`/rounds/${roundId}/township-review`, {
+        decision: 'APPROVE',
+        note: '属实',
+        verification: await visitsFor(o.township.client, roundId),
+      })
+    ).status,
   ).toBe(200);
   await waitForStage(o.county.client, roundId, 'COUNTY_ANNOUNCEMENT');
   expect(
