@@ -6,7 +6,6 @@ import {
   isQuorate,
   objectionFilers,
   objectionResolver,
-  rulesVersion,
   STAGE_DECIDER,
   stageAfter,
   verificationProblems,
@@ -132,8 +131,8 @@ export function validators(round: Round) {
     return seen;
   }
 
-  /** Rules v2 (domain/procedure.ts rulesVersion); rounds started before keep the rules they started with. */
-  const v2 = rulesVersion(input) >= 2;
+  /** Rules v2 (Round.version); rounds started before keep the rules they started with. */
+  const v2 = round.version >= 2;
 
   /** An upheld objection's amend or add (rules v2, first or second publicity). */
   function requireCorrection({ decision, amend, add, verification, withdrawProposal }: ResolutionUpdate) {
