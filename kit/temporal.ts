@@ -3,6 +3,8 @@
 // `dbFilename`, an SQLite file and the pragmas `npm start` would pass (benchmarks compare both).
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { defineSearchAttributeKey, SearchAttributeType, type DataConverter } from '@temporalio/common';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
+import type { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../domain/constants';
 import { FAILURE_CONVERTER_PATH, payloadDataConverter, randomPayloadKey, type PayloadKey } from '../infra/codec';
@@ -66,4 +68,11 @@ export function workflowBundle(workflowsPath = require.resolve('../workflows')):
     bundles.set(workflowsPath, bundle);
   }
   return bundle;
+}
+
+/** The first argument a workflow was started with, read from its history through the client's (encrypting) converter. */
+export async function startInputOf<T>(client: Client, workflowId: string): Promise<T> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+  return decodeFromPayloadsAtIndex<T>(client.options.loadedDataConverter, 0, payloads);
 }

@@ -2,10 +2,10 @@
 // captured with the round, the county's spot-check sample, the announcement (signed by the county) that opens the
 // announcement period (公告期), objections to the county during it, and the registry changed only at its end.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import type { RoundInput } from '../../domain/round';
 import { countyAnnouncementUpdate } from '../../workflows/round-contract';
 import { eventually } from '../../kit/http';
+import { startInputOf } from '../../kit/temporal';
 import { startStack, type Stack } from '../../kit/stack';
 import {
   expectProblem,
@@ -89,11 +89,8 @@ async function announce(o: Officials, roundId: string, body: object) {
 }
 
 /** The input a round's workflow was started with. */
-async function inputOf(roundId: string) {
-  const history = await stack.env.client.workflow.getHandle(roundId).fetchHistory();
-  const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
-  // Through the client's converter: the payload is encrypted (infra/codec.ts).
-  return decodeFromPayloadsAtIndex<RoundInput>(stack.env.client.options.loadedDataConverter, 0, payloads);
+function inputOf(roundId: string) {
+  return startInputOf<RoundInput>(stack.env.client, roundId);
 }
 
 async function noticeHtml(client: Client, roundId: string, version: number): Promise<string> {

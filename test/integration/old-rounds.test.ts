@@ -17,9 +17,8 @@ import { seedDemoCounty } from '../../infra/seed';
 import { createWorker } from '../../infra/worker';
 import { createTestDatabase, type TestDatabase } from '../../kit/database';
 import { api, eventually } from '../../kit/http';
-import { startDevServer as startTemporal, testDataConverter, workflowBundle } from '../../kit/temporal';
+import { startDevServer as startTemporal, startInputOf, testDataConverter, workflowBundle } from '../../kit/temporal';
 import { meeting, visitsFor } from '../../kit/rounds';
-import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { createOfficial } from '../../infra/officials';
 
 /** The last commit before the rules of version 2. */
@@ -123,11 +122,7 @@ test('a round started on the previous release finishes on the new worker without
   });
   expect(assessed.status).toBe(200);
   await stageOf(roundId, 'TOWNSHIP_REVIEW');
-  const history = await env.client.workflow.getHandle(roundId).fetchHistory();
-  const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
-  // Through the client's converter: the payload is encrypted (infra/codec.ts).
-  const input = await decodeFromPayloadsAtIndex<object>(env.client.options.loadedDataConverter, 0, payloads);
-  expect(input).not.toHaveProperty('rules');
+  expect(await startInputOf<object>(env.client, roundId)).not.toHaveProperty('rules');
   old.w.shutdown();
   await old.running;
 
