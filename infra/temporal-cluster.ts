@@ -188,12 +188,13 @@ export function temporalServiceArgs(service: TemporalService): string[] {
 }
 
 /** The environment infra/cluster/ui/cluster.yaml is rendered from. */
-export function uiServerEnv(temporalAddress: string, port: number, namespace: string) {
+export function uiServerEnv(temporalAddress: string, port: number, namespace: string, codecEndpoint = '') {
   return {
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_UI_HOST: '127.0.0.1',
     TEMPORAL_UI_PORT: String(port),
     TEMPORAL_DEFAULT_NAMESPACE: namespace,
+    TEMPORAL_CODEC_ENDPOINT: codecEndpoint,
   };
 }
 
@@ -474,6 +475,8 @@ export interface ClusterOptions {
   frontendPort: number;
   uiPort: number;
   namespace: string;
+  /** The remote codec the Web UI decodes payloads through (the API's /codec); none: the UI shows them encrypted. */
+  codecEndpoint?: string;
   logDir: string;
   logLevel?: string;
   say?: (line: string) => void;
@@ -518,7 +521,7 @@ export async function startTemporalCluster(o: ClusterOptions): Promise<TemporalC
     name: 'temporal-ui',
     command: o.binaries.uiServer,
     args: uiServerArgs(),
-    env: uiServerEnv(address, o.uiPort, o.namespace),
+    env: uiServerEnv(address, o.uiPort, o.namespace, o.codecEndpoint),
     logFile: path.join(o.logDir, 'temporal-ui.log'),
   });
   const cluster: TemporalCluster = {

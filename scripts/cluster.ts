@@ -85,6 +85,11 @@ async function main() {
     for (const port of apiPorts) await assertPortFree(port, `API_PORT (+${port - config.API_PORT})`, config.API_HOST);
     const binaries = ensureClusterBinaries(say);
 
+    const host = config.API_HOST === '0.0.0.0' ? '127.0.0.1' : config.API_HOST;
+    const apiUrls = apiPorts.map((port) => `http://${host}:${port}/api/v1`);
+    // The Web UI decodes payloads through the first API's codec server (README: Privacy).
+    const codecEndpoint = `http://${host}:${apiPorts[0]}/codec`;
+
     const { db, seeded } = await openAppDatabase(config, say);
     shutdown.add(() => db.stop());
 
@@ -97,6 +102,7 @@ async function main() {
       frontendPort: config.TEMPORAL_PORT,
       uiPort: config.TEMPORAL_UI_PORT,
       namespace: config.TEMPORAL_NAMESPACE,
+      codecEndpoint,
       logDir,
       logLevel: config.LOG_LEVEL === 'debug' ? 'info' : 'warn',
       say,
@@ -127,8 +133,6 @@ async function main() {
     const apis = apiPorts.map((port, i) =>
       node(`api-${i + 1}`, 'scripts/api.ts', { API_HOST: config.API_HOST, API_PORT: String(port) }),
     );
-    const host = config.API_HOST === '0.0.0.0' ? '127.0.0.1' : config.API_HOST;
-    const apiUrls = apiPorts.map((port) => `http://${host}:${port}/api/v1`);
     children.push(...workers, ...apis);
     // Stopped before Temporal: APIs first (no new requests), then workers (they drain their tasks).
     shutdown.add(() => Promise.all(workers.map((w) => w.stop('SIGTERM', 30_000))));
@@ -187,6 +191,7 @@ async function main() {
     say(`  Temporal:     ${cluster.address}   namespace ${config.TEMPORAL_NAMESPACE}`);
     say(`  Services:     ${TEMPORAL_SERVICES.map((s) => `${s} pid ${cluster.services[s].pid}`).join(', ')}`);
     say(`  Web UI:       ${cluster.uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`);
+    say(`  Codec server: ${codecEndpoint}   (ADMIN only; the Web UI decodes payloads through it)`);
     say(`  Workers:      ${workers.length} on task queue ${config.TASK_QUEUE}`);
     say(`  Logs:         ${logDir}/*.log   (pids in ${stateFile})`);
     if (seeded) {

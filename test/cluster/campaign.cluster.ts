@@ -65,6 +65,13 @@ test('a township campaign on the cluster survives a worker SIGKILL, a history re
   }
   expect(first.workers).toHaveLength(2);
   expect(first.apis).toHaveLength(2);
+  // The Web UI decodes payloads through the first API's codec server, sending the browser's credentials (cookies).
+  const settings = (await (await fetch(`${first.uiUrl}/api/v1/settings`)).json()) as { Codec: unknown };
+  expect(settings.Codec).toMatchObject({
+    Endpoint: first.apis[0]!.url.replace(/\/api\/v1$/, '/codec'),
+    IncludeCredentials: true,
+    PassAccessToken: false,
+  });
 
   const killed: number[] = [];
   await runTownshipCampaign(
