@@ -29,6 +29,16 @@ export interface DevServerOptions {
 }
 
 /**
+ * The key the committed histories `test/histories/*.encrypted.json` were recorded with. Not a secret: it encrypts
+ * synthetic test data only and is published here so that CI can replay those histories; never configure it in a
+ * deployment.
+ */
+export const HISTORY_PAYLOAD_KEY: PayloadKey = {
+  id: 'histories-2026-12',
+  key: Buffer.from('SmluZ3podW4gdGVzdCBoaXN0b3JpZXMga2V5IDIwMjY=', 'base64'),
+};
+
+/**
  * The data converter of a test stack: the product's, encrypting with `keys`; `false` is the test-only switch that
  * turns encryption off (test/integration/payload-privacy.test.ts proves with it that its search finds plain data).
  */

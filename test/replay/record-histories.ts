@@ -7,6 +7,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import { ensureTemporalCli } from '../../infra/temporal-cli';
 import { startStack } from '../../kit/stack';
+import { HISTORY_PAYLOAD_KEY } from '../../kit/temporal';
 import { campaignCancelled, SCENARIOS, sweep } from '../../kit/scenarios';
 import { RECORDED_RULES, SCENARIOS_V2 } from '../../kit/scenarios-v2';
 
@@ -14,7 +15,7 @@ async function main() {
   process.env.TEMPORAL_CLI_PATH ??= ensureTemporalCli();
   process.env.TEST_DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/postgres';
   const only = process.argv.slice(2);
-  const stack = await startStack();
+  const stack = await startStack({ payloadKeys: false });
   try {
     const ctx = { baseUrl: stack.baseUrl, prisma: stack.db.prisma };
     const villages = await stack.db.prisma.village.findMany({ orderBy: { code: 'asc' }, take: 10, skip: 100 });
@@ -37,21 +38,33 @@ async function main() {
     await stack.stop();
   }
   await recordV2(only);
+  await recordV2(only, { encrypted: true });
 }
 
-/** The scenarios of the rules of version 2, on a stack whose API captures rules into the rounds it starts. */
-async function recordV2(only: string[]) {
-  const names = Object.keys(SCENARIOS_V2).filter((n) => only.length === 0 || only.includes(n));
+/**
+ * The scenarios of the rules of version 2, on a stack whose API captures rules into the rounds it starts.
+ * `encrypted`: recorded with the product's codec under HISTORY_PAYLOAD_KEY, as `<name>.encrypted.json`
+ * (`npm run histories:record encrypted` records only these).
+ */
+async function recordV2(only: string[], { encrypted = false } = {}) {
+  const wanted = (n: string) => only.length === 0 || only.includes(encrypted ? 'encrypted' : n);
+  const names = Object.keys(SCENARIOS_V2).filter(wanted);
   if (names.length === 0) return;
-  const stack = await startStack({ rules: RECORDED_RULES });
+  const stack = await startStack({ rules: RECORDED_RULES, payloadKeys: encrypted ? [HISTORY_PAYLOAD_KEY] : false });
   try {
     const ctx = { baseUrl: stack.baseUrl, prisma: stack.db.prisma };
-    const villages = await stack.db.prisma.village.findMany({ orderBy: { code: 'asc' }, take: 10, skip: 120 });
+    // Other villages for the encrypted recordings: each history keeps its own workflow ID.
+    const villages = await stack.db.prisma.village.findMany({
+      orderBy: { code: 'asc' },
+      take: 10,
+      skip: encrypted ? 140 : 120,
+    });
     const workflows: Record<string, string> = {};
     for (const [i, name] of names.entries()) {
       workflows[`round-${name}`] = await SCENARIOS_V2[name as keyof typeof SCENARIOS_V2](ctx, villages[i]!.code);
     }
-    for (const [name, workflowId] of Object.entries(workflows)) await save(stack, name, workflowId);
+    for (const [name, workflowId] of Object.entries(workflows))
+      await save(stack, encrypted ? `${name}.encrypted` : name, workflowId);
   } finally {
     await stack.stop();
   }

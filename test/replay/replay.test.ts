@@ -8,7 +8,8 @@ import type { temporal } from '@temporalio/proto';
 import type { WorkflowInfo } from '@temporalio/workflow';
 import { bundleWorkflowCode, DefaultLogger, Worker, type InjectedSinks } from '@temporalio/worker';
 import type { CommandProbe } from './command-probe';
-import { quietRuntime, testDataConverter, workflowBundle } from '../../kit/temporal';
+import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, randomPayloadKey } from '../../infra/codec';
+import { HISTORY_PAYLOAD_KEY, quietRuntime, testDataConverter, workflowBundle } from '../../kit/temporal';
 
 const ROOT = path.resolve(__dirname, '../..');
 const HISTORIES = path.join(ROOT, 'test', 'histories');
@@ -28,14 +29,21 @@ function histories(prefix = '') {
     }));
 }
 
+/** Decrypts the histories recorded with encryption (`*.encrypted.json`); plain payloads pass through unchanged. */
+const historyCodec = new AesGcmPayloadCodec([HISTORY_PAYLOAD_KEY]);
+
 async function replayAll(
   bundle: Awaited<ReturnType<typeof workflowBundle>>,
-  { sinks, prefix }: { sinks?: InjectedSinks<CommandProbe>; prefix?: string } = {},
+  {
+    sinks,
+    prefix,
+    dataConverter = testDataConverter([HISTORY_PAYLOAD_KEY]),
+  }: { sinks?: InjectedSinks<CommandProbe>; prefix?: string; dataConverter?: ReturnType<typeof testDataConverter> } = {},
 ) {
   const results: { workflowId: string; error?: unknown }[] = [];
   for await (const r of Worker.runReplayHistories(
-    // With the product's codec: the recorded (plain) payloads pass through it unchanged.
-    { workflowBundle: bundle, sinks, dataConverter: testDataConverter() },
+    // With the product's codec: encrypted payloads decrypt with the recording's key, plain ones pass unchanged.
+    { workflowBundle: bundle, sinks, dataConverter },
     histories(prefix),
   ))
     results.push(r);
@@ -46,21 +54,26 @@ type Command = { kind: string; name: string; args: string };
 
 const ms = (d: temporal.api.history.v1.ITimerStartedEventAttributes['startToFireTimeout']) =>
   Number(d?.seconds ?? 0) * 1000 + Math.round((d?.nanos ?? 0) / 1e6);
-const args = (payloads: temporal.api.common.v1.IPayloads | null | undefined) =>
-  JSON.stringify((payloads?.payloads ?? []).map((p) => defaultPayloadConverter.fromPayload(p)));
+/** The values of recorded payloads, decrypted first where the history was recorded with encryption. */
+async function values(payloads: temporal.api.common.v1.IPayloads | null | undefined): Promise<unknown[]> {
+  const decoded = await historyCodec.decode(payloads?.payloads ?? []);
+  return decoded.map((p) => defaultPayloadConverter.fromPayload(p));
+}
+const args = async (payloads: temporal.api.common.v1.IPayloads | null | undefined) =>
+  JSON.stringify(await values(payloads));
 
 /** The activities, timers, child workflows and signals a history recorded, in order, with their inputs. */
-function recordedCommands(history: temporal.api.history.v1.IHistory): Command[] {
+async function recordedCommands(history: temporal.api.history.v1.IHistory): Promise<Command[]> {
   const commands: Command[] = [];
   for (const e of history.events ?? []) {
     const a = e.activityTaskScheduledEventAttributes;
-    if (a) commands.push({ kind: 'activity', name: a.activityType?.name ?? '', args: args(a.input) });
+    if (a) commands.push({ kind: 'activity', name: a.activityType?.name ?? '', args: await args(a.input) });
     const t = e.timerStartedEventAttributes;
     if (t) commands.push({ kind: 'timer', name: 'timer', args: JSON.stringify(ms(t.startToFireTimeout)) });
     const c = e.startChildWorkflowExecutionInitiatedEventAttributes;
-    if (c) commands.push({ kind: 'child', name: c.workflowType?.name ?? '', args: args(c.input) });
+    if (c) commands.push({ kind: 'child', name: c.workflowType?.name ?? '', args: await args(c.input) });
     const s = e.signalExternalWorkflowExecutionInitiatedEventAttributes;
-    if (s) commands.push({ kind: 'signal', name: s.signalName ?? '', args: args(s.input) });
+    if (s) commands.push({ kind: 'signal', name: s.signalName ?? '', args: await args(s.input) });
   }
   return commands;
 }
@@ -102,7 +115,7 @@ test('replaying asks for the recorded activities, timers, children and signals, 
   const results = await replayAll(bundle, { sinks });
   for (const r of results) expect(r.error).toBeUndefined();
   for (const { workflowId, history } of histories()) {
-    const recorded = recordedCommands(history);
+    const recorded = await recordedCommands(history);
     expect(recorded.length).toBeGreaterThan(0);
     expect({ workflowId, commands: asked.get(workflowId) }).toEqual({ workflowId, commands: recorded });
   }
@@ -176,16 +189,57 @@ test("a replay of a round under the rules of version 2 draws the county's sample
   };
   const v2 = histories('round-v2');
   expect(v2.length).toBeGreaterThanOrEqual(2);
-  for await (const r of Worker.runReplayHistories({ workflowBundle: bundle, sinks }, v2))
+  for await (const r of Worker.runReplayHistories(
+    { workflowBundle: bundle, sinks, dataConverter: testDataConverter([HISTORY_PAYLOAD_KEY]) },
+    v2,
+  ))
     expect(r.error).toBeUndefined();
   for (const { workflowId, history } of v2) {
-    const recorded = (history.events ?? [])
-      .map((e) => e.activityTaskScheduledEventAttributes)
-      .filter((a) => a?.activityType?.name === 'applyTransition')
-      .map((a) => sampleOf(defaultPayloadConverter.fromPayload(a!.input!.payloads![0]!)))
-      .filter((s): s is string[] => s !== undefined);
+    const recorded: string[][] = [];
+    for (const e of history.events ?? []) {
+      const a = e.activityTaskScheduledEventAttributes;
+      const sample = a?.activityType?.name === 'applyTransition' ? sampleOf((await values(a.input))[0]) : undefined;
+      if (sample) recorded.push(sample);
+    }
     expect(recorded.length).toBeGreaterThan(0);
     expect(recorded.every((s) => s.length > 0)).toBe(true);
     expect({ workflowId, drawn: drawn.get(workflowId) }).toEqual({ workflowId, drawn: recorded });
   }
+});
+
+/** Every payload of a recorded history (JSON form), except search attributes, which Temporal needs readable. */
+function payloadEncodings(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) for (const n of node) payloadEncodings(n, out);
+  else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    const encoding = (o.metadata as Record<string, string> | undefined)?.encoding;
+    if (encoding !== undefined && 'data' in o) out.push(Buffer.from(encoding, 'base64').toString());
+    for (const [k, v] of Object.entries(o)) if (k !== 'searchAttributes') payloadEncodings(v, out);
+  }
+  return out;
+}
+
+test('histories recorded with encryption carry no readable payload, replay with their key, and fail without it', async () => {
+  const files = fs.readdirSync(HISTORIES).filter((f) => f.endsWith('.encrypted.json'));
+  expect(files.length).toBeGreaterThanOrEqual(2);
+  for (const f of files) {
+    const encodings = payloadEncodings(JSON.parse(fs.readFileSync(path.join(HISTORIES, f), 'utf8')));
+    expect(encodings.length).toBeGreaterThan(10);
+    expect({ f, readable: encodings.filter((e) => e !== ENCRYPTED_ENCODING) }).toEqual({ f, readable: [] });
+  }
+  // The plain recordings hold readable payloads: the check above can tell them apart.
+  const plain = payloadEncodings(JSON.parse(fs.readFileSync(path.join(HISTORIES, 'round-v2HappyPath.json'), 'utf8')));
+  expect(plain).toContain('json/plain');
+
+  const prefix = 'round-v2';
+  const names = histories(prefix).map((h) => h.workflowId);
+  const withKey = await replayAll(await workflowBundle(), { prefix });
+  expect(withKey.map((r) => r.error)).toEqual(names.map(() => undefined));
+  // Without the recording's key the plain recordings still replay and each encrypted one fails.
+  const withoutKey = await replayAll(await workflowBundle(), {
+    prefix,
+    dataConverter: testDataConverter([randomPayloadKey('other')]),
+  });
+  expect(withoutKey.filter((r) => r.error !== undefined)).toHaveLength(files.filter((f) => f.startsWith(prefix)).length);
+  expect(withoutKey.filter((r) => r.error === undefined).length).toBeGreaterThanOrEqual(2);
 });
