@@ -38,7 +38,11 @@ async function replayAll(
     sinks,
     prefix,
     dataConverter = testDataConverter([HISTORY_PAYLOAD_KEY]),
-  }: { sinks?: InjectedSinks<CommandProbe>; prefix?: string; dataConverter?: ReturnType<typeof testDataConverter> } = {},
+  }: {
+    sinks?: InjectedSinks<CommandProbe>;
+    prefix?: string;
+    dataConverter?: ReturnType<typeof testDataConverter>;
+  } = {},
 ) {
   const results: { workflowId: string; error?: unknown }[] = [];
   for await (const r of Worker.runReplayHistories(
@@ -240,6 +244,8 @@ test('histories recorded with encryption carry no readable payload, replay with 
     prefix,
     dataConverter: testDataConverter([randomPayloadKey('other')]),
   });
-  expect(withoutKey.filter((r) => r.error !== undefined)).toHaveLength(files.filter((f) => f.startsWith(prefix)).length);
+  expect(withoutKey.filter((r) => r.error !== undefined)).toHaveLength(
+    files.filter((f) => f.startsWith(prefix)).length,
+  );
   expect(withoutKey.filter((r) => r.error === undefined).length).toBeGreaterThanOrEqual(2);
 });
