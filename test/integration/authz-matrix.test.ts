@@ -434,6 +434,13 @@ describe('jurisdiction before existence', () => {
       body: (v) => ({ villageCode: v, policy: { publicityPeriod: '1 hour' } }),
       level: 'village',
     },
+    'GET /exits/:id': { method: 'GET', path: (v) => `/exits/exit-VILLAGE-${v}-2026`, level: 'village' },
+    'POST /exits': {
+      method: 'POST',
+      path: () => '/exits',
+      body: (v) => ({ level: 'VILLAGE', code: v, year: 2026 }),
+      level: 'village',
+    },
     'GET /villages?township=': { method: 'GET', path: (t) => `/villages?township=${t}`, level: 'township' },
     'GET /rounds?township=': { method: 'GET', path: (t) => `/rounds?township=${t}`, level: 'township' },
     'GET /supervision/findings?township=': {
