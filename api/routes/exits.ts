@@ -137,7 +137,30 @@ export function exitsRouter({ prisma, client, taskQueue, rules: settings, exitPo
     const existing = await prisma.exit.findFirst({
       where: { OR: [{ id: exitId }, { level: body.level, code: body.code, status: 'OPEN' }] },
     });
+    // With an Idempotency-Key the workflow carries a token of it, so a retry (the API died before answering)
+    // recognises the exit its first attempt started and answers as it would have.
+    const token = req.idempotency ? idsFor(req).derive('exit') : undefined;
+    const startedByThisRequest = async () =>
+      token !== undefined &&
+      (await client.workflow
+        .getHandle(exitId)
+        .describe()
+        .then(
+          (d) => d.memo?.[IDEMPOTENCY_MEMO] === token,
+          () => false,
+        ));
+    const answerCreated = async () => {
+      await client.workflow.getHandle(exitId).executeUpdate(exitOpenedUpdate, { updateId: idsFor(req).updateId });
+      const row = await prisma.exit.findUniqueOrThrow({ where: { id: exitId } });
+      res
+        .status(201)
+        .location(`/api/v1/exits/${exitId}`)
+        .json({ exitId, workflowId: exitId, stage: row.stage, status: row.status } satisfies z.input<
+          typeof ZStartExitResponse
+        >);
+    };
     if (existing) {
+      if (existing.id === exitId && (await startedByThisRequest())) return answerCreated();
       throw conflict(
         `${read.figures.name} already has an exit: ${existing.id} (${existing.status}).`,
         {},
@@ -173,22 +196,17 @@ export function exitsRouter({ prisma, client, taskQueue, rules: settings, exitPo
           ...(townshipCode ? [{ key: TOWNSHIP_KEY, value: townshipCode }] : []),
           ...(body.level === 'VILLAGE' ? [{ key: VILLAGE_KEY, value: body.code }] : []),
         ],
+        ...(token ? { memo: { [IDEMPOTENCY_MEMO]: token } } : {}),
         staticSummary: `${read.figures.name} (${body.code}) exit of ${body.year}`,
         staticDetails: `${body.level} ${body.code}; publicity ${policy.publicityPeriod}; requested by ${o.role} ${o.id}.`,
       });
     } catch (err) {
       const p = toProblem(err);
       if (p === err) throw err;
+      if (await startedByThisRequest()) return answerCreated();
       throw conflict(`${read.figures.name} already has an exit: ${exitId}.`, {}, 'ALREADY_EXISTS');
     }
-    await client.workflow.getHandle(exitId).executeUpdate(exitOpenedUpdate, { updateId: idsFor(req).updateId });
-    const row = await prisma.exit.findUniqueOrThrow({ where: { id: exitId } });
-    res
-      .status(201)
-      .location(`/api/v1/exits/${exitId}`)
-      .json({ exitId, workflowId: exitId, stage: row.stage, status: row.status } satisfies z.input<
-        typeof ZStartExitResponse
-      >);
+    return answerCreated();
   });
 
   r.get('/exits', async (req, res) => {
@@ -283,6 +301,9 @@ export function exitsRouter({ prisma, client, taskQueue, rules: settings, exitPo
 
   return r;
 }
+
+/** Memo field of an exit workflow started under an Idempotency-Key: a token derived from the key. */
+const IDEMPOTENCY_MEMO = 'idempotencyToken';
 
 /** Ids handed to Temporal: derived from the Idempotency-Key when there is one, so a retry re-uses them. */
 function idsFor(req: Request) {

@@ -346,8 +346,16 @@ describe('a township exit, then the county’s', () => {
       'ROUND_CLOSED',
     );
 
-    const next = await o.county.client.post('/exits', { level: 'COUNTY', code: '620522', year: YEAR + 1, policy });
+    const nextBody = { level: 'COUNTY', code: '620522', year: YEAR + 1, policy };
+    const next = await o.county.client.post('/exits', nextBody, { 'Idempotency-Key': 'county-exit-2027' });
     expect(next.status).toBe(201);
+    // The API died before storing its answer: the retry with the same key finds the exit it started and answers the
+    // same; another key is a second request for the same exit.
+    await prisma().idempotencyRecord.deleteMany({ where: { key: 'county-exit-2027' } });
+    const retried = await o.county.client.post('/exits', nextBody, { 'Idempotency-Key': 'county-exit-2027' });
+    expect({ status: retried.status, body: retried.body }).toEqual({ status: 201, body: next.body });
+    const other = await o.county.client.post('/exits', nextBody, { 'Idempotency-Key': 'another-key' });
+    expectProblem(other, 409, /already has an exit/, 'ALREADY_EXISTS');
     const cancelled = await o.county.client.post(`/exits/${next.body.exitId}/cancel`, { reason: '上级通知暂缓' });
     expect(cancelled.body).toMatchObject({ status: 'CANCELLED', stage: 'COUNTY_VERIFICATION' });
     const row = await prisma().exit.findUniqueOrThrow({ where: { id: next.body.exitId } });
