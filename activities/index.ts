@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../infra/db';
 import { createCampaignActivities } from './campaigns';
+import { createExitActivities } from './exits';
 import { createRoundActivities } from './rounds';
 import { createSupervisionActivities } from './supervision';
 
@@ -16,5 +17,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createRoundActivities(deps),
     ...createCampaignActivities(deps),
     ...createSupervisionActivities(deps),
+    ...createExitActivities(deps),
   };
 }

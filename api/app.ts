@@ -16,6 +16,7 @@ import { roundsRouter } from './routes/rounds';
 import type { RulesSettings } from './rules';
 import { tasksRouter } from './routes/tasks';
 import { exitPlanRouter } from './routes/exit-plan';
+import { exitsRouter } from './routes/exits';
 import { responsibilityRouter } from './routes/responsibility';
 import { supervisionRouter } from './routes/supervision';
 import type { SupervisionSettings } from '../infra/schedule';
@@ -108,6 +109,15 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   v1.use(exitPlanRouter({ prisma, exitPoorShareThreshold: deps.supervision?.exitPoorShareThreshold }));
+  v1.use(
+    exitsRouter({
+      prisma,
+      client,
+      taskQueue: deps.taskQueue,
+      rules: deps.rules,
+      exitPoorShareThreshold: deps.supervision?.exitPoorShareThreshold,
+    }),
+  );
 
   app.use('/api/v1', v1);
   app.use('/api/docs', docsRouter());

@@ -15,6 +15,7 @@ import { TAGS, type ApiOperation } from './responses';
 import { campaignsOperations } from './routes/campaigns';
 import { codecOperations } from './routes/codec';
 import { exitPlanOperations } from './routes/exit-plan';
+import { exitsOperations } from './routes/exits';
 import { registryOperations } from './routes/registry';
 import { responsibilityOperations } from './routes/responsibility';
 import { roundsOperations } from './routes/rounds';
@@ -86,6 +87,7 @@ export const operations: ApiOperation[] = [
   ...responsibilityOperations,
   ...supervisionOperations,
   ...exitPlanOperations,
+  ...exitsOperations,
   ...codecOperations,
 ];
 

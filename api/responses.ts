@@ -37,6 +37,10 @@ export const TAGS = [
   { name: 'responsibility', description: 'Responsible units and persons (帮扶责任).' },
   { name: 'supervision', description: 'Supervision (督查): findings and sweeps.' },
   { name: 'exit-plan', description: 'Exit plan (脱贫时序) and the township scorecard.' },
+  {
+    name: 'exits',
+    description: 'Exits of villages, townships and the county (摘帽): verification, publicity, announcement.',
+  },
 ] as const;
 export type Tag = (typeof TAGS)[number]['name'];
 

@@ -1,3 +1,4 @@
 export * from './round';
 export * from './campaign';
 export * from './sweep';
+export * from './exit';

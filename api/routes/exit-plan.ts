@@ -10,6 +10,7 @@ import {
   mayExit,
   poorShare,
 } from '../../domain/supervision';
+import { EXIT_STAGES, EXIT_STATUSES } from '../../domain/exit';
 import { Prisma, type PrismaClient } from '../../infra/db';
 import { caller, type Official } from '../auth';
 import { forbidden, parseOr400 } from '../problem';
@@ -52,6 +53,15 @@ export const ZExitPlanResponse = z.object({
         poorPopulation: z.number().int(),
         poorShare: z.number().nullable(),
         mayExit: z.boolean().nullable().meta({ description: 'Null when the village’s population is unknown.' }),
+        exit: z
+          .object({
+            exitId: z.string(),
+            year: z.number().int(),
+            stage: z.enum(EXIT_STAGES),
+            status: z.enum(EXIT_STATUSES),
+          })
+          .nullable()
+          .meta({ description: 'The village’s latest exit procedure (POST /exits), if any.' }),
       }),
     )
     .optional()
@@ -173,8 +183,15 @@ export function exitPlanRouter({ prisma, exitPoorShareThreshold }: ExitPlanDeps)
         ) h ON h."villageCode" = v.code
         WHERE v."isPoor" AND v."townshipCode" = ${q.township} AND ${sqlCodesWithin(Prisma.sql`v.code`, o.scopeCode)}
         ORDER BY v.code`;
+      // The latest exit procedure of each village (a completed one has also recorded its exitedYear).
+      const exits = await prisma.exit.findMany({
+        where: { level: 'VILLAGE', code: { in: rows.map((v) => v.code) } },
+        orderBy: [{ year: 'asc' }, { requestedAt: 'asc' }],
+      });
+      const latestExit = new Map(exits.map((e) => [e.code, e]));
       villages = rows.map((v) => {
         const poor = n(v.poorPopulation);
+        const e = latestExit.get(v.code);
         const share = poorShare(poor, v.population);
         return {
           code: v.code,
@@ -186,6 +203,7 @@ export function exitPlanRouter({ prisma, exitPoorShareThreshold }: ExitPlanDeps)
           poorPopulation: poor,
           poorShare: share === null ? null : Math.round(share * 10_000) / 10_000,
           mayExit: mayExit(share, threshold),
+          exit: e ? { exitId: e.id, year: e.year, stage: e.stage, status: e.status } : null,
         };
       });
     }

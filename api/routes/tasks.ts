@@ -8,10 +8,19 @@ import { caller, type Official } from '../auth';
 import { parseOr400 } from '../problem';
 import { ZDateTime, type ApiOperation } from '../responses';
 import { sqlCodesWithin } from '../scope';
+import { EXIT_LEVELS, EXIT_STAGES } from '../../domain/exit';
+import { exitTasks } from './exit-tasks';
 
 export const ZTasksQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) });
 
-const TASK_KINDS = ['DECIDE', 'RESOLVE_OBJECTION', 'OVERDUE', 'FINDING'] as const;
+const TASK_KINDS = [
+  'DECIDE',
+  'RESOLVE_OBJECTION',
+  'OVERDUE',
+  'FINDING',
+  'DECIDE_EXIT',
+  'RESOLVE_EXIT_OBJECTION',
+] as const;
 
 export const ZTask = z
   .object({
@@ -35,12 +44,22 @@ export const ZTask = z
         escalatedTo: z.object({ role: z.enum(ROLES).nullable(), scopeCode: z.string().nullable() }),
       })
       .optional(),
+    exit: z
+      .object({
+        exitId: z.string(),
+        level: z.enum(EXIT_LEVELS),
+        code: z.string(),
+        year: z.number().int(),
+        stage: z.enum(EXIT_STAGES),
+      })
+      .optional()
+      .meta({ description: 'The exit (摘帽) a DECIDE_EXIT or RESOLVE_EXIT_OBJECTION task concerns.' }),
     action: z.string().meta({ description: 'What to do, in words.' }),
   })
   .meta({ id: 'Task' });
 export const ZTasksResponse = z.object({ items: z.array(ZTask) });
 
-type TaskKind = (typeof TASK_KINDS)[number];
+type TaskKind = Exclude<(typeof TASK_KINDS)[number], 'DECIDE_EXIT' | 'RESOLVE_EXIT_OBJECTION'>;
 
 type Task = z.input<typeof ZTask>;
 
@@ -171,9 +190,17 @@ export function tasksRouter(prisma: PrismaClient): Router {
   r.get('/tasks', async (req, res) => {
     const o = caller(req);
     const q = parseOr400(ZTasksQuery, req.query, 'query');
-    const rows = await prisma.$queryRaw<TaskRow[]>(taskQuery(o, q.limit));
     const now = Date.now();
-    res.json({ items: rows.map((x) => toTask(x, now)) } satisfies z.input<typeof ZTasksResponse>);
+    const [rows, exits] = await Promise.all([
+      prisma.$queryRaw<TaskRow[]>(taskQuery(o, q.limit)),
+      exitTasks(prisma, o, q.limit, now),
+    ]);
+    // Exits join the rounds' tasks by deadline (a stable sort keeps the rounds' own order among equals).
+    const at = (t: Task) => (t.deadline ? t.deadline.getTime() : Infinity);
+    const items: Task[] = [...rows.map((x) => toTask(x, now)), ...exits].sort((a, b) =>
+      at(a) === at(b) ? 0 : at(a) < at(b) ? -1 : 1,
+    );
+    res.json({ items: items.slice(0, q.limit) } satisfies z.input<typeof ZTasksResponse>);
   });
   return r;
 }
@@ -186,7 +213,7 @@ export const tasksOperations: ApiOperation[] = [
     operationId: 'listTasks',
     summary: 'What the caller must act on now',
     description:
-      'Rounds waiting for the caller’s decision, objections to resolve, overdue stages below them and supervision findings escalated to them, by deadline.',
+      'Rounds and exits (摘帽) waiting for the caller’s decision, objections to resolve, overdue stages below them and supervision findings escalated to them, by deadline.',
     tag: 'tasks',
     query: ZTasksQuery,
     responses: { 200: { description: 'The tasks, most urgent first.', schema: ZTasksResponse } },

@@ -26,6 +26,7 @@ let roundId: string;
 let householdId: string;
 let campaignId: string;
 let sweepId: string;
+let exitId: string;
 const V_IN = '620522101201';
 /** A campaign's village, away from the matrix's township. */
 const V_CAMPAIGN = '620522103201';
@@ -102,6 +103,11 @@ beforeAll(async () => {
   expect(sweep.status).toBe(202);
   sweepId = sweep.body.sweepId;
   await stack.env.client.workflow.getHandle(sweepId).result();
+  // An exit (摘帽) to decide on: V_IN arranged as a poor village not yet out, its poor share far below 3 %.
+  await p.village.update({ where: { code: V_IN }, data: { exitedYear: null, population: 1_000_000 } });
+  const exit = await clients.townshipIn.post('/exits', { level: 'VILLAGE', code: V_IN, year: 2026 });
+  expect(exit.status).toBe(201);
+  exitId = exit.body.exitId;
 });
 afterAll(async () => {
   await stack?.stop();
@@ -229,6 +235,45 @@ const cases: Record<string, Case> = {
     allowed: each(['county', 'admin'], 400),
   },
   'POST /campaigns': { method: 'POST', path: () => '/campaigns', body: {}, allowed: each(['county', 'admin'], 400) },
+  'GET /exits': { method: 'GET', path: () => '/exits', allowed: each(OFFICIALS, 200) },
+  'GET /exits/:id': { method: 'GET', path: () => `/exits/${exitId}`, allowed: each(IN_SCOPE, 200) },
+  // A village's exit is requested by its township; a township's by the township or the county; the county's by it.
+  'POST /exits': {
+    method: 'POST',
+    path: () => '/exits',
+    body: {},
+    allowed: each(['townshipIn', 'townshipOut', 'county'], 400),
+  },
+  'POST /exits/:id/verification': {
+    method: 'POST',
+    path: () => `/exits/${exitId}/verification`,
+    body: {},
+    allowed: { county: 400 },
+  },
+  'POST /exits/:id/objections': {
+    method: 'POST',
+    path: () => `/exits/${exitId}/objections`,
+    body: {},
+    allowed: each(['villageIn', 'townshipIn', 'county'], 400),
+  },
+  'POST /exits/:id/objections/:o/resolution': {
+    method: 'POST',
+    path: () => `/exits/${exitId}/objections/${randomUUID()}/resolution`,
+    body: {},
+    allowed: { county: 400 },
+  },
+  'POST /exits/:id/announcement': {
+    method: 'POST',
+    path: () => `/exits/${exitId}/announcement`,
+    body: {},
+    allowed: { county: 400 },
+  },
+  'POST /exits/:id/cancel': {
+    method: 'POST',
+    path: () => `/exits/${exitId}/cancel`,
+    body: {},
+    allowed: each(['county', 'admin'], 400),
+  },
   'POST /campaigns/:id/cancel': {
     method: 'POST',
     path: () => `/campaigns/${campaignId}/cancel`,
@@ -387,6 +432,13 @@ describe('jurisdiction before existence', () => {
       method: 'POST',
       path: () => '/rounds',
       body: (v) => ({ villageCode: v, policy: { publicityPeriod: '1 hour' } }),
+      level: 'village',
+    },
+    'GET /exits/:id': { method: 'GET', path: (v) => `/exits/exit-VILLAGE-${v}-2026`, level: 'village' },
+    'POST /exits': {
+      method: 'POST',
+      path: () => '/exits',
+      body: (v) => ({ level: 'VILLAGE', code: v, year: 2026 }),
       level: 'village',
     },
     'GET /villages?township=': { method: 'GET', path: (t) => `/villages?township=${t}`, level: 'township' },

@@ -377,6 +377,8 @@ describe('exit plan', () => {
       poorPopulation: 65,
       poorShare: 0.0235,
       mayExit: true,
+      // No exit procedure (POST /exits) has run for it: the seed recorded its exit year.
+      exit: null,
     });
     // 1,126 residents, 56 poor: 4.97%, above the threshold.
     expect(r.body.villages.find((x: any) => x.code === '620522100209')).toMatchObject({

@@ -10,11 +10,13 @@ import { startStack } from '../../kit/stack';
 import { HISTORY_PAYLOAD_KEY } from '../../kit/temporal';
 import { campaignCancelled, SCENARIOS, sweep } from '../../kit/scenarios';
 import { RECORDED_RULES, SCENARIOS_V2 } from '../../kit/scenarios-v2';
+import { villageExitCompleted } from '../../kit/scenarios-exit';
 
 async function main() {
   process.env.TEMPORAL_CLI_PATH ??= ensureTemporalCli();
   process.env.TEST_DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/postgres';
   const only = process.argv.slice(2);
+  if (only.length > 0 && only.every((n) => n === 'exitVillageCompleted')) return recordExits(only);
   const stack = await startStack({ payloadKeys: false });
   try {
     const ctx = { baseUrl: stack.baseUrl, prisma: stack.db.prisma };
@@ -39,6 +41,7 @@ async function main() {
   }
   await recordV2(only);
   await recordV2(only, { encrypted: true });
+  await recordExits(only);
 }
 
 /**
@@ -65,6 +68,19 @@ async function recordV2(only: string[], { encrypted = false } = {}) {
     }
     for (const [name, workflowId] of Object.entries(workflows))
       await save(stack, encrypted ? `${name}.encrypted` : name, workflowId);
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** A village's exit (摘帽), with plain payloads like the other recorded histories (the replay reads them as such). */
+async function recordExits(only: string[]) {
+  if (only.length > 0 && !only.includes('exitVillageCompleted')) return;
+  const stack = await startStack({ rules: RECORDED_RULES, payloadKeys: false });
+  try {
+    const ctx = { baseUrl: stack.baseUrl, prisma: stack.db.prisma };
+    const village = await stack.db.prisma.village.findFirstOrThrow({ orderBy: { code: 'asc' }, skip: 140 });
+    await save(stack, 'exit-villageCompleted', await villageExitCompleted(ctx, village.code));
   } finally {
     await stack.stop();
   }

@@ -89,7 +89,13 @@ test('every recorded history replays against the current workflow code', async (
     ({ history }) => history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name,
   );
   expect(new Set(types)).toEqual(
-    new Set(['roundWorkflow', 'campaignWorkflow', 'townshipCampaignWorkflow', 'supervisionSweepWorkflow']),
+    new Set([
+      'roundWorkflow',
+      'campaignWorkflow',
+      'townshipCampaignWorkflow',
+      'supervisionSweepWorkflow',
+      'exitWorkflow',
+    ]),
   );
   const results = await replayAll(await workflowBundle());
   expect(results).toHaveLength(types.length);
