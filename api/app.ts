@@ -18,6 +18,7 @@ import { tasksRouter } from './routes/tasks';
 import { exitPlanRouter } from './routes/exit-plan';
 import { responsibilityRouter } from './routes/responsibility';
 import { supervisionRouter } from './routes/supervision';
+import { verificationsRouter } from './routes/verifications';
 import type { SupervisionSettings } from '../infra/schedule';
 import { DEFAULT_CODEC_ORIGINS } from '../infra/config';
 
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   v1.use(exitPlanRouter({ prisma, exitPoorShareThreshold: deps.supervision?.exitPoorShareThreshold }));
+  v1.use(verificationsRouter(prisma));
 
   app.use('/api/v1', v1);
   app.use('/api/docs', docsRouter());

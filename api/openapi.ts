@@ -20,6 +20,7 @@ import { responsibilityOperations } from './routes/responsibility';
 import { roundsOperations } from './routes/rounds';
 import { supervisionOperations } from './routes/supervision';
 import { tasksOperations } from './routes/tasks';
+import { verificationsOperations } from './routes/verifications';
 import { ZIdempotencyKey } from './schemas';
 
 const ZDependency = z.object({
@@ -86,6 +87,7 @@ export const operations: ApiOperation[] = [
   ...responsibilityOperations,
   ...supervisionOperations,
   ...exitPlanOperations,
+  ...verificationsOperations,
   ...codecOperations,
 ];
 

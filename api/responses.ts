@@ -37,6 +37,11 @@ export const TAGS = [
   { name: 'responsibility', description: 'Responsible units and persons (帮扶责任).' },
   { name: 'supervision', description: 'Supervision (督查): findings and sweeps.' },
   { name: 'exit-plan', description: 'Exit plan (脱贫时序) and the township scorecard.' },
+  {
+    name: 'assessment',
+    description:
+      'Accuracy figures (错退率, 漏评率, 群众认可度): verification samples, findings, surveys, the county’s figures.',
+  },
 ] as const;
 export type Tag = (typeof TAGS)[number]['name'];
 

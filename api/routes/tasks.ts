@@ -8,10 +8,11 @@ import { caller, type Official } from '../auth';
 import { parseOr400 } from '../problem';
 import { ZDateTime, type ApiOperation } from '../responses';
 import { sqlCodesWithin } from '../scope';
+import { candidateTasks, type CandidateTaskRow } from './candidates';
 
 export const ZTasksQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) });
 
-const TASK_KINDS = ['DECIDE', 'RESOLVE_OBJECTION', 'OVERDUE', 'FINDING'] as const;
+const TASK_KINDS = ['DECIDE', 'RESOLVE_OBJECTION', 'OVERDUE', 'FINDING', 'PROPOSE_ENTRY'] as const;
 
 export const ZTask = z
   .object({
@@ -35,6 +36,19 @@ export const ZTask = z
         escalatedTo: z.object({ role: z.enum(ROLES).nullable(), scopeCode: z.string().nullable() }),
       })
       .optional(),
+    candidate: z
+      .object({
+        id: z.string(),
+        householdId: z.string(),
+        source: z.string(),
+        sourceId: z.string(),
+        createdAt: ZDateTime,
+      })
+      .optional()
+      .meta({
+        description:
+          'PROPOSE_ENTRY (the village): a household found MISSED_POOR by a county verification, to propose for entry in the open round at VILLAGE_ASSESSMENT (`roundId`) or the next one.',
+      }),
     action: z.string().meta({ description: 'What to do, in words.' }),
   })
   .meta({ id: 'Task' });
@@ -46,7 +60,7 @@ type Task = z.input<typeof ZTask>;
 
 /** One row of the task query: a round task, or a finding (the f* columns). */
 interface TaskRow {
-  kind: TaskKind;
+  kind: Exclude<TaskKind, 'PROPOSE_ENTRY'>;
   roundId: string | null;
   villageCode: string | null;
   stage: Stage | null;
@@ -165,15 +179,44 @@ function toTask(x: TaskRow, now: number): Task {
   }
 }
 
+function candidateTask(c: CandidateTaskRow): Task {
+  return {
+    kind: 'PROPOSE_ENTRY',
+    roundId: c.roundId,
+    villageCode: c.villageCode,
+    stage: c.roundId ? 'VILLAGE_ASSESSMENT' : null,
+    deadline: c.deadline,
+    overdue: false,
+    candidate: {
+      id: c.id,
+      householdId: c.householdId,
+      source: c.source,
+      sourceId: c.sourceId,
+      createdAt: c.createdAt,
+    },
+    action: 'propose the missed household (漏评) for entry in the village’s assessment',
+  };
+}
+
 /** What the caller must act on now: rounds waiting for them, objections to resolve, overdue stages, findings. */
 export function tasksRouter(prisma: PrismaClient): Router {
   const r = Router();
   r.get('/tasks', async (req, res) => {
     const o = caller(req);
     const q = parseOr400(ZTasksQuery, req.query, 'query');
-    const rows = await prisma.$queryRaw<TaskRow[]>(taskQuery(o, q.limit));
+    const [rows, candidates] = await Promise.all([
+      prisma.$queryRaw<TaskRow[]>(taskQuery(o, q.limit)),
+      o.role === 'VILLAGE' ? candidateTasks(prisma, o.scopeCode, q.limit) : [],
+    ]);
     const now = Date.now();
-    res.json({ items: rows.map((x) => toTask(x, now)) } satisfies z.input<typeof ZTasksResponse>);
+    const items = rows.map((x) => toTask(x, now));
+    if (candidates.length > 0) {
+      // By deadline as the query orders them (none last); a stable sort keeps each list's own order within.
+      const due = (t: Task) => (t.deadline ? t.deadline.getTime() : Infinity);
+      items.push(...candidates.map(candidateTask));
+      items.sort((a, b) => due(a) - due(b));
+    }
+    res.json({ items: items.slice(0, q.limit) } satisfies z.input<typeof ZTasksResponse>);
   });
   return r;
 }
