@@ -90,14 +90,17 @@ export async function accuracyCounts(
   return out;
 }
 
-/** The figures of each township and of them all together (numerators and denominators pooled, never averaged). */
+/**
+ * The figures of each township (by code) and of them all together (numerators and denominators pooled, never
+ * averaged). Plain data, so that an activity may return it.
+ */
 export async function accuracyFigures(
   prisma: PrismaClient,
   query: { townshipCodes: readonly string[]; year: number },
-): Promise<{ townships: Map<string, AccuracyFigures>; total: AccuracyFigures }> {
+): Promise<{ townships: Record<string, AccuracyFigures>; total: AccuracyFigures }> {
   const counts = await accuracyCounts(prisma, query);
   return {
-    townships: new Map([...counts].map(([code, c]) => [code, figuresOf(c)])),
+    townships: Object.fromEntries([...counts].map(([code, c]) => [code, figuresOf(c)])),
     total: figuresOf(poolCounts([...counts.values()])),
   };
 }

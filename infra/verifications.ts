@@ -173,8 +173,9 @@ export async function recordSurvey(prisma: PrismaClient, input: SurveyInput, act
 }
 
 /**
- * A round's assessment (or an upheld objection) proposed these households' entry: their waiting candidates are
- * marked proposed by this round. Called by the round's write (activities/rounds.ts) inside its transaction.
+ * A round's assessment (or an upheld objection) proposed these households' entry: their waiting candidates, and
+ * those an earlier list of the same round proposed (a list returned to the village and assessed again), are marked
+ * with this round and the new proposal. Called by the round's write (activities/rounds.ts) in its transaction.
  */
 export async function markCandidatesProposed(
   tx: Tx,
@@ -184,7 +185,7 @@ export async function markCandidatesProposed(
   for (const p of proposals) {
     if (p.action !== 'ENTER' || !p.householdId) continue;
     await tx.entryCandidate.updateMany({
-      where: { householdId: p.householdId, roundId: null },
+      where: { householdId: p.householdId, OR: [{ roundId: null }, { roundId }] },
       data: { roundId, proposalId: p.id },
     });
   }

@@ -292,7 +292,7 @@ export function exitPlanRouter({ prisma, exitPoorShareThreshold }: ExitPlanDeps)
             exited: n(e?.exited),
             township: { plannedExitYear: t.plannedExitYear, exitedYear: t.exitedYear },
           },
-          accuracy: accuracy.townships.get(t.code)!,
+          accuracy: accuracy.townships[t.code]!,
         };
       }),
     } satisfies z.input<typeof ZTownshipScorecardResponse>);
