@@ -391,6 +391,44 @@ describe('findings, surveys and the figures', () => {
   });
 });
 
+// After the figures: these samples are of other townships, and would change the county's totals above.
+describe('retries and races', () => {
+  it('a draw retried with the same Idempotency-Key answers the same sample and draws once', async () => {
+    const body = { townshipCode: '620522105', year: YEAR, kind: 'NOT_REGISTERED', sampleSize: 3 };
+    const key = { 'idempotency-key': 'draw-620522105-once' };
+    const first = await county.client.post('/verifications', body, key);
+    expect(first.status).toBe(201);
+    const again = await county.client.post('/verifications', body, key);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect(await prisma().verification.count({ where: { townshipCode: '620522105' } })).toBe(1);
+  });
+
+  it('two officials recording the same household at once: one finding is recorded, the other refused', async () => {
+    const drawn = await county.client.post('/verifications', {
+      townshipCode: '620522106',
+      year: YEAR,
+      kind: 'NOT_REGISTERED',
+      sampleSize: 1,
+    });
+    expect(drawn.status).toBe(201);
+    const [sample] = drawn.body.samples as Sample[];
+    const township = await official(stack, 'TOWNSHIP', '620522106', '乡镇干部丙');
+    const path = `/verifications/${drawn.body.id}/findings`;
+    const replies = await Promise.all([
+      county.client.post(path, [{ householdId: sample!.householdId, finding: 'CONFIRMED' }]),
+      township.client.post(path, [{ householdId: sample!.householdId, finding: 'MISSED_POOR', note: '应纳未纳' }]),
+    ]);
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 409]);
+    const row = await prisma().verificationSample.findFirstOrThrow({ where: { verificationId: drawn.body.id } });
+    const winner = replies.findIndex((r) => r.status === 200);
+    expect(row.finding).toBe(winner === 0 ? 'CONFIRMED' : 'MISSED_POOR');
+    // A candidate exactly when the MISSED_POOR finding won.
+    expect(await prisma().entryCandidate.count({ where: { sourceId: drawn.body.id } })).toBe(winner === 0 ? 0 : 1);
+  });
+});
+
 describe('a household found MISSED_POOR', () => {
   it('becomes a candidate its village sees in /tasks and in its next round, until the assessment proposes it', async () => {
     const missed = state.missed!;
