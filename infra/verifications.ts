@@ -173,20 +173,35 @@ export async function recordSurvey(prisma: PrismaClient, input: SurveyInput, act
 }
 
 /**
- * A round's assessment (or an upheld objection) proposed these households' entry: their waiting candidates, and
- * those an earlier list of the same round proposed (a list returned to the village and assessed again), are marked
- * with this round and the new proposal. Called by the round's write (activities/rounds.ts) in its transaction.
+ * A round's assessment (or an upheld objection) proposed these households' entry: their candidates still waiting
+ * (never proposed, or proposed by a round since cancelled) and those an earlier list of this same round proposed (a
+ * list returned to the village and assessed again) are marked with this round and the new proposal. Called by the
+ * round's write (activities/rounds.ts) inside its transaction.
  */
 export async function markCandidatesProposed(
   tx: Tx,
   roundId: string,
   proposals: readonly { id: string; action: string; householdId?: string }[],
 ): Promise<void> {
-  for (const p of proposals) {
-    if (p.action !== 'ENTER' || !p.householdId) continue;
-    await tx.entryCandidate.updateMany({
-      where: { householdId: p.householdId, OR: [{ roundId: null }, { roundId }] },
-      data: { roundId, proposalId: p.id },
-    });
+  const entering = proposals.filter((p) => p.action === 'ENTER' && p.householdId);
+  if (entering.length === 0) return;
+  const candidates = await tx.entryCandidate.findMany({
+    where: { householdId: { in: entering.map((p) => p.householdId!) } },
+    select: { id: true, householdId: true, roundId: true },
+  });
+  if (candidates.length === 0) return;
+  const earlier = [...new Set(candidates.map((c) => c.roundId).filter((id): id is string => id !== null))];
+  const cancelled = new Set(
+    (await tx.round.findMany({ where: { id: { in: earlier }, status: 'CANCELLED' }, select: { id: true } })).map(
+      (r) => r.id,
+    ),
+  );
+  for (const p of entering) {
+    const ids = candidates
+      .filter((c) => c.householdId === p.householdId)
+      .filter((c) => c.roundId === null || c.roundId === roundId || cancelled.has(c.roundId))
+      .map((c) => c.id);
+    if (ids.length > 0)
+      await tx.entryCandidate.updateMany({ where: { id: { in: ids } }, data: { roundId, proposalId: p.id } });
   }
 }

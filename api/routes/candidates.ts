@@ -27,8 +27,8 @@ export const ZEntryCandidate = z
   .meta({ id: 'EntryCandidate' });
 
 /**
- * The candidates a round shows: while it is open at VILLAGE_ASSESSMENT, those of its village still waiting; at every
- * stage, those this round proposed.
+ * The candidates a round shows: while it is open at VILLAGE_ASSESSMENT, those of its village still waiting (never
+ * proposed, or proposed by a round since cancelled); at every stage, those this round proposed.
  */
 export async function roundCandidates(
   prisma: PrismaClient,
@@ -36,10 +36,18 @@ export async function roundCandidates(
   round: { id: string; villageCode: string; status: string; stage: string },
 ): Promise<z.input<typeof ZEntryCandidate>[]> {
   const waiting = round.status === 'OPEN' && round.stage === 'VILLAGE_ASSESSMENT';
+  const cancelled = waiting
+    ? (
+        await prisma.round.findMany({
+          where: { villageCode: round.villageCode, status: 'CANCELLED' },
+          select: { id: true },
+        })
+      ).map((r) => r.id)
+    : [];
   const rows = await prisma.entryCandidate.findMany({
     where: {
       villageCode: round.villageCode,
-      OR: [{ roundId: round.id }, ...(waiting ? [{ roundId: null }] : [])],
+      OR: [{ roundId: round.id }, ...(waiting ? [{ roundId: null }, { roundId: { in: cancelled } }] : [])],
     },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     include: { household: { select: { registryNo: true, headName: true, idNumber: true, size: true } } },
@@ -56,7 +64,8 @@ export async function roundCandidates(
     sourceId: c.sourceId,
     note: c.note,
     createdAt: c.createdAt,
-    proposalId: c.proposalId,
+    // A candidate proposed by a cancelled round and waiting again is not this round's proposal.
+    proposalId: c.roundId === round.id ? c.proposalId : null,
   }));
 }
 
@@ -72,14 +81,19 @@ export interface CandidateTaskRow {
   deadline: Date | null;
 }
 
-/** The waiting candidates of the villages in `scopeCode`, with the open round each may be proposed in (if any). */
+/**
+ * The waiting candidates (never proposed, or proposed by a round since cancelled) of the villages in `scopeCode`,
+ * with the open round each may be proposed in (if any).
+ */
 export function candidateTasks(prisma: PrismaClient, scopeCode: string, limit: number) {
   return prisma.$queryRaw<CandidateTaskRow[]>`
     SELECT c.id::text AS id, c."householdId"::text AS "householdId", c."villageCode", c.source, c."sourceId",
            c."createdAt", r.id AS "roundId", r."stageDeadline" AS deadline
     FROM "EntryCandidate" c
+    LEFT JOIN "Round" used ON used.id = c."roundId"
     LEFT JOIN "Round" r ON r."openVillageCode" = c."villageCode" AND r.stage = 'VILLAGE_ASSESSMENT'
-    WHERE c."roundId" IS NULL AND ${sqlCodesWithin(Prisma.sql`c."villageCode"`, scopeCode)}
+    WHERE (c."roundId" IS NULL OR used.status = 'CANCELLED')
+      AND ${sqlCodesWithin(Prisma.sql`c."villageCode"`, scopeCode)}
     ORDER BY c."createdAt", c.id
     LIMIT ${limit}`;
 }

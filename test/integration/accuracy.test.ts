@@ -4,6 +4,7 @@
 // and a household found MISSED_POOR becoming a candidate its village sees and proposes in its next round.
 import { maskIdNumber } from '../../domain/idNumber';
 import { chinaYear, chinaYearBounds } from '../../domain/supervision';
+import { eventually } from '../../kit/http';
 import { startStack, type Stack } from '../../kit/stack';
 import {
   expectProblem,
@@ -430,7 +431,7 @@ describe('retries and races', () => {
 });
 
 describe('a household found MISSED_POOR', () => {
-  it('becomes a candidate its village sees in /tasks and in its next round, until the assessment proposes it', async () => {
+  it('becomes a candidate its village sees in /tasks and in its next round until proposed, and again if that round is cancelled', async () => {
     const missed = state.missed!;
     const village = await official(stack, 'VILLAGE', missed.villageCode, '村支书');
     const household = await prisma().household.findUniqueOrThrow({ where: { id: missed.householdId } });
@@ -502,5 +503,24 @@ describe('a household found MISSED_POOR', () => {
     expect(await candidateTasks()).toEqual([]);
     const row = await prisma().entryCandidate.findFirstOrThrow({ where: { householdId: missed.householdId } });
     expect(row).toMatchObject({ roundId, proposalId, villageCode: missed.villageCode });
+
+    // The round is cancelled before the household entered: the candidate waits again for the next round.
+    const cancelled = await county.client.post(`/rounds/${roundId}/cancel`, { reason: '重新部署动态调整' });
+    expect(cancelled.status).toBe(200);
+    await eventually(
+      async () => (await prisma().round.findUniqueOrThrow({ where: { id: roundId } })).status === 'CANCELLED',
+      30_000,
+      'the round to be cancelled',
+    );
+    expect(await candidateTasks()).toEqual([expect.objectContaining({ roundId: null })]);
+    const next = await townshipB.client.post('/rounds', {
+      villageCode: missed.villageCode,
+      policy: { publicityPeriod: '1 hour', stageDeadline: '1 hour' },
+    });
+    expect(next.status).toBe(201);
+    const nextRound = await waitForStage(village.client, next.body.roundId, 'VILLAGE_ASSESSMENT');
+    expect(nextRound.candidates).toEqual([
+      expect.objectContaining({ householdId: missed.householdId, proposalId: null }),
+    ]);
   });
 });
