@@ -19,6 +19,7 @@ export function createExitActivities({ prisma }: ExitActivityDeps) {
     level: ExitLevel;
     code: string;
     threshold: number;
+    year?: number;
   }): Promise<{ figures: ExitFigures; households: string[] }> {
     const read = await readExitFigures(prisma, { ...args, households: true });
     if (!read) {

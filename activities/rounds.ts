@@ -3,6 +3,7 @@ import type { Prisma, PrismaClient } from '../infra/db';
 import { maskIdNumber } from '../domain/idNumber';
 import { renderNoticeHtml, type NoticeContent, type NoticeItem } from '../domain/notice';
 import type { NewHousehold, Transition } from '../domain/round';
+import { markCandidatesProposed } from '../infra/verifications';
 
 type Tx = Prisma.TransactionClient;
 
@@ -63,6 +64,8 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
               addedByObjectionId: p.addedByObjectionId,
             })),
           });
+          // Entry candidates (a county verification's MISSED_POOR households) this list proposes are used.
+          await markCandidatesProposed(tx, t.roundId, t.newProposals);
         }
         for (const s of t.proposalStatus ?? []) {
           if (s.ids.length === 0) continue;

@@ -19,6 +19,7 @@ import { exitPlanRouter } from './routes/exit-plan';
 import { exitsRouter } from './routes/exits';
 import { responsibilityRouter } from './routes/responsibility';
 import { supervisionRouter } from './routes/supervision';
+import { verificationsRouter } from './routes/verifications';
 import type { SupervisionSettings } from '../infra/schedule';
 import { DEFAULT_CODEC_ORIGINS } from '../infra/config';
 
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps): Express {
       exitPoorShareThreshold: deps.supervision?.exitPoorShareThreshold,
     }),
   );
+  v1.use(verificationsRouter(prisma));
 
   app.use('/api/v1', v1);
   app.use('/api/docs', docsRouter());

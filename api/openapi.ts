@@ -21,6 +21,7 @@ import { responsibilityOperations } from './routes/responsibility';
 import { roundsOperations } from './routes/rounds';
 import { supervisionOperations } from './routes/supervision';
 import { tasksOperations } from './routes/tasks';
+import { verificationsOperations } from './routes/verifications';
 import { ZIdempotencyKey } from './schemas';
 
 const ZDependency = z.object({
@@ -88,6 +89,7 @@ export const operations: ApiOperation[] = [
   ...supervisionOperations,
   ...exitPlanOperations,
   ...exitsOperations,
+  ...verificationsOperations,
   ...codecOperations,
 ];
 

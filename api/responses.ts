@@ -41,6 +41,11 @@ export const TAGS = [
     name: 'exits',
     description: 'Exits of villages, townships and the county (摘帽): verification, publicity, announcement.',
   },
+  {
+    name: 'assessment',
+    description:
+      'Accuracy figures (错退率, 漏评率, 群众认可度): verification samples, findings, surveys, the county’s figures.',
+  },
 ] as const;
 export type Tag = (typeof TAGS)[number]['name'];
 

@@ -1,6 +1,7 @@
 // Exits of villages, townships and the county (摘帽), pure: the levels and steps, who may request and decide, the
 // figures an exit is judged on and why one may not exit, the county's re-check of the drawn sample. The exit
 // workflow (workflows/exit.ts), its activities and the API all read these rules from here.
+import type { AccuracyFigures } from './assessment';
 import { parseDuration } from './duration';
 import type { Actor } from './round';
 import type { Role } from './enums';
@@ -126,6 +127,8 @@ export interface CountyExitFigures {
   poorPopulation: number;
   poorShare: number | null;
   households: number;
+  /** The county's accuracy figures of the exit's year (错退率, 漏评率, 群众认可度), pooled over its townships. */
+  accuracy?: AccuracyFigures;
 }
 
 export type ExitFigures = VillageExitFigures | TownshipExitFigures | CountyExitFigures;

@@ -2,6 +2,7 @@
 // starts an exit workflow, and the workflow's activity reads them again at its start and records them
 // (domain/exit.ts exitRefusals decides). Set-based: a few grouped queries whatever the size of the unit.
 import { roundedShare, type ExitFigures, type ExitLevel } from '../domain/exit';
+import { accuracyFigures } from './assessment';
 import type { PrismaClient } from './db';
 
 /** The households a sample is drawn from: the unit's registry (registered or exited), by registry number. */
@@ -45,7 +46,7 @@ async function poorVillages(prisma: PrismaClient, prefix: string) {
  */
 export async function readExitFigures(
   prisma: PrismaClient,
-  args: { level: ExitLevel; code: string; threshold: number; households?: boolean },
+  args: { level: ExitLevel; code: string; threshold: number; households?: boolean; year?: number },
 ): Promise<{ figures: ExitFigures; households: string[] } | null> {
   const { level, code, threshold } = args;
   const pool = () => (args.households ? householdPool(prisma, code) : Promise.resolve([]));
@@ -103,6 +104,10 @@ export async function readExitFigures(
         }),
         pool(),
       ]);
+      const accuracy =
+        args.year === undefined
+          ? undefined
+          : (await accuracyFigures(prisma, { townshipCodes: townships.map((t) => t.code), year: args.year })).total;
       return {
         figures: {
           level,
@@ -117,6 +122,7 @@ export async function readExitFigures(
           poorPopulation: counts.poorPopulation,
           poorShare: roundedShare(counts.poorPopulation, villages.population),
           households: counts.households,
+          ...(accuracy ? { accuracy } : {}),
         },
         households,
       };

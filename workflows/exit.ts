@@ -55,6 +55,9 @@ async function request(exit: ExitRun): Promise<void> {
     level: input.level,
     code: input.code,
     threshold: input.rules.exitPoorShareThreshold,
+    // The county's request records its accuracy figures of the year (only the county's: the inputs of the other
+    // levels' activity stay as recorded).
+    ...(input.level === 'COUNTY' ? { year: input.year } : {}),
   });
   const refusals = exitRefusals(figures, input.rules.exitPoorShareThreshold);
   const sample = refusals.length > 0 ? [] : drawCountySample(households, input.rules.sampleShare, Math.random);

@@ -11,8 +11,9 @@ import {
   poorShare,
 } from '../../domain/supervision';
 import { EXIT_STAGES, EXIT_STATUSES } from '../../domain/exit';
+import { accuracyFigures } from '../../infra/assessment';
 import { Prisma, type PrismaClient } from '../../infra/db';
-import { caller, type Official } from '../auth';
+import { caller, requireRole, type Official } from '../auth';
 import { forbidden, parseOr400 } from '../problem';
 import { ZTownshipCode } from '../schemas';
 import { type ApiOperation } from '../responses';
@@ -68,6 +69,31 @@ export const ZExitPlanResponse = z.object({
     .meta({ description: 'Per poor village of the township, when `township` is given.' }),
 });
 
+export const ZFigure = z
+  .object({
+    label: z.string().meta({ examples: ['错退率'] }),
+    comparison: z.enum(['AT_MOST', 'AT_LEAST']).meta({ description: 'The rate passes at most / at least `percent`.' }),
+    percent: z.number().int().meta({ description: 'The threshold, in percent.' }),
+    numerator: z.number().int(),
+    denominator: z.number().int(),
+    rate: z.number().nullable().meta({ description: 'numerator ÷ denominator; null when nothing was checked.' }),
+    pass: z.boolean().nullable().meta({ description: 'Null (no data) when the denominator is 0.' }),
+  })
+  .meta({ id: 'Figure' });
+
+export const ZAccuracyFigures = z.object({ wronglyExited: ZFigure, missed: ZFigure, approval: ZFigure }).meta({
+  id: 'AccuracyFigures',
+  description:
+    '错退率 (wronglyExited, ≤ 2 %): households found WRONGLY_EXITED in EXITED samples plus EXIT proposals NOT_CONFIRMED on the rounds’ county spot checks, over the exits checked; 漏评率 (missed, ≤ 2 %): MISSED_POOR over the non-registered households checked; 群众认可度 (approval, ≥ 90 %): satisfied over respondents of the surveys.',
+});
+
+export const ZCountyAssessmentResponse = z.object({
+  year: z.number().int(),
+  countyCode: z.string(),
+  townships: z.number().int().meta({ description: 'How many townships the figures pool.' }),
+  accuracy: ZAccuracyFigures,
+});
+
 export const ZTownshipScorecardResponse = z.object({
   year: z.number().int(),
   items: z.array(
@@ -87,6 +113,7 @@ export const ZTownshipScorecardResponse = z.object({
       exits: ZPlannedExited.extend({
         township: z.object({ plannedExitYear: z.number().int().nullable(), exitedYear: z.number().int().nullable() }),
       }),
+      accuracy: ZAccuracyFigures,
     }),
   ),
 });
@@ -223,8 +250,8 @@ export function exitPlanRouter({ prisma, exitPoorShareThreshold }: ExitPlanDeps)
     const year = q.year ?? chinaYear(now);
     const { start, end } = chinaYearBounds(year);
     const scope = townshipScope(o);
-    const [townships, rounds, findings, exits] = await Promise.all([
-      prisma.township.findMany({ where: { code: codesWithin(scope) }, orderBy: { code: 'asc' } }),
+    const townships = await prisma.township.findMany({ where: { code: codesWithin(scope) }, orderBy: { code: 'asc' } });
+    const [rounds, findings, exits, accuracy] = await Promise.all([
       // A round counts in the year it started; "overdue now" counts every open round past its stage deadline.
       prisma.$queryRaw<
         { townshipCode: string; total: bigint; completed: bigint; onTime: bigint; overdueNow: bigint }[]
@@ -251,6 +278,7 @@ export function exitPlanRouter({ prisma, exitPoorShareThreshold }: ExitPlanDeps)
                count(*) FILTER (WHERE "exitedYear" = ${year}::int) AS exited
         FROM "Village" WHERE "isPoor" AND ${sqlCodesWithin(Prisma.sql`"townshipCode"`, scope)}
         GROUP BY "townshipCode"`,
+      accuracyFigures(prisma, { townshipCodes: townships.map((t) => t.code), year }),
     ]);
     const roundsBy = new Map(rounds.map((x) => [x.townshipCode, x]));
     const exitsBy = new Map(exits.map((x) => [x.townshipCode, x]));
@@ -282,9 +310,28 @@ export function exitPlanRouter({ prisma, exitPoorShareThreshold }: ExitPlanDeps)
             exited: n(e?.exited),
             township: { plannedExitYear: t.plannedExitYear, exitedYear: t.exitedYear },
           },
+          accuracy: accuracy.townships[t.code]!,
         };
       }),
     } satisfies z.input<typeof ZTownshipScorecardResponse>);
+  });
+
+  r.get('/assessment/county', async (req, res) => {
+    const o = requireRole(req, ['COUNTY', 'ADMIN'], 'The county’s figures');
+    const q = parseOr400(ZAssessmentQuery, req.query, 'query');
+    const year = q.year ?? chinaYear(Date.now());
+    const countyCode = o.scopeCode.slice(0, 6);
+    const townships = await prisma.township.findMany({
+      where: { code: codesWithin(countyCode) },
+      select: { code: true },
+    });
+    const { total } = await accuracyFigures(prisma, { townshipCodes: townships.map((t) => t.code), year });
+    res.json({
+      year,
+      countyCode,
+      townships: townships.length,
+      accuracy: total,
+    } satisfies z.input<typeof ZCountyAssessmentResponse>);
   });
 
   return r;
@@ -306,10 +353,21 @@ export const exitPlanOperations: ApiOperation[] = [
     method: 'get',
     path: '/assessment/townships',
     operationId: 'getTownshipScorecard',
-    summary: 'The township scorecard: rounds, open findings and exits for the year',
+    summary: 'The township scorecard: rounds, open findings, exits and the three accuracy figures for the year',
     tag: 'exit-plan',
     query: ZAssessmentQuery,
     responses: { 200: { description: 'One row per township.', schema: ZTownshipScorecardResponse } },
     problems: [400],
+  },
+  {
+    method: 'get',
+    path: '/assessment/county',
+    operationId: 'getCountyAssessment',
+    summary: 'The county’s three accuracy figures (错退率, 漏评率, 群众认可度) for the year, pooled over its townships',
+    description: 'The townships’ numerators and denominators are summed, never their rates averaged.',
+    tag: 'assessment',
+    query: ZAssessmentQuery,
+    responses: { 200: { description: 'The county’s figures.', schema: ZCountyAssessmentResponse } },
+    problems: [400, 403],
   },
 ];

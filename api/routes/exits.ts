@@ -131,6 +131,7 @@ export function exitsRouter({ prisma, client, taskQueue, rules: settings, exitPo
       level: body.level,
       code: body.code,
       threshold: rules.exitPoorShareThreshold,
+      year: body.year,
     });
     if (!read) throw notFound(`No ${body.level.toLowerCase()} ${body.code}.`);
     const exitId = exitWorkflowId(body.level, body.code, body.year);

@@ -6,6 +6,7 @@ import { type RoundPolicy } from '../../domain/round';
 import type { PrismaClient } from '../../infra/db';
 import { type Official } from '../auth';
 import { seesIdNumbers } from '../scope';
+import { roundCandidates } from './candidates';
 import { ZRoundDetail } from './round-responses';
 
 export async function roundDetail(
@@ -31,6 +32,7 @@ export async function roundDetail(
   const households = new Map(
     (await prisma.household.findMany({ where: { id: { in: householdIds } } })).map((h) => [h.id, h]),
   );
+  const candidates = await roundCandidates(prisma, o, round);
   return {
     roundId: round.id,
     workflowId: round.id,
@@ -74,6 +76,7 @@ export async function roundDetail(
         note: p.note,
       };
     }),
+    candidates,
     notices: round.notices.map((n) => ({ ...n, url: `/api/v1/rounds/${round.id}/notices/${n.version}` })),
     objections: round.objections.map((x) => ({
       id: x.id,

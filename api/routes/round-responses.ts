@@ -13,6 +13,7 @@ import {
   STAGES,
 } from '../../domain/enums';
 import { ZPage } from '../pagination';
+import { ZEntryCandidate } from './candidates';
 import { pageOf, ZDateTime, ZDecisionResult, type ApiOperation } from '../responses';
 import {
   ZAssessment,
@@ -105,6 +106,10 @@ export const ZRoundDetail = z
         note: z.string().nullable(),
       }),
     ),
+    candidates: z.array(ZEntryCandidate).meta({
+      description:
+        'Households to propose for entry (found MISSED_POOR by a county verification): those of the village still waiting while the round is at VILLAGE_ASSESSMENT, and those this round proposed.',
+    }),
     notices: z.array(
       z.object({
         version: z.number().int(),

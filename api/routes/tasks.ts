@@ -9,6 +9,7 @@ import { parseOr400 } from '../problem';
 import { ZDateTime, type ApiOperation } from '../responses';
 import { sqlCodesWithin } from '../scope';
 import { EXIT_LEVELS, EXIT_STAGES } from '../../domain/exit';
+import { candidateTasks, type CandidateTaskRow } from './candidates';
 import { exitTasks } from './exit-tasks';
 
 export const ZTasksQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) });
@@ -20,6 +21,7 @@ const TASK_KINDS = [
   'FINDING',
   'DECIDE_EXIT',
   'RESOLVE_EXIT_OBJECTION',
+  'PROPOSE_ENTRY',
 ] as const;
 
 export const ZTask = z
@@ -54,6 +56,19 @@ export const ZTask = z
       })
       .optional()
       .meta({ description: 'The exit (摘帽) a DECIDE_EXIT or RESOLVE_EXIT_OBJECTION task concerns.' }),
+    candidate: z
+      .object({
+        id: z.string(),
+        householdId: z.string(),
+        source: z.string(),
+        sourceId: z.string(),
+        createdAt: ZDateTime,
+      })
+      .optional()
+      .meta({
+        description:
+          'PROPOSE_ENTRY (the village): a household found MISSED_POOR by a county verification, to propose for entry in the open round at VILLAGE_ASSESSMENT (`roundId`) or the next one.',
+      }),
     action: z.string().meta({ description: 'What to do, in words.' }),
   })
   .meta({ id: 'Task' });
@@ -65,7 +80,7 @@ type Task = z.input<typeof ZTask>;
 
 /** One row of the task query: a round task, or a finding (the f* columns). */
 interface TaskRow {
-  kind: TaskKind;
+  kind: Exclude<TaskKind, 'PROPOSE_ENTRY'>;
   roundId: string | null;
   villageCode: string | null;
   stage: Stage | null;
@@ -184,6 +199,25 @@ function toTask(x: TaskRow, now: number): Task {
   }
 }
 
+function candidateTask(c: CandidateTaskRow): Task {
+  return {
+    kind: 'PROPOSE_ENTRY',
+    roundId: c.roundId,
+    villageCode: c.villageCode,
+    stage: c.roundId ? 'VILLAGE_ASSESSMENT' : null,
+    deadline: c.deadline,
+    overdue: false,
+    candidate: {
+      id: c.id,
+      householdId: c.householdId,
+      source: c.source,
+      sourceId: c.sourceId,
+      createdAt: c.createdAt,
+    },
+    action: 'propose the missed household (漏评) for entry in the village’s assessment',
+  };
+}
+
 /** What the caller must act on now: rounds waiting for them, objections to resolve, overdue stages, findings. */
 export function tasksRouter(prisma: PrismaClient): Router {
   const r = Router();
@@ -191,14 +225,16 @@ export function tasksRouter(prisma: PrismaClient): Router {
     const o = caller(req);
     const q = parseOr400(ZTasksQuery, req.query, 'query');
     const now = Date.now();
-    const [rows, exits] = await Promise.all([
+    const [rows, exits, candidates] = await Promise.all([
       prisma.$queryRaw<TaskRow[]>(taskQuery(o, q.limit)),
       exitTasks(prisma, o, q.limit, now),
+      o.role === 'VILLAGE' ? candidateTasks(prisma, o.scopeCode, q.limit) : [],
     ]);
-    // Exits join the rounds' tasks by deadline (a stable sort keeps the rounds' own order among equals).
+    // Exits and entry candidates join the rounds' tasks by deadline (none last); a stable sort keeps each list's
+    // own order among equals.
     const at = (t: Task) => (t.deadline ? t.deadline.getTime() : Infinity);
-    const items: Task[] = [...rows.map((x) => toTask(x, now)), ...exits].sort((a, b) =>
-      at(a) === at(b) ? 0 : at(a) < at(b) ? -1 : 1,
+    const items: Task[] = [...rows.map((x) => toTask(x, now)), ...exits, ...candidates.map(candidateTask)].sort(
+      (a, b) => (at(a) === at(b) ? 0 : at(a) < at(b) ? -1 : 1),
     );
     res.json({ items: items.slice(0, q.limit) } satisfies z.input<typeof ZTasksResponse>);
   });

@@ -27,6 +27,7 @@ let householdId: string;
 let campaignId: string;
 let sweepId: string;
 let exitId: string;
+let verificationId: string;
 const V_IN = '620522101201';
 /** A campaign's village, away from the matrix's township. */
 const V_CAMPAIGN = '620522103201';
@@ -108,6 +109,16 @@ beforeAll(async () => {
   const exit = await clients.townshipIn.post('/exits', { level: 'VILLAGE', code: V_IN, year: 2026 });
   expect(exit.status).toBe(201);
   exitId = exit.body.exitId;
+
+  // A verification sample of the matrix's township to read and to record findings on.
+  const drawn = await clients.county.post('/verifications', {
+    townshipCode: '620522101',
+    year: 2016,
+    kind: 'NOT_REGISTERED',
+    sampleSize: 1,
+  });
+  expect(drawn.status).toBe(201);
+  verificationId = drawn.body.id;
 });
 afterAll(async () => {
   await stack?.stop();
@@ -180,6 +191,22 @@ const cases: Record<string, Case> = {
     path: () => '/assessment/townships?year=2016',
     allowed: each(OFFICIALS, 200),
   },
+  'GET /assessment/county': {
+    method: 'GET',
+    path: () => '/assessment/county?year=2016',
+    allowed: each(['county', 'admin'], 200),
+  },
+  'GET /verifications': {
+    method: 'GET',
+    path: () => '/verifications',
+    allowed: each(['townshipIn', 'townshipOut', 'county', 'admin'], 200),
+  },
+  'GET /verifications/:id': {
+    method: 'GET',
+    path: () => `/verifications/${verificationId}`,
+    allowed: each(['townshipIn', 'county', 'admin'], 200),
+  },
+  'GET /surveys': { method: 'GET', path: () => '/surveys', allowed: each(OFFICIALS, 200) },
   'GET /villages/:code/responsibility': {
     method: 'GET',
     path: () => `/villages/${V_IN}/responsibility`,
@@ -285,6 +312,25 @@ const cases: Record<string, Case> = {
     path: () => '/supervision/sweeps',
     body: { policy: 'nonsense' },
     allowed: each(['county', 'admin'], 400),
+  },
+  'POST /verifications': {
+    method: 'POST',
+    path: () => '/verifications',
+    body: {},
+    allowed: each(['county', 'admin'], 400),
+  },
+  'POST /verifications/:id/findings': {
+    method: 'POST',
+    path: () => `/verifications/${verificationId}/findings`,
+    body: {},
+    allowed: each(['townshipIn', 'county', 'admin'], 400),
+  },
+  // The village is in the body: every township may get as far as validation, which refuses an empty body.
+  'POST /surveys': {
+    method: 'POST',
+    path: () => '/surveys',
+    body: {},
+    allowed: each(['townshipIn', 'townshipOut', 'county', 'admin'], 400),
   },
   'PUT /villages/:code/responsibility': {
     method: 'PUT',
@@ -449,6 +495,14 @@ describe('jurisdiction before existence', () => {
       level: 'township',
     },
     'GET /exit-plan?township=': { method: 'GET', path: (t) => `/exit-plan?township=${t}`, level: 'township' },
+    'GET /verifications?township=': { method: 'GET', path: (t) => `/verifications?township=${t}`, level: 'township' },
+    'GET /surveys?township=': { method: 'GET', path: (t) => `/surveys?township=${t}`, level: 'township' },
+    'POST /surveys': {
+      method: 'POST',
+      path: () => '/surveys',
+      body: (v) => ({ villageCode: v, year: 2026, respondents: 10, satisfied: 9 }),
+      level: 'village',
+    },
   };
 
   test.each(Object.keys(probes))(

@@ -320,6 +320,9 @@ describe('a township exit, then the county’s', () => {
   });
 
   test('the county’s exit records its figures; rejected, nothing changes; another year’s is cancelled', async () => {
+    // A survey of the year, so the county's approval figure (群众认可度) has data: 18 of 20 satisfied.
+    const survey = { villageCode: V, year: YEAR, respondents: 20, satisfied: 18 };
+    expect((await o.county.client.post('/surveys', survey)).status).toBe(201);
     const started = await o.county.client.post('/exits', { level: 'COUNTY', code: '620522', year: YEAR, policy });
     expect(started.status).toBe(201);
     const exitId = started.body.exitId;
@@ -329,7 +332,15 @@ describe('a township exit, then the county’s', () => {
       townships: 17,
       exitedTownships: 17,
       townshipsNotExited: [],
+      // The county's accuracy figures of the year, as GET /assessment/county gives them.
+      accuracy: {
+        approval: expect.objectContaining({ numerator: 18, denominator: 20, rate: 0.9, pass: true }),
+        wronglyExited: expect.objectContaining({ denominator: 0, rate: null, pass: null }),
+        missed: expect.objectContaining({ denominator: 0, rate: null, pass: null }),
+      },
     });
+    const assessed = await o.county.client.get(`/assessment/county?year=${YEAR}`);
+    expect(detail.figures.accuracy).toEqual(assessed.body.accuracy);
     expect(detail.figures.exitedVillages).toBe(detail.figures.poorVillages - 4);
     // A village official of the county may read it (the county contains the village) but not decide.
     expect((await o.village.client.get(`/exits/${exitId}`)).status).toBe(200);

@@ -880,6 +880,12 @@ describe('township scorecard', () => {
         byKind: { STAGE_OVERDUE: 1, HOUSEHOLD_NO_RESPONSIBLE: 1, VILLAGE_BEHIND_EXIT_PLAN: 1 },
       },
       exits: { planned: 0, exited: 0, township: { plannedExitYear: 2017, exitedYear: 2017 } },
+      // Rounds of the rules of version 1 (no spot checks), no samples, no surveys: no data, which is not a pass.
+      accuracy: {
+        wronglyExited: expect.objectContaining({ numerator: 0, denominator: 0, rate: null, pass: null }),
+        missed: expect.objectContaining({ numerator: 0, denominator: 0, rate: null, pass: null }),
+        approval: expect.objectContaining({ numerator: 0, denominator: 0, rate: null, pass: null }),
+      },
     });
 
     // Exits against plan in 2017: the township's villages planned for that year, and those that made it.

@@ -18,6 +18,7 @@ import {
   STAGE_LABELS,
   STAGES,
 } from '../../domain/enums';
+import { VERIFICATION_FINDINGS, VERIFICATION_KINDS } from '../../domain/assessment';
 
 /** The `enum Name { ... }` blocks of the Prisma schema, values in declaration order. */
 function prismaEnums(schema: string): Record<string, string[]> {
@@ -57,6 +58,8 @@ describe('prisma/schema.prisma enums', () => {
     ['PROPOSAL_STATUSES', 'ProposalStatus', PROPOSAL_STATUSES],
     ['NOTICE_KINDS', 'NoticeKind', NOTICE_KINDS],
     ['OBJECTION_STATUSES', 'ObjectionStatus', OBJECTION_STATUSES],
+    ['VERIFICATION_KINDS', 'VerificationKind', VERIFICATION_KINDS],
+    ['VERIFICATION_FINDINGS', 'VerificationFinding', VERIFICATION_FINDINGS],
   ] as const)('%s matches enum %s', (_constant, prismaName, values) => {
     expect(enums[prismaName]).toBeDefined();
     expect([...values]).toEqual(enums[prismaName]);

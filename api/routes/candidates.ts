@@ -1,0 +1,99 @@
+// Entry candidates (EntryCandidate): households a county verification found MISSED_POOR (漏评), to be proposed for
+// entry in their village's next round. Shown in GET /rounds/:id (`candidates`) and to the village in GET /tasks.
+import { z } from 'zod';
+import { maskIdNumber } from '../../domain/idNumber';
+import { Prisma, type PrismaClient } from '../../infra/db';
+import type { Official } from '../auth';
+import { ZDateTime } from '../responses';
+import { sqlCodesWithin, seesIdNumbers } from '../scope';
+
+export const ZEntryCandidate = z
+  .object({
+    id: z.string(),
+    householdId: z.string(),
+    registryNo: z.string(),
+    headName: z.string(),
+    idNumber: z.string().meta({ description: 'Masked unless the caller is of the village or its township.' }),
+    size: z.number().int(),
+    source: z.string().meta({ description: 'VERIFICATION: found MISSED_POOR by the county verification `sourceId`.' }),
+    sourceId: z.string(),
+    note: z.string().nullable(),
+    createdAt: ZDateTime,
+    proposalId: z
+      .string()
+      .nullable()
+      .meta({ description: 'The proposal that put it on a round’s list; null while it waits for one.' }),
+  })
+  .meta({ id: 'EntryCandidate' });
+
+/**
+ * The candidates a round shows: while it is open at VILLAGE_ASSESSMENT, those of its village still waiting (never
+ * proposed, or proposed by a round since cancelled); at every stage, those this round proposed.
+ */
+export async function roundCandidates(
+  prisma: PrismaClient,
+  o: Official,
+  round: { id: string; villageCode: string; status: string; stage: string },
+): Promise<z.input<typeof ZEntryCandidate>[]> {
+  const waiting = round.status === 'OPEN' && round.stage === 'VILLAGE_ASSESSMENT';
+  const cancelled = waiting
+    ? (
+        await prisma.round.findMany({
+          where: { villageCode: round.villageCode, status: 'CANCELLED' },
+          select: { id: true },
+        })
+      ).map((r) => r.id)
+    : [];
+  const rows = await prisma.entryCandidate.findMany({
+    where: {
+      villageCode: round.villageCode,
+      OR: [{ roundId: round.id }, ...(waiting ? [{ roundId: null }, { roundId: { in: cancelled } }] : [])],
+    },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    include: { household: { select: { registryNo: true, headName: true, idNumber: true, size: true } } },
+  });
+  const full = seesIdNumbers(o, round.villageCode);
+  return rows.map((c) => ({
+    id: c.id,
+    householdId: c.householdId,
+    registryNo: c.household.registryNo,
+    headName: c.household.headName,
+    idNumber: full ? c.household.idNumber : maskIdNumber(c.household.idNumber),
+    size: c.household.size,
+    source: c.source,
+    sourceId: c.sourceId,
+    note: c.note,
+    createdAt: c.createdAt,
+    // A candidate proposed by a cancelled round and waiting again is not this round's proposal.
+    proposalId: c.roundId === round.id ? c.proposalId : null,
+  }));
+}
+
+/** A waiting candidate as the village's task: propose it in the open round at VILLAGE_ASSESSMENT, or the next one. */
+export interface CandidateTaskRow {
+  id: string;
+  householdId: string;
+  villageCode: string;
+  source: string;
+  sourceId: string;
+  createdAt: Date;
+  roundId: string | null;
+  deadline: Date | null;
+}
+
+/**
+ * The waiting candidates (never proposed, or proposed by a round since cancelled) of the villages in `scopeCode`,
+ * with the open round each may be proposed in (if any).
+ */
+export function candidateTasks(prisma: PrismaClient, scopeCode: string, limit: number) {
+  return prisma.$queryRaw<CandidateTaskRow[]>`
+    SELECT c.id::text AS id, c."householdId"::text AS "householdId", c."villageCode", c.source, c."sourceId",
+           c."createdAt", r.id AS "roundId", r."stageDeadline" AS deadline
+    FROM "EntryCandidate" c
+    LEFT JOIN "Round" used ON used.id = c."roundId"
+    LEFT JOIN "Round" r ON r."openVillageCode" = c."villageCode" AND r.stage = 'VILLAGE_ASSESSMENT'
+    WHERE (c."roundId" IS NULL OR used.status = 'CANCELLED')
+      AND ${sqlCodesWithin(Prisma.sql`c."villageCode"`, scopeCode)}
+    ORDER BY c."createdAt", c.id
+    LIMIT ${limit}`;
+}
