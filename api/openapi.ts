@@ -16,6 +16,7 @@ import { campaignsOperations } from './routes/campaigns';
 import { codecOperations } from './routes/codec';
 import { exitPlanOperations } from './routes/exit-plan';
 import { registryOperations } from './routes/registry';
+import { reportsOperations } from './routes/reports';
 import { responsibilityOperations } from './routes/responsibility';
 import { roundsOperations } from './routes/rounds';
 import { supervisionOperations } from './routes/supervision';
@@ -86,6 +87,7 @@ export const operations: ApiOperation[] = [
   ...responsibilityOperations,
   ...supervisionOperations,
   ...exitPlanOperations,
+  ...reportsOperations,
   ...codecOperations,
 ];
 
@@ -135,7 +137,9 @@ function operationObject(op: ApiOperation): ZodOpenApiOperationObject {
       ...headerObjects({ ...r.headers, ...replayed }),
       content: r.html
         ? { 'text/html': { schema: { type: 'string' } } }
-        : { 'application/json': { schema: r.schema ?? z.never() } },
+        : r.media
+          ? Object.fromEntries(Object.entries(r.media).map(([type, schema]) => [type, { schema: { ...schema } }]))
+          : { 'application/json': { schema: r.schema ?? z.never() } },
     };
   }
   for (const status of problemStatuses(op)) {

@@ -37,6 +37,7 @@ export const TAGS = [
   { name: 'responsibility', description: 'Responsible units and persons (帮扶责任).' },
   { name: 'supervision', description: 'Supervision (督查): findings and sweeps.' },
   { name: 'exit-plan', description: 'Exit plan (脱贫时序) and the township scorecard.' },
+  { name: 'reports', description: 'Reports: the household roster (花名册), statistics, the exit timetable chart.' },
 ] as const;
 export type Tag = (typeof TAGS)[number]['name'];
 
@@ -46,6 +47,8 @@ export interface SuccessResponse {
   schema?: z.ZodType;
   /** The body is an HTML page (text/html). */
   html?: true;
+  /** A body that is not JSON: its schema by media type (the roster's text/csv and XLSX, the chart's SVG). */
+  media?: Record<string, { type: 'string'; format?: 'binary' }>;
   /** Response headers, by name: their descriptions. */
   headers?: Record<string, string>;
 }

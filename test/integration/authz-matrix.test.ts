@@ -174,6 +174,22 @@ const cases: Record<string, Case> = {
     path: () => '/assessment/townships?year=2016',
     allowed: each(OFFICIALS, 200),
   },
+  // The registry's jurisdiction for the roster; township figures (a village official's own township) for the rest.
+  'GET /reports/roster': {
+    method: 'GET',
+    path: () => `/reports/roster?village=${V_IN}&format=csv`,
+    allowed: each(IN_SCOPE, 200),
+  },
+  'GET /reports/statistics': {
+    method: 'GET',
+    path: () => '/reports/statistics?township=620522101&year=2016',
+    allowed: each(IN_SCOPE, 200),
+  },
+  'GET /reports/exit-plan.svg': {
+    method: 'GET',
+    path: () => '/reports/exit-plan.svg?township=620522101',
+    allowed: each(IN_SCOPE, 200),
+  },
   'GET /villages/:code/responsibility': {
     method: 'GET',
     path: () => `/villages/${V_IN}/responsibility`,
@@ -397,6 +413,26 @@ describe('jurisdiction before existence', () => {
       level: 'township',
     },
     'GET /exit-plan?township=': { method: 'GET', path: (t) => `/exit-plan?township=${t}`, level: 'township' },
+    'GET /reports/roster?village=': {
+      method: 'GET',
+      path: (v) => `/reports/roster?village=${v}&format=csv`,
+      level: 'village',
+    },
+    'GET /reports/roster?township=': {
+      method: 'GET',
+      path: (t) => `/reports/roster?township=${t}&format=xlsx`,
+      level: 'township',
+    },
+    'GET /reports/statistics?township=': {
+      method: 'GET',
+      path: (t) => `/reports/statistics?township=${t}`,
+      level: 'township',
+    },
+    'GET /reports/exit-plan.svg?township=': {
+      method: 'GET',
+      path: (t) => `/reports/exit-plan.svg?township=${t}`,
+      level: 'township',
+    },
   };
 
   test.each(Object.keys(probes))(
