@@ -1,6 +1,7 @@
 // The roster's pure parts: CSV fields (RFC 4180 quoting, formula injection guarded), the rows of a household, and the
-// exit timetable chart's option.
+// exit timetable chart's option and its SVG (rendered by ECharts, no server needed).
 import { CsvParser } from '../../domain/csv';
+import { renderExitChart } from '../../api/routes/reports';
 import { EXIT_CHART_SERIES, exitChartDescription, exitChartOption } from '../../domain/exit-chart';
 import {
   chinaDate,
@@ -163,5 +164,15 @@ describe('the exit timetable chart option', () => {
     );
     expect(exitChartDescription('某乡', [])).toBe('某乡脱贫时序：计划与实际退出（累计）。暂无退出计划。');
     expect(exitChartOption('某乡', [], '2026-12-02').title.subtext).toMatch(/^暂无退出计划/);
+  });
+});
+
+describe('the exit timetable chart rendered to SVG', () => {
+  test('an empty plan still renders, says so, and a place name is escaped in the accessible name and title', async () => {
+    const svg = await renderExitChart('<甲&乙>', [], '2026-12-02');
+    expect(svg).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg\b[^>]* role="img" aria-label="[^"<>]+">/);
+    expect(svg).toContain('<title>&lt;甲&amp;乙&gt;脱贫时序：计划与实际退出（累计）</title>');
+    expect(svg).toContain('暂无退出计划');
+    expect(svg).not.toMatch(/ecmeta_ssr_type="chart"/);
   });
 });
