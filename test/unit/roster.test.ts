@@ -1,11 +1,17 @@
 // The roster's pure parts: CSV fields (RFC 4180 quoting, formula injection guarded), the rows of a household, and the
 // exit timetable chart's option and its SVG (rendered by ECharts, no server needed).
 import { CsvParser } from '../../domain/csv';
+import { HealthStatus, LabourAbility, MemberRelation, Schooling, Sex } from '../../generated/prisma/enums';
 import { renderExitChart } from '../../api/routes/reports';
 import { EXIT_CHART_SERIES, exitChartDescription, exitChartOption } from '../../domain/exit-chart';
 import {
   chinaDate,
   csvField,
+  HEALTH_LABELS,
+  LABOUR_LABELS,
+  RELATION_LABELS,
+  SCHOOLING_LABELS,
+  SEX_LABELS,
   csvRecord,
   guardFormula,
   ROSTER_COLUMNS,
@@ -128,6 +134,19 @@ describe('roster rows', () => {
     const rows = rosterRows(household, 1);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.slice(16)).toEqual(Array(ROSTER_COLUMNS.length - 16).fill(null));
+  });
+
+  test('every value of the member enums of the schema has a Chinese label, and nothing else has one', () => {
+    for (const [labels, values] of [
+      [RELATION_LABELS, MemberRelation],
+      [SEX_LABELS, Sex],
+      [HEALTH_LABELS, HealthStatus],
+      [SCHOOLING_LABELS, Schooling],
+      [LABOUR_LABELS, LabourAbility],
+    ] as const) {
+      expect(Object.keys(labels).sort()).toEqual(Object.values(values).sort());
+      for (const label of Object.values(labels)) expect(label).toMatch(/^[\u4e00-\u9fff/]+$/);
+    }
   });
 
   test('headers are unique and Chinese', () => {
