@@ -12,6 +12,7 @@ import { errorHandler, notFoundHandler } from './problem';
 import { campaignsRouter } from './routes/campaigns';
 import { CODEC_PATH, codecRouter } from './routes/codec';
 import { registryRouter } from './routes/registry';
+import { reportsRouter } from './routes/reports';
 import { roundsRouter } from './routes/rounds';
 import type { RulesSettings } from './rules';
 import { tasksRouter } from './routes/tasks';
@@ -120,6 +121,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   v1.use(verificationsRouter(prisma));
+  v1.use(reportsRouter(prisma));
 
   app.use('/api/v1', v1);
   app.use('/api/docs', docsRouter());

@@ -17,6 +17,7 @@ import { codecOperations } from './routes/codec';
 import { exitPlanOperations } from './routes/exit-plan';
 import { exitsOperations } from './routes/exits';
 import { registryOperations } from './routes/registry';
+import { reportsOperations } from './routes/reports';
 import { responsibilityOperations } from './routes/responsibility';
 import { roundsOperations } from './routes/rounds';
 import { supervisionOperations } from './routes/supervision';
@@ -90,6 +91,7 @@ export const operations: ApiOperation[] = [
   ...exitPlanOperations,
   ...exitsOperations,
   ...verificationsOperations,
+  ...reportsOperations,
   ...codecOperations,
 ];
 
@@ -139,7 +141,9 @@ function operationObject(op: ApiOperation): ZodOpenApiOperationObject {
       ...headerObjects({ ...r.headers, ...replayed }),
       content: r.html
         ? { 'text/html': { schema: { type: 'string' } } }
-        : { 'application/json': { schema: r.schema ?? z.never() } },
+        : r.media
+          ? Object.fromEntries(Object.entries(r.media).map(([type, schema]) => [type, { schema: { ...schema } }]))
+          : { 'application/json': { schema: r.schema ?? z.never() } },
     };
   }
   for (const status of problemStatuses(op)) {

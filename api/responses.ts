@@ -46,6 +46,7 @@ export const TAGS = [
     description:
       'Accuracy figures (错退率, 漏评率, 群众认可度): verification samples, findings, surveys, the county’s figures.',
   },
+  { name: 'reports', description: 'Reports: the household roster (花名册), statistics, the exit timetable chart.' },
 ] as const;
 export type Tag = (typeof TAGS)[number]['name'];
 
@@ -55,6 +56,8 @@ export interface SuccessResponse {
   schema?: z.ZodType;
   /** The body is an HTML page (text/html). */
   html?: true;
+  /** A body that is not JSON: its schema by media type (the roster's text/csv and XLSX, the chart's SVG). */
+  media?: Record<string, { type: 'string'; format?: 'binary' }>;
   /** Response headers, by name: their descriptions. */
   headers?: Record<string, string>;
 }

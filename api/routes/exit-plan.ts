@@ -128,11 +128,65 @@ export interface ExitPlanDeps {
  * Township figures are not personal: a village official sees those of its own township, everyone else those of
  * the townships in their jurisdiction. Returns the township-code prefix to filter on.
  */
-function townshipScope(o: Official): string {
+export function townshipScope(o: Official): string {
   return o.scopeCode.length > 9 ? o.scopeCode.slice(0, 9) : o.scopeCode;
 }
 
+/** The jurisdiction of township figures asked for: `township` (403 unless the caller may see it), else the caller's. */
+export function figuresScope(o: Official, township: string | undefined): string {
+  const scope = townshipScope(o);
+  if (township && !township.startsWith(scope)) {
+    throw forbidden(`Township ${township} is outside your jurisdiction (${o.scopeCode}).`, 'OUT_OF_JURISDICTION');
+  }
+  return township ?? scope;
+}
+
 const n = (v: bigint | number | null | undefined) => Number(v ?? 0);
+
+/**
+ * Planned against actual exits by the end of `year` in a jurisdiction (the county or a township): per township and
+ * in total. GET /exit-plan answers it, and the exit timetable chart (GET /reports/exit-plan.svg) draws it year by
+ * year, so the two agree by construction.
+ */
+export async function exitPlanFor(prisma: PrismaClient, scopeCode: string, year: number, currentYear: number) {
+  const [townships, villageCounts] = await Promise.all([
+    prisma.township.findMany({ where: { code: codesWithin(scopeCode) }, orderBy: { code: 'asc' } }),
+    prisma.$queryRaw<{ townshipCode: string; planned: bigint; exited: bigint; behind: bigint }[]>`
+      SELECT "townshipCode",
+             count(*) FILTER (WHERE "plannedExitYear" <= ${year}::int) AS planned,
+             count(*) FILTER (WHERE "exitedYear" <= ${year}::int) AS exited,
+             -- behindExitPlan (domain/supervision.ts), as SQL
+             count(*) FILTER (WHERE "plannedExitYear" <= ${lastDuePlanYear(year, currentYear)}::int
+                                AND ("exitedYear" IS NULL OR "exitedYear" > ${year}::int)) AS behind
+      FROM "Village" WHERE "isPoor" AND ${sqlCodesWithin(Prisma.sql`"townshipCode"`, scopeCode)}
+      GROUP BY "townshipCode"`,
+  ]);
+  const byTownship = new Map(villageCounts.map((c) => [c.townshipCode, c]));
+  const townshipItems = townships.map((t) => {
+    const c = byTownship.get(t.code);
+    return {
+      code: t.code,
+      name: t.name,
+      plannedExitYear: t.plannedExitYear,
+      exitedYear: t.exitedYear,
+      villages: { planned: n(c?.planned), exited: n(c?.exited), behind: n(c?.behind) },
+    };
+  });
+  const sum = (f: (t: (typeof townshipItems)[number]) => number) => townshipItems.reduce((s, t) => s + f(t), 0);
+  const totals = {
+    scopeCode,
+    townships: {
+      planned: townshipItems.filter((t) => t.plannedExitYear !== null && t.plannedExitYear <= year).length,
+      exited: townshipItems.filter((t) => t.exitedYear !== null && t.exitedYear <= year).length,
+    },
+    villages: {
+      planned: sum((t) => t.villages.planned),
+      exited: sum((t) => t.villages.exited),
+      behind: sum((t) => t.villages.behind),
+    },
+  };
+  return { townships: townshipItems, totals };
+}
 
 /** GET /exit-plan (脱贫时序: planned against actual) and GET /assessment/townships (the township scorecard). */
 export function exitPlanRouter({ prisma, exitPoorShareThreshold }: ExitPlanDeps): Router {
@@ -144,48 +198,12 @@ export function exitPlanRouter({ prisma, exitPoorShareThreshold }: ExitPlanDeps)
     const q = parseOr400(ZExitPlanQuery, req.query, 'query');
     const currentYear = chinaYear(Date.now());
     const year = q.year ?? currentYear;
-    const scope = townshipScope(o);
-    if (q.township && !q.township.startsWith(scope)) {
-      throw forbidden(`Township ${q.township} is outside your jurisdiction (${o.scopeCode}).`, 'OUT_OF_JURISDICTION');
-    }
-    const inScope = q.township ?? scope;
-    const [townships, villageCounts] = await Promise.all([
-      prisma.township.findMany({ where: { code: codesWithin(inScope) }, orderBy: { code: 'asc' } }),
-      prisma.$queryRaw<{ townshipCode: string; planned: bigint; exited: bigint; behind: bigint }[]>`
-        SELECT "townshipCode",
-               count(*) FILTER (WHERE "plannedExitYear" <= ${year}::int) AS planned,
-               count(*) FILTER (WHERE "exitedYear" <= ${year}::int) AS exited,
-               -- behindExitPlan (domain/supervision.ts), as SQL
-               count(*) FILTER (WHERE "plannedExitYear" <= ${lastDuePlanYear(year, currentYear)}::int
-                                  AND ("exitedYear" IS NULL OR "exitedYear" > ${year}::int)) AS behind
-        FROM "Village" WHERE "isPoor" AND ${sqlCodesWithin(Prisma.sql`"townshipCode"`, inScope)}
-        GROUP BY "townshipCode"`,
-    ]);
-    const byTownship = new Map(villageCounts.map((c) => [c.townshipCode, c]));
-    const townshipItems = townships.map((t) => {
-      const c = byTownship.get(t.code);
-      return {
-        code: t.code,
-        name: t.name,
-        plannedExitYear: t.plannedExitYear,
-        exitedYear: t.exitedYear,
-        villages: { planned: n(c?.planned), exited: n(c?.exited), behind: n(c?.behind) },
-      };
-    });
-    const sum = (f: (t: (typeof townshipItems)[number]) => number) => townshipItems.reduce((s, t) => s + f(t), 0);
-    const totals = {
-      scopeCode: q.township ?? scope,
-      townships: {
-        planned: townshipItems.filter((t) => t.plannedExitYear !== null && t.plannedExitYear <= year).length,
-        exited: townshipItems.filter((t) => t.exitedYear !== null && t.exitedYear <= year).length,
-      },
-      villages: {
-        planned: sum((t) => t.villages.planned),
-        exited: sum((t) => t.villages.exited),
-        behind: sum((t) => t.villages.behind),
-      },
-    };
-
+    const { townships: townshipItems, totals } = await exitPlanFor(
+      prisma,
+      figuresScope(o, q.township),
+      year,
+      currentYear,
+    );
     let villages;
     if (q.township) {
       // Per village, whether it may exit as a whole: the poor population (people in REGISTERED households)

@@ -207,6 +207,22 @@ const cases: Record<string, Case> = {
     allowed: each(['townshipIn', 'county', 'admin'], 200),
   },
   'GET /surveys': { method: 'GET', path: () => '/surveys', allowed: each(OFFICIALS, 200) },
+  // The registry's jurisdiction for the roster; township figures (a village official's own township) for the rest.
+  'GET /reports/roster': {
+    method: 'GET',
+    path: () => `/reports/roster?village=${V_IN}&format=csv`,
+    allowed: each(IN_SCOPE, 200),
+  },
+  'GET /reports/statistics': {
+    method: 'GET',
+    path: () => '/reports/statistics?township=620522101&year=2016',
+    allowed: each(IN_SCOPE, 200),
+  },
+  'GET /reports/exit-plan.svg': {
+    method: 'GET',
+    path: () => '/reports/exit-plan.svg?township=620522101',
+    allowed: each(IN_SCOPE, 200),
+  },
   'GET /villages/:code/responsibility': {
     method: 'GET',
     path: () => `/villages/${V_IN}/responsibility`,
@@ -502,6 +518,26 @@ describe('jurisdiction before existence', () => {
       path: () => '/surveys',
       body: (v) => ({ villageCode: v, year: 2026, respondents: 10, satisfied: 9 }),
       level: 'village',
+    },
+    'GET /reports/roster?village=': {
+      method: 'GET',
+      path: (v) => `/reports/roster?village=${v}&format=csv`,
+      level: 'village',
+    },
+    'GET /reports/roster?township=': {
+      method: 'GET',
+      path: (t) => `/reports/roster?township=${t}&format=xlsx`,
+      level: 'township',
+    },
+    'GET /reports/statistics?township=': {
+      method: 'GET',
+      path: (t) => `/reports/statistics?township=${t}`,
+      level: 'township',
+    },
+    'GET /reports/exit-plan.svg?township=': {
+      method: 'GET',
+      path: (t) => `/reports/exit-plan.svg?township=${t}`,
+      level: 'township',
     },
   };
 
