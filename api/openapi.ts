@@ -15,6 +15,7 @@ import { TAGS, type ApiOperation } from './responses';
 import { campaignsOperations } from './routes/campaigns';
 import { codecOperations } from './routes/codec';
 import { exitPlanOperations } from './routes/exit-plan';
+import { factsOperations } from './routes/facts';
 import { registryOperations } from './routes/registry';
 import { responsibilityOperations } from './routes/responsibility';
 import { roundsOperations } from './routes/rounds';
@@ -80,6 +81,7 @@ export const systemOperations: ApiOperation[] = [
 export const operations: ApiOperation[] = [
   ...systemOperations,
   ...registryOperations,
+  ...factsOperations,
   ...roundsOperations,
   ...tasksOperations,
   ...campaignsOperations,
