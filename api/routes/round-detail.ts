@@ -72,6 +72,8 @@ export async function roundDetail(
         votesFor: p.votesFor,
         votesAgainst: p.votesAgainst,
         note: p.note,
+        override: p.overrideReason === null ? null : { reason: p.overrideReason },
+        evidence: p.evidence as z.input<typeof ZRoundDetail>['proposals'][number]['evidence'],
       };
     }),
     notices: round.notices.map((n) => ({ ...n, url: `/api/v1/rounds/${round.id}/notices/${n.version}` })),
