@@ -21,7 +21,19 @@ import {
   type HeaderMap,
   type HouseholdInput,
 } from '../domain/csv';
-import { copyRows, copyValue, COPY_CHANGES_SQL, COPY_HOUSEHOLDS_SQL, uuidV7Source } from './import-copy';
+import { factsDiff, type Member } from '../domain/facts';
+import { maskIdNumber } from '../domain/idNumber';
+import {
+  copyRows,
+  copyValue,
+  COPY_CHANGES_SQL,
+  COPY_FACTS_CHANGES_SQL,
+  COPY_HOUSEHOLDS_SQL,
+  COPY_INCOMES_SQL,
+  COPY_INDICATORS_SQL,
+  COPY_MEMBERS_SQL,
+  uuidV7Source,
+} from './import-copy';
 
 export { copyValue, uuidV7Source } from './import-copy';
 
@@ -90,6 +102,10 @@ export interface ImportOptions {
   /** Called once per batch with that batch's errors, in row order (for the report). */
   onRowErrors?: (errors: ImportRowError[]) => void;
   onProgress?: (progress: ImportProgress) => void;
+  /** Members by the registry number of their household (the members file, already checked), written with it. */
+  members?: ReadonlyMap<string, Member[]>;
+  /** Called with the registry number of each household written with members (to find members left over). */
+  onMembersWritten?: (registryNos: string[]) => void;
 }
 
 const VILLAGES_SQL = 'SELECT "code" FROM "Village" WHERE "code" = ANY($1::text[])';
@@ -230,12 +246,50 @@ export async function importHouseholds(
     });
   }
 
-  async function insert(client: ClientBase, rows: PendingRow[]): Promise<number> {
+  /** The facts of the households: members (from the members file), incomes, indicators and their history. */
+  async function insertFacts(client: ClientBase, rows: { id: string; h: HouseholdInput }[], at: string) {
+    const incomes: string[] = [];
+    const indicators: string[] = [];
+    const members: string[] = [];
+    const history: string[] = [];
+    const withMembers: string[] = [];
+    const bool = (b: boolean) => (b ? 't' : 'f');
+    for (const { id, h } of rows) {
+      const own = options.members?.get(h.registryNo);
+      if (own) withMembers.push(h.registryNo);
+      if (!own && h.incomes.length === 0 && !h.indicators) continue;
+      for (const i of h.incomes) incomes.push(`${id}\t${i.year}\t${i.perCapita}\n`);
+      const k = h.indicators;
+      if (k)
+        indicators.push(
+          `${id}\t${bool(k.foodClothing)}\t${bool(k.education)}\t${bool(k.medical)}\t${bool(k.housing)}\t` +
+            `${bool(k.drinkingWater)}\t${k.assessedOn}\n`,
+        );
+      own?.forEach((m, i) =>
+        members.push(
+          `${nextId()}\t${id}\t${i + 1}\t${copyValue(m.name)}\t${m.relation}\t${copyValue(m.idNumber ?? null)}\t` +
+            `${m.birthYear}\t${m.sex}\t${m.health}\t${m.schooling}\t${m.labour}\n`,
+        ),
+      );
+      const facts = { ...(own ? { members: own } : {}), incomes: h.incomes, ...(k ? { indicators: k } : {}) };
+      const changes = JSON.stringify(factsDiff({}, facts, maskIdNumber));
+      history.push(`${nextId()}\t${id}\t${at}\tIMPORT\t${copyValue(changes)}\n`);
+    }
+    if (incomes.length) await copyRows(client, COPY_INCOMES_SQL, incomes);
+    if (indicators.length) await copyRows(client, COPY_INDICATORS_SQL, indicators);
+    if (members.length) await copyRows(client, COPY_MEMBERS_SQL, members);
+    if (history.length) await copyRows(client, COPY_FACTS_CHANGES_SQL, history);
+    return withMembers;
+  }
+
+  async function insert(client: ClientBase, rows: PendingRow[]): Promise<{ inserted: number; withMembers: string[] }> {
     const at = new Date().toISOString();
     const households: string[] = [];
     const changes: string[] = [];
+    const written: { id: string; h: HouseholdInput }[] = [];
     for (const { household: h } of rows) {
       const id = nextId();
+      written.push({ id, h });
       households.push(
         `${id}\t${copyValue(h.registryNo)}\t${copyValue(h.villageCode)}\t${copyValue(h.headName)}\t` +
           `${copyValue(h.idNumber)}\t${copyValue(h.phone)}\t${h.size}\t${copyValue(h.category)}\t${h.status}\t` +
@@ -250,7 +304,7 @@ export async function importHouseholds(
     }
     const inserted = await copyRows(client, COPY_HOUSEHOLDS_SQL, households);
     await copyRows(client, COPY_CHANGES_SQL, changes);
-    return inserted;
+    return { inserted, withMembers: await insertFacts(client, written, at) };
   }
 
   /** Writes one batch in its own transaction (a savepoint with allOrNothing); resolves to the rows inserted. */
@@ -264,13 +318,15 @@ export async function importHouseholds(
     // report must still name the rows already in the registry. That saves two index probes a row. Batches never
     // clash with each other: a key seen twice in the file was refused before any batch was formed.
     let check = nothingToWrite();
+    let withMembers: string[] = [];
     for (let attempt = 1; rows.length > 0; attempt++) {
       await client.query(txn.begin);
       try {
         if (check) rows = await dropExisting(client, b, rows);
         if (nothingToWrite()) anyRejected = true;
-        else if (rows.length > 0) inserted = await insert(client, rows);
+        else if (rows.length > 0) ({ inserted, withMembers } = await insert(client, rows));
         await client.query(txn.commit);
+        if (withMembers.length > 0) options.onMembersWritten?.(withMembers);
         break;
       } catch (err) {
         // A failing undo (a lost connection) must not hide the error that caused it.
@@ -323,7 +379,11 @@ export async function importHouseholds(
     progress.rows++;
     const check = checkRow(record, header, rules);
     const registryNoKey = check.registryNo !== '' && check.registryNo.length <= 64 ? check.registryNo : null;
-    const clashes = duplicates.claim(recordNo, registryNoKey, check.idNumber);
+    let clashes: { column: Column; message: string }[] = duplicates.claim(recordNo, registryNoKey, check.idNumber);
+    // The members file lists this household's members: as many as its size.
+    const listed = check.household ? options.members?.get(check.household.registryNo) : undefined;
+    if (listed && listed.length !== check.household!.size)
+      clashes = [...clashes, { column: 'size', message: `the members file lists ${listed.length} members` }];
     if (check.household && clashes.length === 0) {
       batch.rows.push({ row: recordNo, household: check.household });
     } else {
