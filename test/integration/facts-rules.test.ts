@@ -225,6 +225,44 @@ describe('an ENTER', () => {
   });
 });
 
+describe('a missed household added by an upheld objection', () => {
+  it('needs facts that show the need too (400 naming add.facts…), and is added with them', async () => {
+    const { villageCode, o, roundId } = await openRound();
+    const [h] = await households(villageCode, 'REGISTERED');
+    const assessed = await o.village.client.post(`/rounds/${roundId}/assessment`, {
+      meeting,
+      proposals: [{ action: 'EXIT', householdId: h!.id, exitReason: 'WRONGLY_INCLUDED', ...vote }],
+    });
+    expect(assessed.status).toBe(200);
+    await waitForStage(o.township.client, roundId, 'FIRST_PUBLICITY');
+    const objection = await o.village.client.post(`/rounds/${roundId}/objections`, {
+      objector: { name: '村民乙' },
+      reason: '邻户因病致贫未列入',
+    });
+    expect(objection.status).toBe(201);
+    const resolve = (add: object) =>
+      o.township.client.post(`/rounds/${roundId}/objections/${objection.body.objectionId}/resolution`, {
+        decision: 'UPHELD',
+        note: '核实属实，补充纳入',
+        add: { household: newHousehold(3), category: 'TARGETED', cause: 'ILLNESS', ...add },
+      });
+    const before = await rowCounts(stack);
+    const refused = await resolve({});
+    expectProblem(refused, 400, /facts do not support/, 'VALIDATION_FAILED');
+    expect(refused.body.errors.map((e: { path: string }) => e.path)).toEqual([
+      'add.facts.incomes',
+      'add.facts.indicators',
+    ]);
+    expect(await rowCounts(stack)).toEqual(before);
+    const added = await resolve({ facts: ENTRY_FACTS });
+    expect(added.status).toBe(200);
+    const proposal = await prisma().proposal.findFirstOrThrow({
+      where: { roundId, addedByObjectionId: { not: null } },
+    });
+    expect(proposal.evidence).toMatchObject({ incomes: [{ year: 2019 }, { year: 2020, perCapita: 3100, line: 4000 }] });
+  });
+});
+
 describe('a round under the rules of version 3', () => {
   it('completes with a supported EXIT, a new household with its facts and an override, which the sweep lists', async () => {
     const { villageCode, o, roundId } = await openRound({ publicityPeriod: '1s', stageDeadline: '1 hour' });
