@@ -21,19 +21,9 @@ import {
   type HeaderMap,
   type HouseholdInput,
 } from '../domain/csv';
-import { factsDiff, type Member } from '../domain/facts';
-import { maskIdNumber } from '../domain/idNumber';
-import {
-  copyRows,
-  copyValue,
-  COPY_CHANGES_SQL,
-  COPY_FACTS_CHANGES_SQL,
-  COPY_HOUSEHOLDS_SQL,
-  COPY_INCOMES_SQL,
-  COPY_INDICATORS_SQL,
-  COPY_MEMBERS_SQL,
-  uuidV7Source,
-} from './import-copy';
+import type { Member } from '../domain/facts';
+import { copyRows, copyValue, COPY_CHANGES_SQL, COPY_HOUSEHOLDS_SQL, uuidV7Source } from './import-copy';
+import { insertFacts } from './import-facts';
 
 export { copyValue, uuidV7Source } from './import-copy';
 
@@ -246,42 +236,6 @@ export async function importHouseholds(
     });
   }
 
-  /** The facts of the households: members (from the members file), incomes, indicators and their history. */
-  async function insertFacts(client: ClientBase, rows: { id: string; h: HouseholdInput }[], at: string) {
-    const incomes: string[] = [];
-    const indicators: string[] = [];
-    const members: string[] = [];
-    const history: string[] = [];
-    const withMembers: string[] = [];
-    const bool = (b: boolean) => (b ? 't' : 'f');
-    for (const { id, h } of rows) {
-      const own = options.members?.get(h.registryNo);
-      if (own) withMembers.push(h.registryNo);
-      if (!own && h.incomes.length === 0 && !h.indicators) continue;
-      for (const i of h.incomes) incomes.push(`${id}\t${i.year}\t${i.perCapita}\n`);
-      const k = h.indicators;
-      if (k)
-        indicators.push(
-          `${id}\t${bool(k.foodClothing)}\t${bool(k.education)}\t${bool(k.medical)}\t${bool(k.housing)}\t` +
-            `${bool(k.drinkingWater)}\t${k.assessedOn}\n`,
-        );
-      own?.forEach((m, i) =>
-        members.push(
-          `${nextId()}\t${id}\t${i + 1}\t${copyValue(m.name)}\t${m.relation}\t${copyValue(m.idNumber ?? null)}\t` +
-            `${m.birthYear}\t${m.sex}\t${m.health}\t${m.schooling}\t${m.labour}\n`,
-        ),
-      );
-      const facts = { ...(own ? { members: own } : {}), incomes: h.incomes, ...(k ? { indicators: k } : {}) };
-      const changes = JSON.stringify(factsDiff({}, facts, maskIdNumber));
-      history.push(`${nextId()}\t${id}\t${at}\tIMPORT\t${copyValue(changes)}\n`);
-    }
-    if (incomes.length) await copyRows(client, COPY_INCOMES_SQL, incomes);
-    if (indicators.length) await copyRows(client, COPY_INDICATORS_SQL, indicators);
-    if (members.length) await copyRows(client, COPY_MEMBERS_SQL, members);
-    if (history.length) await copyRows(client, COPY_FACTS_CHANGES_SQL, history);
-    return withMembers;
-  }
-
   async function insert(client: ClientBase, rows: PendingRow[]): Promise<{ inserted: number; withMembers: string[] }> {
     const at = new Date().toISOString();
     const households: string[] = [];
@@ -304,7 +258,7 @@ export async function importHouseholds(
     }
     const inserted = await copyRows(client, COPY_HOUSEHOLDS_SQL, households);
     await copyRows(client, COPY_CHANGES_SQL, changes);
-    return { inserted, withMembers: await insertFacts(client, written, at) };
+    return { inserted, withMembers: await insertFacts(client, written, options.members, nextId, at) };
   }
 
   /** Writes one batch in its own transaction (a savepoint with allOrNothing); resolves to the rows inserted. */
