@@ -68,11 +68,23 @@ const issuer =
 
 /** `facts` belong to a new household (an existing one's are PUT first), `override` to an ENTER. */
 function factsAndOverride(
-  p: { action?: string; household?: unknown; facts?: unknown; override?: unknown },
+  p: {
+    action?: string;
+    household?: { idNumber: string; size: number };
+    facts?: { members?: { idNumber?: string }[] };
+    override?: unknown;
+  },
   issue: Issue,
 ) {
   if (p.facts !== undefined && p.household === undefined)
     issue('facts', "facts come with a new household; record an existing household's with PUT /households/{id}/facts");
+  const members = p.facts?.members;
+  if (p.household && members) {
+    if (members.length !== p.household.size)
+      issue('facts', `members lists ${members.length} people; household.size is ${p.household.size}`);
+    if (members[0]?.idNumber !== p.household.idNumber)
+      issue('facts', "the head (members.0) carries the household's ID number");
+  }
   if (p.override !== undefined && p.action !== undefined && p.action !== 'ENTER')
     issue('override', 'only an ENTER takes an override');
 }

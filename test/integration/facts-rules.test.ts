@@ -221,6 +221,22 @@ describe('an ENTER', () => {
       proposals: [{ ...exitOf(r!.id), override: { reason: '特殊情况' } }],
     });
     expect(override.body.errors.map((e: { path: string }) => e.path)).toEqual(['proposals.0.override']);
+    // A new household's members must match it: as many as its size, the head carrying its ID number.
+    const head = { name: '户主', relation: 'HEAD', birthYear: 1970, sex: 'MALE', health: 'HEALTHY' };
+    const mismatch = await o.village.client.post(`/rounds/${roundId}/assessment`, {
+      meeting,
+      proposals: [
+        enterOf({
+          household: newHousehold(4),
+          facts: { ...ENTRY_FACTS, members: [{ ...head, schooling: 'PRIMARY', labour: 'FULL' }] },
+        }),
+      ],
+    });
+    expectProblem(mismatch, 400, /household\.size is 2.*the head/);
+    expect(mismatch.body.errors.map((e: { path: string }) => e.path)).toEqual([
+      'proposals.0.facts',
+      'proposals.0.facts',
+    ]);
     expect(await rowCounts(stack)).toEqual(before);
   });
 });
