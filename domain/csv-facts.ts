@@ -170,7 +170,11 @@ export function mapMemberHeader(
     const column = MEMBER_COLUMNS.find(
       (c) => c.toLowerCase() === name.toLowerCase() || MEMBER_COLUMN_LABELS[c].includes(name),
     );
-    if (!column) problems.push(`unknown column ${JSON.stringify(name.slice(0, 40))}`);
+    // A data row where the header belongs would name an ID or phone number here: never shown.
+    if (!column)
+      problems.push(
+        `unknown column ${/\d{7}/.test(name) ? '(a value that looks like an ID or phone number, not shown: is the header row missing?)' : JSON.stringify(name.slice(0, 40))}`,
+      );
     else index[column] = i;
   });
   const missing = MEMBER_COLUMNS.filter((c) => c !== 'idNumber' && index[c] === -1);

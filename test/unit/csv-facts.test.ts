@@ -80,6 +80,15 @@ describe('the members file', () => {
     });
   });
 
+  it('never shows an ID number that sits where the header belongs', () => {
+    const headless = mapMemberHeader(['F-1', '王甲', '户主', id]);
+    expect(JSON.stringify(headless)).not.toContain(id);
+    expect(headless).toMatchObject({
+      ok: false,
+      problems: expect.arrayContaining([expect.stringMatching(/not shown/)]),
+    });
+  });
+
   it('reads a member with English names or Chinese labels', () => {
     expect(
       checkMemberRow(['F-1', '王甲', '户主', id, '1970', '男', '患有大病', '小学', 'PARTIAL'], header.index, 2026),
