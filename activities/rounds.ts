@@ -2,8 +2,10 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Prisma, PrismaClient } from '../infra/db';
 import { maskIdNumber } from '../domain/idNumber';
 import { renderNoticeHtml, type NoticeContent, type NoticeItem } from '../domain/notice';
+import type { HouseholdFacts } from '../domain/facts';
 import type { NewHousehold, Transition } from '../domain/round';
 import { markCandidatesProposed } from '../infra/verifications';
+import { writeFacts } from '../infra/facts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -62,6 +64,9 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
               votesAgainst: p.votesAgainst,
               note: p.note,
               addedByObjectionId: p.addedByObjectionId,
+              facts: p.facts ? (p.facts as unknown as Prisma.InputJsonValue) : undefined,
+              evidence: p.evidence ? (p.evidence as unknown as Prisma.InputJsonValue) : undefined,
+              overrideReason: p.override?.reason,
             })),
           });
           // Entry candidates (a county verification's MISSED_POOR households) this list proposes are used.
@@ -159,6 +164,7 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
         stageEnteredAt: new Date(t.at),
         startedById: input.startedBy.id,
         startedAt: new Date(t.at),
+        rulesVersion: input.rules?.version ?? null,
       },
     });
   }
@@ -257,6 +263,17 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
             },
           });
           householdId = created.id;
+          // The facts the proposal carried become the new household's own, recorded as the round's doing.
+          const facts = p.facts as unknown as HouseholdFacts | null;
+          if (facts) {
+            await writeFacts(tx, created.id, facts, {
+              id: t.decision.actor?.id,
+              // The announcement period ends by the clock: the round itself is the author then.
+              name: t.decision.actor?.name ?? t.roundId,
+              source: 'ROUND',
+              at,
+            });
+          }
         }
       } else if (p.action === 'EXIT') {
         await tx.household.update({

@@ -115,6 +115,27 @@ export function candidateSql(input: SweepKindInput): Prisma.Sql {
         -- Progress is a stage change: reminders and escalations touch the row but move nothing.
         WHERE r.status = 'OPEN' AND r."stageEnteredAt" < ${cutoff}::timestamp(3)`;
     }
+    case 'ENTRY_WITHOUT_EVIDENCE':
+      // Entries the registry took by override (rules v3, domain/facts.ts): registered households whose entry the
+      // facts did not support, as long as their recorded facts still do not (income below the line in the last
+      // recorded year, or an indicator unmet, closes the finding). No override reason in the detail: free text.
+      return Prisma.sql`
+        SELECT p.id::text AS "subjectKey", r."townshipCode", r."villageCode", r.id AS "roundId",
+               h.id AS "householdId", 'COUNTY' AS "escalatedToRole", left(r."villageCode", 6) AS "escalatedToScope",
+               jsonb_build_object('registryNo', h."registryNo", 'proposalId', p.id) AS detail
+        FROM "Proposal" p
+        JOIN "Round" r ON r.id = p."roundId"
+        JOIN "Household" h ON h.id = p."householdId"
+        WHERE p.action = 'ENTER' AND p.status = 'APPLIED' AND p."overrideReason" IS NOT NULL
+          AND h.status = 'REGISTERED'
+          AND NOT EXISTS (
+            SELECT 1 FROM "HouseholdIndicators" i WHERE i."householdId" = h.id
+              AND NOT (i."foodClothing" AND i.education AND i.medical AND i.housing AND i."drinkingWater"))
+          AND NOT EXISTS (
+            SELECT 1 FROM (SELECT year, "perCapita" FROM "HouseholdIncome" WHERE "householdId" = h.id
+                           ORDER BY year DESC LIMIT 1) last
+            JOIN "PovertyLine" l ON l.year = last.year
+            WHERE last."perCapita" < l."perCapita")`;
     default: {
       const unknown: never = input.kind;
       throw ApplicationFailure.create({

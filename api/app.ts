@@ -11,6 +11,7 @@ import { createApiMetrics, enterApiRouter, noteRefusal, observeRequests } from '
 import { errorHandler, notFoundHandler } from './problem';
 import { campaignsRouter } from './routes/campaigns';
 import { CODEC_PATH, codecRouter } from './routes/codec';
+import { factsRouter } from './routes/facts';
 import { registryRouter } from './routes/registry';
 import { reportsRouter } from './routes/reports';
 import { roundsRouter } from './routes/rounds';
@@ -97,6 +98,7 @@ export function createApp(deps: AppDeps): Express {
     res.json(caller(req));
   });
   v1.use(registryRouter(prisma));
+  v1.use(factsRouter(prisma));
   v1.use(roundsRouter({ prisma, client, taskQueue: deps.taskQueue, rules: deps.rules }));
   v1.use(tasksRouter(prisma));
   v1.use(campaignsRouter({ prisma, client, taskQueue: deps.taskQueue, rules: deps.rules }));

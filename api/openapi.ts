@@ -16,6 +16,7 @@ import { campaignsOperations } from './routes/campaigns';
 import { codecOperations } from './routes/codec';
 import { exitPlanOperations } from './routes/exit-plan';
 import { exitsOperations } from './routes/exits';
+import { factsOperations } from './routes/facts';
 import { registryOperations } from './routes/registry';
 import { reportsOperations } from './routes/reports';
 import { responsibilityOperations } from './routes/responsibility';
@@ -83,6 +84,7 @@ export const systemOperations: ApiOperation[] = [
 export const operations: ApiOperation[] = [
   ...systemOperations,
   ...registryOperations,
+  ...factsOperations,
   ...roundsOperations,
   ...tasksOperations,
   ...campaignsOperations,

@@ -8,8 +8,11 @@ import type { TCountyAnnouncement } from './schemas';
 /** The settings rules are captured from: MIN_PUBLICITY_PERIOD and COUNTY_SAMPLE_SHARE. */
 export type RulesSettings = Omit<RoundRules, 'version'>;
 
+/** The version new rounds and campaigns start under: 3 checks proposals against the households' facts. */
+export const CURRENT_RULES_VERSION = 3 as const;
+
 /**
- * The rules of version 2 from `settings`, or a 400 naming each period of `policy` below the minimum (nothing is
+ * The rules of the current version from `settings`, or a 400 naming each period of `policy` below the minimum (nothing is
  * started). Without settings (tests and benchmarks that drive the procedure of version 1) no rules are captured.
  */
 export function captureRules(settings: RulesSettings | undefined, policy: RoundPolicy): RoundRules | undefined {
@@ -22,7 +25,11 @@ export function captureRules(settings: RulesSettings | undefined, policy: RoundP
       short.map((field) => ({ path: `policy.${field}`, message: `shorter than ${min}` })),
     );
   }
-  return { version: 2, minPublicityPeriod: settings.minPublicityPeriod, countySampleShare: settings.countySampleShare };
+  return {
+    version: CURRENT_RULES_VERSION,
+    minPublicityPeriod: settings.minPublicityPeriod,
+    countySampleShare: settings.countySampleShare,
+  };
 }
 
 /**

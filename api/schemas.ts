@@ -11,24 +11,11 @@ import {
   STAGES,
   VISIT_FINDINGS,
 } from '../domain/enums';
-import { idNumberProblem } from '../domain/idNumber';
+import { ZFacts, ZOverride } from './facts-schemas';
+import { count, isoDate, text, ZIdNumber } from './schema-basics';
 import { isQuorate, voteProblem } from '../domain/procedure';
 
-export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
-const count = z.number().int().min(0).max(100_000);
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .meta({ examples: ['2026-05-01'] })
-  .refine((v) => {
-    const d = new Date(v + 'T00:00:00Z');
-    return (
-      !Number.isNaN(d.getTime()) &&
-      d.toISOString().startsWith(v) &&
-      d.getUTCFullYear() >= 2000 &&
-      d.getUTCFullYear() <= 2100
-    );
-  }, 'must be a real date between 2000 and 2100');
+export { text, ZIdNumber } from './schema-basics';
 
 export const ZVillageCode = z
   .string()
@@ -69,17 +56,6 @@ export const ZPolicy = z
 export const ZStartRound = z.object({ villageCode: ZVillageCode, policy: ZPolicy.optional() }).strict();
 export type TStartRound = z.infer<typeof ZStartRound>;
 
-export const ZIdNumber = z
-  .string()
-  .trim()
-  .transform((v) => v.toUpperCase())
-  .superRefine((v, ctx) => {
-    const problem = idNumberProblem(v);
-    if (problem === 'FORMAT') ctx.addIssue({ code: 'custom', message: 'must be an 18-character ID number' });
-    else if (problem === 'BIRTH_DATE') ctx.addIssue({ code: 'custom', message: 'has an impossible birth date' });
-    else if (problem === 'CHECKSUM') ctx.addIssue({ code: 'custom', message: 'fails the ID number checksum' });
-  });
-
 const ZNewHousehold = z
   .object({ headName: text(50), idNumber: ZIdNumber, size: z.number().int().min(1).max(30) })
   .strict();
@@ -89,6 +65,29 @@ const issuer =
   (ctx: z.RefinementCtx): Issue =>
   (path, message) =>
     ctx.addIssue({ code: 'custom', path: [path], message });
+
+/** `facts` belong to a new household (an existing one's are PUT first), `override` to an ENTER. */
+function factsAndOverride(
+  p: {
+    action?: string;
+    household?: { idNumber: string; size: number };
+    facts?: { members?: { idNumber?: string }[] };
+    override?: unknown;
+  },
+  issue: Issue,
+) {
+  if (p.facts !== undefined && p.household === undefined)
+    issue('facts', "facts come with a new household; record an existing household's with PUT /households/{id}/facts");
+  const members = p.facts?.members;
+  if (p.household && members) {
+    if (members.length !== p.household.size)
+      issue('facts', `members lists ${members.length} people; household.size is ${p.household.size}`);
+    if (members[0]?.idNumber !== p.household.idNumber)
+      issue('facts', "the head (members.0) carries the household's ID number");
+  }
+  if (p.override !== undefined && p.action !== undefined && p.action !== 'ENTER')
+    issue('override', 'only an ENTER takes an override');
+}
 
 /** An existing household (householdId) or a new one (household, which can only enter): exactly one. */
 function oneHousehold(p: { householdId?: string; household?: unknown }, issue: Issue) {
@@ -107,6 +106,12 @@ export const ZProposal = z
     entryReason: z.enum(ENTRY_REASONS).optional(),
     exitReason: z.enum(EXIT_REASONS).optional(),
     householdConsent: z.object({ signedOn: isoDate }).strict().optional(),
+    facts: ZFacts.optional().meta({
+      description: 'ENTER of a new household: its facts, the evidence of its entry, written to the registry with it.',
+    }),
+    override: ZOverride.optional().meta({
+      description: 'ENTER only: admit the household although its facts show no need, with the reason.',
+    }),
     votesFor: count,
     votesAgainst: count,
     note: z.string().trim().max(1000).optional(),
@@ -116,6 +121,7 @@ export const ZProposal = z
     const issue = issuer(ctx);
     oneHousehold(p, issue);
     if (p.household && p.action !== 'ENTER') issue('household', 'a new household can only ENTER');
+    factsAndOverride(p, issue);
     if (p.action === 'ENTER') {
       if (!p.category) issue('category', 'ENTER needs a category');
       if (!p.cause) issue('cause', 'ENTER needs a cause');
@@ -215,9 +221,14 @@ export const ZAddition = z
     category: z.enum(CATEGORIES),
     cause: z.enum(CAUSES),
     note: z.string().trim().max(1000).optional(),
+    facts: ZFacts.optional(),
+    override: ZOverride.optional(),
   })
   .strict()
-  .superRefine((p, ctx) => oneHousehold(p, issuer(ctx)));
+  .superRefine((p, ctx) => {
+    oneHousehold(p, issuer(ctx));
+    factsAndOverride(p, issuer(ctx));
+  });
 
 export const ZResolution = z
   .object({

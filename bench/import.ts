@@ -18,7 +18,7 @@ import { uuidV7Source } from '../infra/import';
 import { seedDemoCounty } from '../infra/seed';
 import { buildDemoCounty } from '../infra/seed-data';
 import { createTestDatabase, type TestDatabase } from '../kit/database';
-import { COLUMNS } from '../domain/csv';
+import { HOUSEHOLD_COLUMNS } from '../domain/csv';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '..');
@@ -162,7 +162,7 @@ async function measureCopy(file: string, rows: number): Promise<Measurement> {
   const { db, seeded } = await freshDatabase('jz_bench_copy');
   try {
     const sql =
-      `\\copy "Household" (${['id', ...COLUMNS, 'updatedAt'].map((c) => `"${c}"`).join(', ')}) ` +
+      `\\copy "Household" (${['id', ...HOUSEHOLD_COLUMNS, 'updatedAt'].map((c) => `"${c}"`).join(', ')}) ` +
       `FROM '${file}' WITH (FORMAT csv, HEADER true, NULL '')`;
     const load = os.loadavg()[0] as number;
     const t = performance.now();
@@ -194,17 +194,17 @@ async function main(): Promise<void> {
 
   console.log(`Generating ${fmt(rows)} households in ${dir} ...`);
   const csv = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  await writeLines(csvFile, rows, COLUMNS.join(','), (i) => {
+  await writeLines(csvFile, rows, HOUSEHOLD_COLUMNS.join(','), (i) => {
     const r = syntheticRow(i, villages);
-    return COLUMNS.map((c) => csv(String(r[c]))).join(',');
+    return HOUSEHOLD_COLUMNS.map((c) => csv(String(r[c]))).join(',');
   });
   // COPY gets the same rows plus what the import fills in itself: the id (the same time-ordered kind, so that
   // neither side gets cheaper primary-key inserts than the other) and updatedAt.
   const now = new Date().toISOString();
   const nextId = uuidV7Source();
-  await writeLines(copyFile, rows, ['id', ...COLUMNS, 'updatedAt'].join(','), (i) => {
+  await writeLines(copyFile, rows, ['id', ...HOUSEHOLD_COLUMNS, 'updatedAt'].join(','), (i) => {
     const r = syntheticRow(i, villages);
-    return [nextId(), ...COLUMNS.map((c) => csv(String(r[c]))), now].join(',');
+    return [nextId(), ...HOUSEHOLD_COLUMNS.map((c) => csv(String(r[c]))), now].join(',');
   });
   const mb = fs.statSync(csvFile).size / 1024 / 1024;
   console.log(`CSV: ${fmt(mb, 1)} MiB; ${os.cpus().length} CPUs`);

@@ -18,6 +18,8 @@ import {
   type ExitReason,
   type HouseholdStatus,
 } from './enums';
+import { FACTS_COLUMN_LABELS, FACTS_COLUMNS, readFactsCells } from './csv-facts';
+import type { Income, Indicators } from './facts';
 import { idNumberProblem, normalizeIdNumber } from './idNumber';
 
 export { CsvParser, detachString, isBlankRecord, MAX_FIELD_CHARS, type CsvProblem, type CsvRecord } from './csv-parser';
@@ -27,7 +29,8 @@ import type { CsvProblem, CsvRecord } from './csv-parser';
 // ---------------------------------------------------------------------------------------------------------------
 // Columns and headers
 
-export const COLUMNS = [
+/** The household's own columns (the registry's fields). */
+export const HOUSEHOLD_COLUMNS = [
   'registryNo',
   'villageCode',
   'headName',
@@ -42,6 +45,8 @@ export const COLUMNS = [
   'phone',
   'entryReason',
 ] as const;
+/** Every column: the household's own, then its facts (domain/csv-facts.ts: income of a year and the year before, the indicators). */
+export const COLUMNS = [...HOUSEHOLD_COLUMNS, ...FACTS_COLUMNS] as const;
 export type Column = (typeof COLUMNS)[number];
 
 /** Chinese headers accepted for each column; the first is the one documented and shown in reports. */
@@ -59,6 +64,7 @@ export const COLUMN_LABELS: Readonly<Record<Column, readonly string[]>> = {
   registeredOn: ['纳入日期'],
   exitedOn: ['退出日期'],
   phone: ['联系电话'],
+  ...FACTS_COLUMN_LABELS,
 };
 
 /** Columns the header must name; the others may be left out when no row needs them. */
@@ -259,6 +265,10 @@ export interface HouseholdInput {
   exitReason: ExitReason | null;
   registeredOn: string | null;
   exitedOn: string | null;
+  /** Per-capita income by year (none when the row gives none). */
+  incomes: Income[];
+  /** The two assurances and three guarantees, null when the row gives none. */
+  indicators: Indicators | null;
 }
 
 export interface RowProblem {
@@ -444,6 +454,8 @@ export function checkRow(record: CsvRecord, header: HeaderMap, rules: RowRules =
   const today = rules.today;
   const registeredOn = readDate(problems, 'registeredOn', cellAt(fields, index.registeredOn), today, rawId, rawPhone);
   const exitedOn = readDate(problems, 'exitedOn', cellAt(fields, index.exitedOn), today, rawId, rawPhone);
+  const facts = readFactsCells((column) => cellAt(fields, index[column]), parseDate, today);
+  for (const p of facts.problems) problems.push(p);
 
   // Rules between columns; a value that was present but invalid already has its problem (false, not null).
   if (status === null) problems.push({ column: 'status', message: `missing: use ${STATUS_SPEC.accepted}` });
@@ -484,6 +496,8 @@ export function checkRow(record: CsvRecord, header: HeaderMap, rules: RowRules =
       exitReason: exitReason || null,
       registeredOn: registeredOn || null,
       exitedOn: exitedOn || null,
+      incomes: facts.incomes,
+      indicators: facts.indicators,
     },
     problems: NO_PROBLEMS,
     registryNo,

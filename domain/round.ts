@@ -11,6 +11,7 @@ import type {
   Stage,
   VisitFinding,
 } from './enums';
+import type { FactsEvidence, HouseholdFacts } from './facts';
 
 /** Who acted. Every decision carries one, so the trail says who decided. */
 export interface Actor {
@@ -35,8 +36,11 @@ export interface RoundPolicy {
  * these rules has none in its input and finishes under the rules it started with (version 1).
  */
 export interface RoundRules {
-  /** 2: majority of those present, minimum periods, announcement period, verification, spot checks. */
-  version: 2;
+  /**
+   * 2: majority of those present, minimum periods, announcement period, verification, spot checks. 3: the same, and
+   * proposals checked against the household's facts (an EXIT as REACHED_STANDARD, an ENTER: domain/facts.ts).
+   */
+  version: 2 | 3;
   /** MIN_PUBLICITY_PERIOD: the shortest publicity and announcement period accepted. */
   minPublicityPeriod: string;
   /** COUNTY_SAMPLE_SHARE: the share of approved proposals the county spot-checks (at least 0.1). */
@@ -75,6 +79,12 @@ export interface ProposalInput {
   exitReason?: ExitReason;
   /** A REACHED_STANDARD exit: the household's signed agreement (户认可). */
   householdConsent?: { signedOn: string };
+  /** ENTER of a new household: its facts, written to the registry with it when the round applies the entry. */
+  facts?: HouseholdFacts;
+  /** Rules v3: what the API checked the proposal against; the round's validator checks it again. */
+  evidence?: FactsEvidence;
+  /** Rules v3: an ENTER the facts do not support, admitted with a reason (a supervision finding lists it). */
+  override?: { reason: string };
   votesFor: number;
   votesAgainst: number;
   note?: string;
@@ -90,6 +100,9 @@ export interface AddedProposal {
   cause: Cause;
   entryReason: 'MISSED';
   note?: string;
+  facts?: HouseholdFacts;
+  evidence?: FactsEvidence;
+  override?: { reason: string };
 }
 
 /** An upheld objection's correction of a proposal on the list: its category or cause. */

@@ -8,6 +8,7 @@ export const FINDING_KINDS = [
   'HOUSEHOLD_NO_RESPONSIBLE',
   'VILLAGE_BEHIND_EXIT_PLAN',
   'ROUND_STUCK',
+  'ENTRY_WITHOUT_EVIDENCE',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
@@ -21,6 +22,7 @@ export const FINDING_LABELS: Record<FindingKind, string> = {
   HOUSEHOLD_NO_RESPONSIBLE: '贫困户无帮扶责任人',
   VILLAGE_BEHIND_EXIT_PLAN: '贫困村未按计划退出',
   ROUND_STUCK: '识别轮次停滞',
+  ENTRY_WITHOUT_EVIDENCE: '无事实依据纳入',
 };
 
 /** What the official a finding is escalated to should do about it (shown in their /tasks). */
@@ -31,6 +33,7 @@ export const FINDING_ACTIONS: Record<FindingKind, string> = {
   HOUSEHOLD_NO_RESPONSIBLE: 'assign a responsible person to the household',
   VILLAGE_BEHIND_EXIT_PLAN: 'follow up the village behind its exit plan',
   ROUND_STUCK: 'move the round on',
+  ENTRY_WITHOUT_EVIDENCE: 'check the household entered by override against its facts (income, indicators)',
 };
 
 /** Thresholds of one sweep; durations as "7 days" or "2s" (domain/duration.ts). */

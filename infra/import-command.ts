@@ -17,6 +17,7 @@ import {
   type ImportRowError,
   type ImportSummary,
 } from './import';
+import { readMembersFile } from './import-members';
 
 const COLUMN_HELP: Record<Column, string> = {
   registryNo: 'registry number (建档立卡), unique in the registry',
@@ -32,6 +33,15 @@ const COLUMN_HELP: Record<Column, string> = {
   registeredOn: 'date included, YYYY-MM-DD (YYYY/M/D accepted)',
   exitedOn: 'date exited; needed when EXITED, empty otherwise',
   phone: 'contact phone',
+  incomeYear: 'year of `income` (per-capita net income); optional',
+  income: 'per-capita net income (人均纯收入) of incomeYear, whole yuan',
+  previousIncome: 'per-capita net income of the year before incomeYear; optional',
+  foodClothing: '不愁吃穿 met: 是/否 (yes/no); the five indicators come together',
+  education: '义务教育有保障: 是/否',
+  medical: '基本医疗有保障: 是/否',
+  housing: '住房安全有保障: 是/否',
+  drinkingWater: '饮水安全有保障: 是/否',
+  assessedOn: 'date the indicators were assessed, YYYY-MM-DD; needed with them',
 };
 
 /** "NAME 标签, NAME 标签, ..." wrapped to lines of about 100 characters, indented for the help text. */
@@ -50,7 +60,7 @@ function valueList(labels: Record<string, string>, indent: string): string {
 }
 
 export const IMPORT_USAGE = `Usage:
-  npm run cli -- import households <file.csv> [--all-or-nothing] [--report <file>] [--json] [--connections N]
+  npm run cli -- import households <file.csv> [--members <members.csv>] [--all-or-nothing] [--report <file>] [--json] [--connections N]
 
 Imports a registry export (UTF-8 CSV with a header row) into the household registry. Every row is checked;
 valid rows are imported and each rejected row is reported by row number and registry number (ID and phone
@@ -60,6 +70,8 @@ Options:
   --all-or-nothing   import nothing unless every row is valid
   --report <file>    write the per-row error report to <file> instead of stderr
   --json             print a machine-readable summary on stdout
+  --members <file>   the households' members, one row per member (registryNo, name, relation, idNumber,
+                     birthYear, sex, health, schooling, labour); checked whole before anything is written
   --connections N    database connections writing at once (default ${CONNECTIONS}; 1 with --all-or-nothing)
 
 Columns (header in English or Chinese, any order; * = the header must have it):
@@ -90,6 +102,8 @@ export interface ImportCommandOptions {
   batchSize?: number;
   /** Database connections writing batches at once (1 with allOrNothing). */
   connections?: number;
+  /** The members file (one row per member, keyed by the household's registry number). */
+  members?: string;
 }
 
 /** Reads just enough of the file to check its header, so that a bad file fails before the database starts. */
@@ -178,6 +192,8 @@ export async function runImportCommand(
     throw new ImportError(`Cannot read ${file}: ${(err as Error).message}`, { cause: err });
   }
   await checkHeaderOf(file);
+  const members = options.members ? await readMembersFile(options.members) : undefined;
+  const membersWritten = new Set<string>();
 
   let reportFd: number | undefined;
   if (options.report) {
@@ -214,6 +230,8 @@ export async function runImportCommand(
           moreClients,
           onRowErrors: writeReport,
           onProgress: (p) => progress?.update(p),
+          members,
+          onMembersWritten: (nos) => nos.forEach((no) => membersWritten.add(no)),
         });
       } finally {
         await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
@@ -226,12 +244,22 @@ export async function runImportCommand(
   }
   progress?.finish({ bytes: size, rows: summary.rows, imported: summary.imported, rejected: summary.rejected });
 
-  const code = summary.rolledBack ? 2 : summary.rejected > 0 ? 1 : 0;
+  // Members whose household was not imported (rejected, or not in the household file) are not imported either.
+  const membersNotImported =
+    members && !summary.rolledBack ? [...members.keys()].filter((no) => !membersWritten.has(no)) : [];
+  if (membersNotImported.length > 0)
+    process.stderr.write(
+      `Members of ${membersNotImported.length} household(s) were not imported: their household was rejected or is not in the household file.\n`,
+    );
+  const code = summary.rolledBack ? 2 : summary.rejected > 0 || membersNotImported.length > 0 ? 1 : 0;
   if (options.json) {
     const { errors, ...counts } = summary;
     process.stdout.write(
       JSON.stringify({
         ...counts,
+        ...(members
+          ? { householdsWithMembers: membersWritten.size, membersNotImported: membersNotImported.length }
+          : {}),
         allOrNothing: options.allOrNothing,
         errorsListed: errors.length,
         errors: errors.map(({ row, registryNo, column, message }) => ({ row, registryNo, column, message })),

@@ -14,6 +14,15 @@ export const COPY_HOUSEHOLDS_SQL = `COPY "Household" ("id", "registryNo", "villa
 export const COPY_CHANGES_SQL = `COPY "RegistryChange" ("id", "householdId", "source", "action", "toStatus", "toCategory",
   "cause", "entryReason", "exitReason", "at") FROM STDIN`;
 
+/** The household's facts (members file, income and indicator columns) and the record of them in its history. */
+export const COPY_INCOMES_SQL = `COPY "HouseholdIncome" ("householdId", "year", "perCapita") FROM STDIN`;
+export const COPY_INDICATORS_SQL = `COPY "HouseholdIndicators" ("householdId", "foodClothing", "education", "medical",
+  "housing", "drinkingWater", "assessedOn") FROM STDIN`;
+export const COPY_MEMBERS_SQL = `COPY "HouseholdMember" ("id", "householdId", "seq", "name", "relation", "idNumber",
+  "birthYear", "sex", "health", "schooling", "labour") FROM STDIN`;
+export const COPY_FACTS_CHANGES_SQL = `COPY "HouseholdFactsChange" ("id", "householdId", "changedAt", "source", "changes")
+  FROM STDIN`;
+
 const COPY_SPECIAL = /[\\\t\n\r]/;
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 

@@ -21,7 +21,9 @@ import {
   type HeaderMap,
   type HouseholdInput,
 } from '../domain/csv';
+import type { Member } from '../domain/facts';
 import { copyRows, copyValue, COPY_CHANGES_SQL, COPY_HOUSEHOLDS_SQL, uuidV7Source } from './import-copy';
+import { insertFacts } from './import-facts';
 
 export { copyValue, uuidV7Source } from './import-copy';
 
@@ -90,6 +92,10 @@ export interface ImportOptions {
   /** Called once per batch with that batch's errors, in row order (for the report). */
   onRowErrors?: (errors: ImportRowError[]) => void;
   onProgress?: (progress: ImportProgress) => void;
+  /** Members by the registry number of their household (the members file, already checked), written with it. */
+  members?: ReadonlyMap<string, Member[]>;
+  /** Called with the registry number of each household written with members (to find members left over). */
+  onMembersWritten?: (registryNos: string[]) => void;
 }
 
 const VILLAGES_SQL = 'SELECT "code" FROM "Village" WHERE "code" = ANY($1::text[])';
@@ -230,12 +236,14 @@ export async function importHouseholds(
     });
   }
 
-  async function insert(client: ClientBase, rows: PendingRow[]): Promise<number> {
+  async function insert(client: ClientBase, rows: PendingRow[]): Promise<{ inserted: number; withMembers: string[] }> {
     const at = new Date().toISOString();
     const households: string[] = [];
     const changes: string[] = [];
+    const written: { id: string; h: HouseholdInput }[] = [];
     for (const { household: h } of rows) {
       const id = nextId();
+      written.push({ id, h });
       households.push(
         `${id}\t${copyValue(h.registryNo)}\t${copyValue(h.villageCode)}\t${copyValue(h.headName)}\t` +
           `${copyValue(h.idNumber)}\t${copyValue(h.phone)}\t${h.size}\t${copyValue(h.category)}\t${h.status}\t` +
@@ -250,7 +258,7 @@ export async function importHouseholds(
     }
     const inserted = await copyRows(client, COPY_HOUSEHOLDS_SQL, households);
     await copyRows(client, COPY_CHANGES_SQL, changes);
-    return inserted;
+    return { inserted, withMembers: await insertFacts(client, written, options.members, nextId, at) };
   }
 
   /** Writes one batch in its own transaction (a savepoint with allOrNothing); resolves to the rows inserted. */
@@ -264,13 +272,15 @@ export async function importHouseholds(
     // report must still name the rows already in the registry. That saves two index probes a row. Batches never
     // clash with each other: a key seen twice in the file was refused before any batch was formed.
     let check = nothingToWrite();
+    let withMembers: string[] = [];
     for (let attempt = 1; rows.length > 0; attempt++) {
       await client.query(txn.begin);
       try {
         if (check) rows = await dropExisting(client, b, rows);
         if (nothingToWrite()) anyRejected = true;
-        else if (rows.length > 0) inserted = await insert(client, rows);
+        else if (rows.length > 0) ({ inserted, withMembers } = await insert(client, rows));
         await client.query(txn.commit);
+        if (withMembers.length > 0) options.onMembersWritten?.(withMembers);
         break;
       } catch (err) {
         // A failing undo (a lost connection) must not hide the error that caused it.
@@ -323,7 +333,11 @@ export async function importHouseholds(
     progress.rows++;
     const check = checkRow(record, header, rules);
     const registryNoKey = check.registryNo !== '' && check.registryNo.length <= 64 ? check.registryNo : null;
-    const clashes = duplicates.claim(recordNo, registryNoKey, check.idNumber);
+    let clashes: { column: Column; message: string }[] = duplicates.claim(recordNo, registryNoKey, check.idNumber);
+    // The members file lists this household's members: as many as its size.
+    const listed = check.household ? options.members?.get(check.household.registryNo) : undefined;
+    if (listed && listed.length !== check.household!.size)
+      clashes = [...clashes, { column: 'size', message: `the members file lists ${listed.length} members` }];
     if (check.household && clashes.length === 0) {
       batch.rows.push({ row: recordNo, household: check.household });
     } else {

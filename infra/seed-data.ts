@@ -161,7 +161,7 @@ const SIZE_WEIGHTS: ReadonlyArray<readonly [number, number]> = [
   [8, 3],
 ];
 
-type Rng = () => number;
+export type Rng = () => number;
 
 /** mulberry32: tiny, fast, good enough for demo data. Returns floats in [0, 1). */
 function mulberry32(seed: number): Rng {
@@ -176,7 +176,7 @@ function mulberry32(seed: number): Rng {
 }
 
 /** FNV-1a of a label: each concern gets its own stream, so changing one part leaves the others as they were. */
-function rngFor(label: string): Rng {
+export function rngFor(label: string): Rng {
   let h = 0x811c9dc5;
   for (let i = 0; i < label.length; i++) {
     h ^= label.charCodeAt(i);
@@ -185,15 +185,15 @@ function rngFor(label: string): Rng {
   return mulberry32(h);
 }
 
-function int(rng: Rng, min: number, max: number): number {
+export function int(rng: Rng, min: number, max: number): number {
   return min + Math.floor(rng() * (max - min + 1));
 }
 
-function pick<T>(rng: Rng, items: readonly T[]): T {
+export function pick<T>(rng: Rng, items: readonly T[]): T {
   return items[Math.floor(rng() * items.length)] as T;
 }
 
-function weighted<T>(rng: Rng, entries: ReadonlyArray<readonly [T, number]>): T {
+export function weighted<T>(rng: Rng, entries: ReadonlyArray<readonly [T, number]>): T {
   const total = entries.reduce((sum, [, w]) => sum + w, 0);
   let r = rng() * total;
   for (const [value, w] of entries) {
@@ -227,7 +227,7 @@ function uuidFrom(rng: Rng): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-function personName(rng: Rng, surname = pick(rng, SURNAMES), female = false): string {
+export function personName(rng: Rng, surname = pick(rng, SURNAMES), female = false): string {
   const chars = female ? FEMALE_GIVEN : MALE_GIVEN;
   return surname + pick(rng, chars) + (rng() < 0.7 ? pick(rng, chars) : '');
 }

@@ -5,6 +5,7 @@
 import type { Role } from '../domain/enums';
 import { Prisma, type PrismaClient } from './db';
 import { buildDemoCounty, type DemoCounty } from './seed-data';
+import { buildHouseholdFacts } from './seed-facts';
 import { hashToken } from './tokens';
 
 export interface DemoOfficial {
@@ -80,6 +81,35 @@ async function insertResponsibilities(tx: Prisma.TransactionClient, data: DemoCo
 }
 
 /**
+ * The demo households' facts (infra/seed-facts.ts), for households that exist and whose facts nobody has recorded
+ * (no HouseholdFactsChange): a fact recorded through the API, an import or a round is never overwritten, and a
+ * re-seed adds nothing (the keys of members, incomes and indicators are unique per household).
+ */
+async function insertFacts(tx: Prisma.TransactionClient, data: DemoCounty): Promise<void> {
+  const wanted = new Set<string>();
+  for (const ids of chunks(data.households.map((h) => h.id))) {
+    const present = await tx.household.findMany({
+      where: { id: { in: ids }, factChanges: { none: {} } },
+      select: { id: true },
+    });
+    for (const h of present) wanted.add(h.id);
+  }
+  const facts = buildHouseholdFacts(data.households.filter((h) => wanted.has(h.id)));
+  const members = facts.flatMap((f) =>
+    f.members.map((m, i) => ({ ...m, idNumber: m.idNumber ?? null, householdId: f.householdId, seq: i + 1 })),
+  );
+  for (const rows of chunks(members)) await tx.householdMember.createMany({ data: rows, skipDuplicates: true });
+  const incomes = facts.flatMap((f) => f.incomes.map((i) => ({ ...i, householdId: f.householdId })));
+  for (const rows of chunks(incomes)) await tx.householdIncome.createMany({ data: rows, skipDuplicates: true });
+  const indicators = facts.map((f) => ({
+    ...f.indicators,
+    assessedOn: new Date(f.indicators.assessedOn),
+    householdId: f.householdId,
+  }));
+  for (const rows of chunks(indicators)) await tx.householdIndicators.createMany({ data: rows, skipDuplicates: true });
+}
+
+/**
  * Databases seeded before villages had a population and exits were recorded get them now: only where the column
  * is still null, so nothing entered since is overwritten.
  */
@@ -117,6 +147,7 @@ export async function seedDemoCounty(
         await tx.household.createMany({ data: rows, skipDuplicates: true });
       }
       await insertResponsibilities(tx, data);
+      await insertFacts(tx, data);
     },
     { maxWait: 30_000, timeout: 120_000 },
   );

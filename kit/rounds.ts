@@ -178,3 +178,36 @@ export function announceWithSpotChecks(round: { countySample?: string[] }, note 
   }));
   return { decision: 'ANNOUNCE' as const, note, ...(spotChecks.length > 0 ? { spotChecks } : {}) };
 }
+
+const ALL_MET = { foodClothing: true, education: true, medical: true, housing: true, drinkingWater: true };
+
+/**
+ * Facts that support an exit as REACHED_STANDARD under the rules of version 3: per-capita income above the 2019 and
+ * 2020 poverty lines (3,218 and 4,000 yuan), all five indicators met.
+ */
+export const EXIT_FACTS = {
+  incomes: [
+    { year: 2019, perCapita: 4200 },
+    { year: 2020, perCapita: 5100 },
+  ],
+  indicators: { ...ALL_MET, assessedOn: '2020-12-01' },
+};
+
+/** Facts that support an entry: the last year's income below its line, and housing unsafe. */
+export const ENTRY_FACTS = {
+  incomes: [
+    { year: 2019, perCapita: 3500 },
+    { year: 2020, perCapita: 3100 },
+  ],
+  indicators: { ...ALL_MET, housing: false, assessedOn: '2020-12-01' },
+};
+
+/**
+ * Records a household's facts as its village official does before proposing it (PUT /households/{id}/facts): by
+ * default the facts of a household that has reached the standard.
+ */
+export async function recordFacts(client: Client, householdId: string, facts: object = EXIT_FACTS) {
+  const r = await client.put(`/households/${householdId}/facts`, facts);
+  if (r.status !== 200) throw new Error(`facts of ${householdId}: expected 200, got ${r.status}: ${r.text}`);
+  return r.body;
+}

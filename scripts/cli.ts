@@ -1,7 +1,9 @@
 // npm run cli -- official create --role <VILLAGE|TOWNSHIP|COUNTY|ADMIN> --scope <code> --name <name> [--json]
 // npm run cli -- official list [--json]
 // npm run cli -- official revoke <id>
-// npm run cli -- import households <file.csv> [--all-or-nothing] [--report <file>] [--json]
+// npm run cli -- import households <file.csv> [--members <members.csv>] [--all-or-nothing] [--report <file>] [--json]
+// npm run cli -- poverty-line list [--json]
+// npm run cli -- poverty-line set <year> <yuan> [--source <text>] [--json]
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ROLES } from '../domain/enums';
@@ -9,13 +11,16 @@ import { attachDatabase } from '../infra/bootstrap';
 import { ConfigError, loadConfig } from '../infra/config';
 import { ImportError } from '../infra/import';
 import { IMPORT_USAGE, runImportCommand } from '../infra/import-command';
+import { povertyLines, setPovertyLine } from '../infra/facts';
 import { createOfficial, listOfficials, OfficialError, revokeOfficial } from '../infra/officials';
 
 const USAGE = `Usage:
   npm run cli -- official create --role <${ROLES.join('|')}> --scope <division code> --name <name> [--json]
   npm run cli -- official list [--json]
   npm run cli -- official revoke <id> [--json]
-  npm run cli -- import households <file.csv> [--all-or-nothing] [--report <file>] [--json]  (--help: columns)`;
+  npm run cli -- import households <file.csv> [--members <members.csv>] [--all-or-nothing] [--report <file>] [--json]  (--help: columns)
+  npm run cli -- poverty-line list [--json]
+  npm run cli -- poverty-line set <year> <yuan per person> [--source <where the figure comes from>] [--json]`;
 
 class UsageError extends Error {}
 
@@ -31,6 +36,8 @@ async function main(argv: string[]): Promise<number> {
       'all-or-nothing': { type: 'boolean', default: false },
       report: { type: 'string' },
       connections: { type: 'string' },
+      members: { type: 'string' },
+      source: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -44,12 +51,19 @@ async function main(argv: string[]): Promise<number> {
     const connections = values.connections === undefined ? undefined : Number(values.connections);
     if (connections !== undefined && !(Number.isInteger(connections) && connections >= 1 && connections <= 16))
       throw new UsageError(`--connections must be a whole number from 1 to 16.\n${IMPORT_USAGE}`);
-    const options = { allOrNothing: values['all-or-nothing'], report: values.report, json: values.json, connections };
+    const options = {
+      allOrNothing: values['all-or-nothing'],
+      report: values.report,
+      json: values.json,
+      connections,
+      members: values.members,
+    };
     return runImportCommand(arg, options, () => attachDatabase(loadConfig()));
   }
-  if (values.help || noun !== 'official' || !verb) throw new UsageError(USAGE);
   const out = (human: string, data: unknown) =>
     process.stdout.write((values.json ? JSON.stringify(data) : human) + '\n');
+  if (noun === 'poverty-line' && !values.help) return povertyLineCommand(verb, positionals.slice(2), values, out);
+  if (values.help || noun !== 'official' || !verb) throw new UsageError(USAGE);
 
   const db = await attachDatabase(loadConfig());
   try {
@@ -92,6 +106,40 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await db.stop();
   }
+}
+
+const ZYear = z.coerce.number().int().min(2000).max(2100);
+const ZYuan = z.coerce.number().int().min(1).max(1_000_000);
+
+/** The county's poverty line per year: the published defaults and the years it entered (shown as entered). */
+async function povertyLineCommand(
+  verb: string | undefined,
+  args: string[],
+  values: { source?: string },
+  out: (human: string, data: unknown) => void,
+): Promise<number> {
+  if (verb === 'set') {
+    const [year, yuan] = [ZYear.safeParse(args[0]), ZYuan.safeParse(args[1])];
+    if (args.length !== 2 || !year.success || !yuan.success)
+      throw new UsageError(`set needs a year (2000–2100) and the line in whole yuan per person.\n${USAGE}`);
+    const db = await attachDatabase(loadConfig());
+    try {
+      const line = await setPovertyLine(db.prisma, { year: year.data, perCapita: yuan.data, source: values.source });
+      out(`Poverty line ${line.year}: ${line.perCapita} 元 per person (${line.source}).`, line);
+    } finally {
+      await db.stop();
+    }
+    return 0;
+  }
+  if (verb !== 'list' || args.length > 0) throw new UsageError(USAGE);
+  const db = await attachDatabase(loadConfig());
+  try {
+    const lines = await povertyLines(db.prisma);
+    out(lines.map((l) => `${l.year}  ${String(l.perCapita).padStart(6)} 元  ${l.source}`).join('\n'), lines);
+  } finally {
+    await db.stop();
+  }
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

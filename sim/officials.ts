@@ -45,6 +45,21 @@ interface Task {
 
 const NO_CHANGE_MEETING = { heldOn: '2026-11-28', representativesPresent: 25, representativesTotal: 30 };
 
+const MET = { foodClothing: true, education: true, medical: true, housing: true, drinkingWater: true };
+/** Facts of a household stably above the 2019 and 2020 lines with every indicator met (an exit as REACHED_STANDARD). */
+const EXIT_FACTS = {
+  incomes: [
+    { year: 2019, perCapita: 4200 },
+    { year: 2020, perCapita: 5100 },
+  ],
+  indicators: { ...MET, assessedOn: '2020-12-01' },
+};
+/** Facts of a new household below the 2020 line in unsafe housing (an entry). */
+const ENTRY_FACTS = {
+  incomes: [{ year: 2020, perCapita: 3100 }],
+  indicators: { ...MET, housing: false, assessedOn: '2020-12-01' },
+};
+
 async function call(baseUrl: string, token: string, method: string, path: string, body?: unknown) {
   const res = await fetch(baseUrl + path, {
     method,
@@ -102,6 +117,9 @@ export async function simulateOfficials(options: SimOptions): Promise<SimStats> 
         `/households?village=${t.villageCode}&status=REGISTERED&limit=2`,
       );
       const items = (hh.json?.items ?? []) as { id: string }[];
+      // Rules v3: the village records the facts that show the household has reached the standard, then proposes it.
+      for (const h of items.slice(0, 1))
+        await call(options.baseUrl, o.token, 'PUT', `/households/${h.id}/facts`, EXIT_FACTS);
       const proposals: unknown[] = items.slice(0, 1).map((h) => ({
         action: 'EXIT',
         householdId: h.id,
@@ -124,6 +142,7 @@ export async function simulateOfficials(options: SimOptions): Promise<SimStats> 
             ),
             size: 1 + (entrySeq % 6),
           },
+          facts: ENTRY_FACTS,
           category: 'TARGETED',
           cause: 'ILLNESS',
           votesFor: 18,

@@ -1,6 +1,7 @@
 // What each decision must satisfy to be accepted: pure checks on the workflow's own state (validators
 // cannot do I/O). A refused decision is never written, and the caller hears why at once.
 import { STAGE_LABELS, type Stage } from '../domain/enums';
+import { describeProblems, proposalFactsProblems } from '../domain/facts';
 import {
   isObjectionStage,
   isQuorate,
@@ -134,6 +135,17 @@ export function validators(round: Round) {
   /** Rules v2 (Round.version); rounds started before keep the rules they started with. */
   const v2 = round.version >= 2;
 
+  /**
+   * Rules v3: an EXIT as REACHED_STANDARD and an ENTER (without an override) must be supported by the evidence the
+   * API attached (domain/facts.ts), checked here again with the same function.
+   */
+  function requireFacts(what: string, p: Parameters<typeof proposalFactsProblems>[0]) {
+    if (round.version < 3) return;
+    const problems = proposalFactsProblems(p);
+    if (problems.length > 0)
+      refuse(RoundError.INVALID, `${what} is not supported by the household's facts: ${describeProblems(problems)}.`);
+  }
+
   /** An upheld objection's amend or add (rules v2, first or second publicity). */
   function requireCorrection({ decision, amend, add, verification, withdrawProposal }: ResolutionUpdate) {
     if (!v2) refuse(RoundError.INVALID, 'This round started before corrections by objection: withdraw or dismiss.');
@@ -148,6 +160,7 @@ export function validators(round: Round) {
     }
     if (add?.householdId && round.current().some((p) => p.householdId === add.householdId))
       refuse(RoundError.INVALID, `Household ${add.householdId} is already on the list.`);
+    if (add) requireFacts('The added household (ENTER)', add);
     if (state.stage === 'SECOND_PUBLICITY') {
       if (!verification)
         refuse(
@@ -178,6 +191,7 @@ export function validators(round: Round) {
         proposals.forEach((p, i) => {
           const problem = voteProblem(p, meeting.representativesPresent);
           if (problem) refuse(RoundError.INVALID, `Proposal ${i + 1}: ${problem}.`);
+          requireFacts(`Proposal ${i + 1} (${p.action})`, p);
         });
       } else if (proposals.length === 0) refuse(RoundError.INVALID, 'An assessment needs at least one proposal.');
     }),

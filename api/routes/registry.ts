@@ -22,6 +22,7 @@ import { ZHouseholdFilter, ZTownshipCode, ZVillageCode } from '../schemas';
 import { codesWithin, inScope, requireScope, seesIdNumbers } from '../scope';
 import type { Official } from '../auth';
 import { pageOf, ZDateTime, type ApiOperation } from '../responses';
+import { householdFactsView, ZHouseholdFactsView } from './facts';
 
 export const ZVillageCodeParam = ZVillageCode;
 export const ZHouseholdId = z.string().uuid('must be a UUID');
@@ -99,6 +100,9 @@ export const ZHouseholdDetail = ZHousehold.extend({
       decidedById: z.string().nullable(),
     }),
   ),
+  facts: ZHouseholdFactsView.meta({
+    description: 'Members, incomes with each year’s poverty line, indicators, and the history of their changes.',
+  }),
 }).meta({ id: 'HouseholdDetail' });
 
 export function householdView(
@@ -286,6 +290,7 @@ export function registryRouter(prisma: PrismaClient): Router {
         exitReason: c.exitReason,
         decidedById: c.decidedById,
       })),
+      facts: await householdFactsView(prisma, o, h),
     } satisfies z.input<typeof ZHouseholdDetail>);
   });
 
@@ -369,7 +374,7 @@ export const registryOperations: ApiOperation[] = [
     method: 'get',
     path: '/households/{id}',
     operationId: 'getHousehold',
-    summary: 'A household with its registry changes',
+    summary: 'A household with its registry changes and its facts',
     tag: 'registry',
     params: z.object({ id: ZHouseholdId }),
     responses: { 200: { description: 'The household.', schema: ZHouseholdDetail } },

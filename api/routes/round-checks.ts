@@ -1,8 +1,16 @@
 // Checks of a round decision that need the database (the registry, the round's current list): refused with a
 // 400 naming the field before anything reaches the round. The workflow's validators check again what they can.
+import {
+  evidenceOf,
+  needsFacts,
+  proposalFactsProblems,
+  type FactsEvidence,
+  type HouseholdFacts,
+} from '../../domain/facts';
 import { verificationProblems } from '../../domain/procedure';
 import type { AddedProposal, ResolutionUpdate, Visit } from '../../domain/round';
 import type { PrismaClient } from '../../infra/db';
+import { evidenceOfHouseholds, povertyLines } from '../../infra/facts';
 import { badRequest } from '../problem';
 import type { TAssessment, TResolution, TTownshipReview } from '../schemas';
 
@@ -62,10 +70,53 @@ async function householdErrors(
   return errors;
 }
 
-/** The assessment's proposals against the registry. */
-export async function checkProposals(prisma: PrismaClient, villageCode: string, body: TAssessment) {
-  const errors = await householdErrors(prisma, villageCode, body.proposals, (i) => `proposals.${i}.`);
-  refuseIfAny(errors, 'The proposals cannot be accepted');
+/** A round as the checks need it: its village and the version of the rules it runs under (null: 1). */
+type RoundRef = { id: string; villageCode: string; stage: string; rulesVersion: number | null };
+
+type FactsRef = {
+  action: string;
+  householdId?: string;
+  exitReason?: string;
+  facts?: HouseholdFacts;
+  override?: { reason: string };
+};
+
+/**
+ * Rules v3: the evidence of each proposal that needs it (an EXIT as REACHED_STANDARD, an ENTER) — the household's
+ * facts from the registry, a new household's from the proposal, each income with its year's poverty line — and a 400
+ * naming each fact that does not support the proposal. The evidence by position (undefined where none is needed, and
+ * always under earlier rules), for the round's validator to check again.
+ */
+async function factsEvidence(
+  prisma: PrismaClient,
+  round: RoundRef,
+  proposals: readonly FactsRef[],
+  pathOf: (i: number) => string,
+): Promise<(FactsEvidence | undefined)[]> {
+  if ((round.rulesVersion ?? 1) < 3 || !proposals.some(needsFacts)) return proposals.map(() => undefined);
+  const lines = await povertyLines(prisma);
+  const ids = proposals.filter((p) => needsFacts(p) && p.householdId).map((p) => p.householdId!);
+  const registry = await evidenceOfHouseholds(prisma, ids, lines);
+  const errors: FieldError[] = [];
+  const evidence = proposals.map((p, i) => {
+    if (!needsFacts(p)) return undefined;
+    const e = (p.householdId ? registry.get(p.householdId) : undefined) ?? evidenceOf(p.facts ?? {}, lines);
+    for (const problem of proposalFactsProblems({ ...p, evidence: e }))
+      errors.push({ path: `${pathOf(i)}facts.${problem.path}`, message: problem.reason });
+    return e;
+  });
+  refuseIfAny(errors, "The household's facts do not support the proposal (an ENTER may carry an override)");
+  return evidence;
+}
+
+/** The assessment's proposals against the registry and, under rules v3, the households' facts: their evidence. */
+export async function checkProposals(prisma: PrismaClient, round: RoundRef, body: TAssessment) {
+  const pathOf = (i: number) => `proposals.${i}.`;
+  refuseIfAny(
+    await householdErrors(prisma, round.villageCode, body.proposals, pathOf),
+    'The proposals cannot be accepted',
+  );
+  return factsEvidence(prisma, round, body.proposals, pathOf);
 }
 
 /** The round's current list as the database holds it (proposals still PROPOSED). */
@@ -111,7 +162,7 @@ export async function checkVerification(
  */
 export async function prepareCorrection(
   prisma: PrismaClient,
-  round: { id: string; villageCode: string; stage: string },
+  round: RoundRef,
   body: TResolution,
   newProposalId: () => string,
 ): Promise<Pick<ResolutionUpdate, 'amend' | 'add' | 'verification'>> {
@@ -151,6 +202,10 @@ export async function prepareCorrection(
       errors.push({ path: 'verification.finding', message: 'the visit did not confirm the correction' });
   }
   refuseIfAny(errors, 'The correction cannot be accepted');
+  if (add) {
+    const [evidence] = await factsEvidence(prisma, round, [add], () => 'add.');
+    if (evidence) add.evidence = evidence;
+  }
   const proposalId = body.amend?.proposalId ?? add!.id;
   const verification: Visit | undefined = body.verification && { ...body.verification, proposalId };
   return { amend: body.amend, add, verification };

@@ -74,6 +74,8 @@ export async function roundDetail(
         votesFor: p.votesFor,
         votesAgainst: p.votesAgainst,
         note: p.note,
+        override: p.overrideReason === null ? null : { reason: p.overrideReason },
+        evidence: p.evidence as z.input<typeof ZRoundDetail>['proposals'][number]['evidence'],
       };
     }),
     candidates,

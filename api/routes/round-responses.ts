@@ -1,5 +1,6 @@
 // What the rounds API answers, as zod schemas, and its operations for the OpenAPI document (api/openapi.ts).
 import { z } from 'zod';
+import { ZIndicators } from '../facts-schemas';
 import {
   CATEGORIES,
   CAUSES,
@@ -104,6 +105,21 @@ export const ZRoundDetail = z
         votesFor: z.number().int().nullable(),
         votesAgainst: z.number().int().nullable(),
         note: z.string().nullable(),
+        override: z
+          .object({ reason: z.string() })
+          .nullable()
+          .meta({ description: 'Rules v3: an ENTER admitted although the facts show no need, and why.' }),
+        evidence: z
+          .object({
+            incomes: z.array(
+              z.object({ year: z.number().int(), perCapita: z.number().int(), line: z.number().int().nullable() }),
+            ),
+            indicators: ZIndicators.nullable(),
+          })
+          .nullable()
+          .meta({
+            description: 'Rules v3: the facts the proposal was checked against, each income with its year’s line.',
+          }),
       }),
     ),
     candidates: z.array(ZEntryCandidate).meta({

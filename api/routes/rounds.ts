@@ -243,8 +243,12 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
   r.post('/rounds/:roundId/assessment', async (req, res) => {
     const { o, round, handle, updateId, derive } = await openRound(req, ['VILLAGE'], 'The village assessment');
     const body = parseOr400(ZAssessment, req.body);
-    await checkProposals(prisma, round.villageCode, body);
-    const proposals: ProposalInput[] = body.proposals.map((p, i) => ({ ...p, id: derive(`proposal-${i}`) }));
+    const evidence = await checkProposals(prisma, round, body);
+    const proposals: ProposalInput[] = body.proposals.map((p, i) => ({
+      ...p,
+      id: derive(`proposal-${i}`),
+      ...(evidence[i] ? { evidence: evidence[i] } : {}),
+    }));
     const result = await decide(() =>
       handle.executeUpdate(submitAssessmentUpdate, {
         args: [{ actor: actorOf(o), meeting: body.meeting, proposals, ...(body.noChange ? { noChange: true } : {}) }],

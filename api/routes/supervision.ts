@@ -83,7 +83,9 @@ export const ZSweepSummary = z
     at: z.iso.datetime(),
     year: z.number().int().meta({ description: 'The calendar year (China time) the exit plan is judged against.' }),
     policy: z.object({ objectionStaleAfter: z.string(), roundStuckAfter: z.string() }),
-    byKind: z.record(z.enum(FINDING_KINDS), ZKindCounts),
+    byKind: z
+      .partialRecord(z.enum(FINDING_KINDS), ZKindCounts)
+      .meta({ description: 'Counts per kind; a kind added later is absent from sweeps that ran before it.' }),
     escalatedToRounds: z.number().int(),
     idempotencyRecordsPurged: z.number().int().optional(),
   })

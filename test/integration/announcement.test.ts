@@ -10,6 +10,7 @@ import { startStack, type Stack } from '../../kit/stack';
 import {
   expectProblem,
   meeting,
+  recordFacts,
   officialsFor,
   registeredHouseholds,
   rowCounts,
@@ -49,6 +50,8 @@ async function toCounty(n: number, policy: object) {
   const roundId = started.body.roundId as string;
   const households = (await registeredHouseholds(stack, villageCode)).slice(0, n);
   expect(households).toHaveLength(n);
+  // Rules v3: the facts that show each household has reached the standard, recorded first.
+  for (const h of households) await recordFacts(o.village.client, h.id);
   const assessed = await o.village.client.post(`/rounds/${roundId}/assessment`, {
     meeting,
     proposals: households.map((h) => ({
@@ -132,7 +135,7 @@ describe('the minimum publicity period (MIN_PUBLICITY_PERIOD)', () => {
     const started = await o.township.client.post('/rounds', { villageCode, policy: fast });
     expect(started.status).toBe(201);
     const input = await inputOf(started.body.roundId);
-    expect(input.rules).toEqual({ version: 2, ...RULES });
+    expect(input.rules).toEqual({ version: 3, ...RULES });
     await o.county.client.post(`/rounds/${started.body.roundId}/cancel`, { reason: '测试结束' });
 
     // Started behind the API's back with a period below its own rules' minimum: the workflow fails at once.
@@ -164,7 +167,7 @@ describe('the minimum publicity period (MIN_PUBLICITY_PERIOD)', () => {
       'the campaign round',
     );
     const input = await inputOf(round.id);
-    expect(input).toMatchObject({ campaignId, policy, rules: { version: 2, ...RULES } });
+    expect(input).toMatchObject({ campaignId, policy, rules: { version: 3, ...RULES } });
     expect((await o.county.client.post(`/campaigns/${campaignId}/cancel`, { reason: '测试结束' })).status).toBe(200);
   });
 });

@@ -354,6 +354,14 @@ const cases: Record<string, Case> = {
     body: {},
     allowed: each(['townshipIn', 'county', 'admin'], 400),
   },
+  'GET /poverty-lines': { method: 'GET', path: () => '/poverty-lines', allowed: each(OFFICIALS, 200) },
+  // Facts are recorded by those who visit the household: its village and its township, not the county.
+  'PUT /households/:id/facts': {
+    method: 'PUT',
+    path: () => `/households/${householdId}/facts`,
+    body: {},
+    allowed: each(['villageIn', 'townshipIn'], 400),
+  },
   'PUT /households/:id/responsibility': {
     method: 'PUT',
     path: () => `/households/${householdId}/responsibility`,

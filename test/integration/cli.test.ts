@@ -72,3 +72,32 @@ test('official create refuses a scope that does not fit the role or does not exi
     code: 2,
   });
 });
+
+test('poverty-line set enters a year as the county’s figure; list and GET /poverty-lines show it as entered', async () => {
+  const before = JSON.parse((await cli('poverty-line', 'list', '--json')).stdout) as { year: number }[];
+  expect(before.map((l) => l.year)).toEqual([2010, 2014, 2015, 2019, 2020]);
+  const set = JSON.parse((await cli('poverty-line', 'set', '2021', '4300', '--source', '甘肃省公布', '--json')).stdout);
+  expect(set).toMatchObject({ year: 2021, perCapita: 4300, source: '甘肃省公布（县扶贫办录入）' });
+  await cli('poverty-line', 'set', '2022', '4500');
+  const listed = (await cli('poverty-line', 'list')).stdout;
+  expect(listed).toMatch(/2022\s+4500 元\s+县扶贫办录入/);
+
+  const { token } = JSON.parse(
+    (await cli('official', 'create', '--role', 'VILLAGE', '--scope', '620522101201', '--name', '村', '--json')).stdout,
+  );
+  const lines = (await api(stack.baseUrl, token).get('/poverty-lines')).body.items as {
+    year: number;
+    enteredByCounty: boolean;
+  }[];
+  expect(lines.map((l) => [l.year, l.enteredByCounty])).toEqual([
+    [2010, false],
+    [2014, false],
+    [2015, false],
+    [2019, false],
+    [2020, false],
+    [2021, true],
+    [2022, true],
+  ]);
+  await expect(cli('poverty-line', 'set', '2023', '0')).rejects.toMatchObject({ code: 2 });
+  await expect(cli('poverty-line', 'set', 'last', '4000')).rejects.toMatchObject({ code: 2 });
+});

@@ -6,6 +6,7 @@ import { createPrisma, type PrismaClient } from '../../infra/db';
 import { seedDemoCounty } from '../../infra/seed';
 import { buildDemoCounty, UNASSIGNED_HOUSEHOLD_COUNT } from '../../infra/seed-data';
 import { hashToken } from '../../infra/tokens';
+import { writeFacts } from '../../infra/facts';
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const dbName = `jz_seed_${randomBytes(6).toString('hex')}`;
@@ -109,5 +110,29 @@ describe('seedDemoCounty (PostgreSQL)', () => {
     const row = await prisma.household.findUniqueOrThrow({ where: { id: household.id } });
     expect(row.status).toBe('EXITED');
     expect(await prisma.official.count()).toBe(4);
+  });
+
+  it('gives every household its facts once, and never overwrites facts recorded since', async () => {
+    const data = buildDemoCounty();
+    const facts = async () => ({
+      members: await prisma.householdMember.count(),
+      incomes: await prisma.householdIncome.count(),
+      indicators: await prisma.householdIndicators.count(),
+    });
+    const expected = {
+      members: data.households.reduce((n, h) => n + h.size, 0),
+      incomes: 2 * data.households.length,
+      indicators: data.households.length,
+    };
+    expect(await facts()).toEqual(expected);
+    const household = data.households[1]!;
+    await prisma.$transaction((tx) =>
+      writeFacts(tx, household.id, { incomes: [{ year: 2020, perCapita: 1234 }] }, { source: 'API', at: new Date() }),
+    );
+    await seedDemoCounty(prisma, { demoOfficials: false });
+    expect(await facts()).toEqual({ ...expected, incomes: expected.incomes - 1 });
+    expect(await prisma.householdIncome.findMany({ where: { householdId: household.id } })).toEqual([
+      { householdId: household.id, year: 2020, perCapita: 1234 },
+    ]);
   });
 });

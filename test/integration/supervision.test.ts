@@ -178,6 +178,8 @@ describe('a sweep over the demo county', () => {
       HOUSEHOLD_NO_RESPONSIBLE: { opened: 3, stillOpen: 0, closed: 0 },
       VILLAGE_BEHIND_EXIT_PLAN: { opened: 5, stillOpen: 0, closed: 0 },
       ROUND_STUCK: { opened: 0, stillOpen: 0, closed: 0 },
+      // The seed enters nobody by override (facts-rules.test.ts covers this kind).
+      ENTRY_WITHOUT_EVIDENCE: { opened: 0, stillOpen: 0, closed: 0 },
     });
     const second = await sweep();
     expect(second.byKind.HOUSEHOLD_NO_RESPONSIBLE).toEqual({ opened: 0, stillOpen: 3, closed: 0 });

@@ -1,6 +1,7 @@
+import { FACTS_COLUMNS, type FactsColumn } from '../../domain/csv-facts';
 import {
   checkRow,
-  COLUMNS,
+  HOUSEHOLD_COLUMNS,
   CsvParser,
   DuplicateTracker,
   isBlankRecord,
@@ -159,7 +160,7 @@ describe('mapHeader', () => {
       '联系电话',
       '纳入原因',
     ]);
-    expect(COLUMNS.map((c) => chinese.index[c])).toEqual(COLUMNS.map((_, i) => i));
+    expect(HOUSEHOLD_COLUMNS.map((c) => chinese.index[c])).toEqual(HOUSEHOLD_COLUMNS.map((_, i) => i));
     expect(ok([' 身份证号码 ', 'registryNo', '村编码', '户主姓名', '家庭人口数', 'status']).index).toMatchObject({
       idNumber: 0,
       villageCode: 2,
@@ -223,7 +224,7 @@ describe('parseDate', () => {
 });
 
 describe('checkRow', () => {
-  const HEADER = [...COLUMNS];
+  const HEADER = [...HOUSEHOLD_COLUMNS];
   const header = (mapHeader(HEADER) as { ok: true; header: HeaderMap }).header;
   const ID = makeIdNumber('620522', { y: 1970, m: 1, d: 1 }, 123);
   const PHONE = '13812345678';
@@ -241,6 +242,7 @@ describe('checkRow', () => {
     registeredOn: '2014-05-03',
     exitedOn: '',
     phone: PHONE,
+    ...(Object.fromEntries(FACTS_COLUMNS.map((c) => [c, ''])) as Record<FactsColumn, string>),
   };
   const record = (over: Partial<Record<Column, string>> = {}, extra: string[] = []): CsvRecord => ({
     fields: [...HEADER.map((c) => ({ ...VALID, ...over })[c]), ...extra],
@@ -268,6 +270,8 @@ describe('checkRow', () => {
       exitReason: null,
       registeredOn: '2014-05-03',
       exitedOn: null,
+      incomes: [],
+      indicators: null,
     });
   });
 

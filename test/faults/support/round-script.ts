@@ -4,7 +4,15 @@
 import { makeIdNumber } from '../../../domain/idNumber';
 import type { PrismaClient } from '../../../infra/db';
 import type { Reply } from '../../../kit/http';
-import { meeting, officialsFor, waitForStage as waitForStageOf, type Client } from '../../../kit/rounds';
+import { writeFacts } from '../../../infra/facts';
+import {
+  ENTRY_FACTS,
+  EXIT_FACTS,
+  meeting,
+  officialsFor,
+  waitForStage as waitForStageOf,
+  type Client,
+} from '../../../kit/rounds';
 import { announceWithSpotChecks, visitsFor } from '../../../kit/rounds';
 
 export type Step = 'start' | 'assessment' | 'townshipReview' | 'countyAnnouncement';
@@ -38,6 +46,12 @@ export async function assessmentFor(prisma: PrismaClient, villageCode: string) {
     (h) => h.category !== 'CONSOLIDATION' && h.id !== exit?.id && h.id !== rejectedExit?.id,
   );
   if (!exit || !rejectedExit || !reclass) throw new Error(`village ${villageCode} has too few registered households`);
+  // Rules v3: the exits as REACHED_STANDARD need facts that show it, recorded as the village would (again: no change).
+  for (const h of [exit, rejectedExit]) {
+    await prisma.$transaction((tx) =>
+      writeFacts(tx, h.id, EXIT_FACTS, { name: 'fault-test fixture', source: 'API', at: new Date() }),
+    );
+  }
   const n = Number(villageCode.slice(-4));
   return {
     meeting,
@@ -47,6 +61,7 @@ export async function assessmentFor(prisma: PrismaClient, villageCode: string) {
         entryReason: 'NEW_IDENTIFIED',
         // From a division outside the demo county, so never in the seeded registry.
         household: { headName: '张新户', idNumber: makeIdNumber('620523', { y: 1980, m: 1, d: 1 }, n), size: 4 },
+        facts: ENTRY_FACTS,
         category: 'TARGETED',
         cause: 'ILLNESS',
         votesFor: 25,
