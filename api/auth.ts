@@ -1,8 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Role } from '../domain/enums';
-import type { Actor } from '../domain/round';
 import type { PrismaClient } from '../infra/db';
 import { ipKeyGenerator, MemoryStore, type Options } from 'express-rate-limit';
+import type { Official } from './official';
 import { forbidden, sendProblem } from './problem';
 import {
   activeSession,
@@ -13,12 +13,7 @@ import {
   type ActiveSession,
 } from './session';
 
-export interface Official extends Actor {
-  id: string;
-  name: string;
-  role: Role;
-  scopeCode: string;
-}
+export type { Official } from './official';
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -8,7 +8,7 @@ import { parse, serialize } from 'cookie';
 import type { Request, Response } from 'express';
 import type { PrismaClient } from '../infra/db';
 import { hashToken } from '../infra/tokens';
-import type { Official } from './auth';
+import type { Official } from './official';
 
 export const SESSION_COOKIE = 'jz_session';
 export const CSRF_HEADER = 'X-CSRF-Token';
