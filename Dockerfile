@@ -44,6 +44,8 @@ COPY --from=build /app/prisma/migrations ./dist/prisma/migrations
 COPY --from=build /app/tsconfig.json ./tsconfig.json
 COPY --from=build /app/workflows ./workflows
 COPY --from=build /app/domain ./domain
+# The officials' console's pages (served by the API; plain files, nothing to build).
+COPY --from=build /app/console ./dist/console
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 3000

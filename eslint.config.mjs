@@ -84,4 +84,12 @@ export default tseslint.config(
     files: ['**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },
+  // The console's page scripts run in the browser.
+  {
+    files: ['console/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { document: 'readonly', fetch: 'readonly', window: 'readonly', console: 'readonly' },
+    },
+  },
 );

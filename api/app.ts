@@ -1,9 +1,11 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../infra/db';
 import type { Logger } from '../infra/logger';
-import { authenticate, caller, type AuthLimits } from './auth';
+import { authenticate, caller, failedAuthentications, type AuthLimits } from './auth';
+import { sessionRouter, signInRouter } from './routes/session';
 import { guardBody, requireUtf8 } from './body-guard';
 import { docsRouter, openApiHandler } from './docs';
 import { idempotency } from './idempotency';
@@ -42,6 +44,9 @@ export interface AppDeps {
   /** Browser origins allowed to call the codec server (the Temporal Web UI); default the dev server's UI. */
   codecOrigins?: readonly string[];
 }
+
+/** The console's files: console/ beside api/ (in the image, dist/console beside dist/api). */
+const CONSOLE_DIR = path.resolve(__dirname, '..', 'console');
 
 export function createApp(deps: AppDeps): Express {
   const { prisma, client, logger } = deps;
@@ -92,11 +97,14 @@ export function createApp(deps: AppDeps): Express {
     res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'degraded', database: db, temporal });
   });
   v1.get('/openapi.json', openApiHandler);
-  v1.use(authenticate(prisma, deps.authLimits));
+  const failures = failedAuthentications(deps.authLimits);
+  v1.use(signInRouter(prisma, failures));
+  v1.use(authenticate(prisma, failures));
   v1.use(idempotency({ prisma, logger, abandonAfterMs: deps.idempotencyAbandonAfterMs }));
   v1.get('/me', (req, res) => {
     res.json(caller(req));
   });
+  v1.use(sessionRouter(prisma));
   v1.use(registryRouter(prisma));
   v1.use(factsRouter(prisma));
   v1.use(roundsRouter({ prisma, client, taskQueue: deps.taskQueue, rules: deps.rules }));
@@ -127,6 +135,9 @@ export function createApp(deps: AppDeps): Express {
 
   app.use('/api/v1', v1);
   app.use('/api/docs', docsRouter());
+  // The officials' console (console/): plain pages that use only /api/v1, with the session cookie.
+  app.use('/console', express.static(CONSOLE_DIR, { index: false, fallthrough: false }));
+  app.get('/', (_req, res) => res.sendFile(path.join(CONSOLE_DIR, 'index.html')));
   app.use(notFoundHandler);
   app.use(noteRefusal);
   app.use(

@@ -1,21 +1,25 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Role } from '../domain/enums';
-import type { Actor } from '../domain/round';
 import type { PrismaClient } from '../infra/db';
 import { ipKeyGenerator, MemoryStore, type Options } from 'express-rate-limit';
-import { hashToken } from '../infra/tokens';
+import type { Official } from './official';
 import { forbidden, sendProblem } from './problem';
+import {
+  activeSession,
+  csrfSatisfied,
+  CSRF_HEADER,
+  officialByToken,
+  sessionSecretOf,
+  type ActiveSession,
+} from './session';
 
-export interface Official extends Actor {
-  id: string;
-  name: string;
-  role: Role;
-  scopeCode: string;
-}
+export type { Official } from './official';
 
 declare module 'express-serve-static-core' {
   interface Request {
     official?: Official;
+    /** Set when the console's session cookie authenticated the request. */
+    session?: ActiveSession;
   }
 }
 
@@ -58,37 +62,83 @@ function failedAuthWindows(limits: AuthLimits) {
   };
 }
 
-/** Bearer-token authentication against hashed tokens, behind the failed-authentication limit. */
-export function authenticate(prisma: PrismaClient, limits: AuthLimits = DEFAULT_AUTH_LIMITS): RequestHandler {
-  const failures = failedAuthWindows(limits);
+export type FailedAuthWindows = ReturnType<typeof failedAuthWindows>;
+
+/** One failed-authentication counter for every way of authenticating into one app (token, cookie, sign-in). */
+export function failedAuthentications(limits: AuthLimits = DEFAULT_AUTH_LIMITS): FailedAuthWindows {
+  return failedAuthWindows(limits);
+}
+
+export interface AuthenticateOptions {
+  /**
+   * Whether writes authenticated by the console's cookie need its CSRF token (default yes). The codec server
+   * turns this off: its only browser caller, the Temporal Web UI, cannot send one, and it refuses every origin
+   * but the UI's before authentication.
+   */
+  csrf?: boolean;
+}
+
+/**
+ * Authentication by bearer token (hashed tokens) or by the console's session cookie (api/session.ts), behind the
+ * failed-authentication limit. A bearer header wins when both are sent.
+ */
+export function authenticate(
+  prisma: PrismaClient,
+  limits: AuthLimits | FailedAuthWindows = DEFAULT_AUTH_LIMITS,
+  options: AuthenticateOptions = {},
+): RequestHandler {
+  const failures = 'blockedFor' in limits ? limits : failedAuthWindows(limits);
   return async (req: Request, res: Response, next: NextFunction) => {
-    const blocked = await failures.blockedFor(req);
-    if (blocked > 0) {
-      res.setHeader('Retry-After', String(Math.ceil(blocked / 1000)));
-      return sendProblem(
-        res,
-        429,
-        'Too Many Requests',
-        'Too many failed authentication attempts; try again later.',
-        {},
-        'TOO_MANY_REQUESTS',
-      );
-    }
+    if (await refuseWhileBlocked(failures, req, res)) return;
     const fail = (detail: string) => {
       void failures.record(req);
       res.setHeader('WWW-Authenticate', 'Bearer');
       sendProblem(res, 401, 'Unauthorized', detail, {}, 'UNAUTHENTICATED');
     };
-    const header = req.headers.authorization;
-    const m = header ? /^Bearer\s+(\S{1,512})\s*$/i.exec(header) : null;
-    if (!m) return fail('Send Authorization: Bearer <token>.');
     try {
-      const official = await prisma.official.findUnique({ where: { tokenHash: hashToken(m[1]!) } });
-      if (!official || official.revokedAt) return fail('The token is unknown or revoked.');
-      req.official = { id: official.id, name: official.name, role: official.role, scopeCode: official.scopeCode };
+      const header = req.headers.authorization;
+      const secret = header ? undefined : sessionSecretOf(req);
+      if (secret) {
+        const session = await activeSession(prisma, secret);
+        if (!session) return fail('The console session has expired or was signed out; sign in again.');
+        if (options.csrf !== false && !csrfSatisfied(req, session)) {
+          return sendProblem(
+            res,
+            403,
+            'Forbidden',
+            `A write signed in by the console's cookie needs the session's ${CSRF_HEADER} header (GET /api/v1/session).`,
+            {},
+            'CSRF_FAILED',
+          );
+        }
+        req.official = session.official;
+        req.session = session;
+        return next();
+      }
+      const m = header ? /^Bearer\s+(\S{1,512})\s*$/i.exec(header) : null;
+      if (!m) return fail('Send Authorization: Bearer <token>, or sign in to the console.');
+      const official = await officialByToken(prisma, m[1]!);
+      if (!official) return fail('The token is unknown or revoked.');
+      req.official = official;
       next();
     } catch (err) {
       next(err);
     }
   };
+}
+
+/** Answers 429 (and returns true) while the client is blocked after too many failed authentications. */
+export async function refuseWhileBlocked(failures: FailedAuthWindows, req: Request, res: Response): Promise<boolean> {
+  const blocked = await failures.blockedFor(req);
+  if (blocked === 0) return false;
+  res.setHeader('Retry-After', String(Math.ceil(blocked / 1000)));
+  sendProblem(
+    res,
+    429,
+    'Too Many Requests',
+    'Too many failed authentication attempts; try again later.',
+    {},
+    'TOO_MANY_REQUESTS',
+  );
+  return true;
 }

@@ -9,11 +9,12 @@ import {
   type ZodOpenApiPathsObject,
   type ZodOpenApiResponsesObject,
 } from 'zod-openapi';
-import { ROLES } from '../domain/enums';
 import { ZProblem } from './problem';
-import { TAGS, type ApiOperation } from './responses';
+import { TAGS, ZMeResponse, type ApiOperation } from './responses';
 import { campaignsOperations } from './routes/campaigns';
 import { codecOperations } from './routes/codec';
+import { sessionOperations } from './routes/session';
+import { CSRF_HEADER, SESSION_COOKIE } from './session';
 import { exitPlanOperations } from './routes/exit-plan';
 import { exitsOperations } from './routes/exits';
 import { factsOperations } from './routes/facts';
@@ -34,10 +35,6 @@ const ZDependency = z.object({
 export const ZHealthResponse = z
   .object({ status: z.enum(['ok', 'degraded']), database: ZDependency, temporal: ZDependency })
   .meta({ id: 'Health' });
-
-export const ZMeResponse = z
-  .object({ id: z.string(), name: z.string(), role: z.enum(ROLES), scopeCode: z.string() })
-  .meta({ id: 'Official' });
 
 /** The document itself: an OpenAPI 3.1 object (validated as such by test/unit/openapi.test.ts). */
 const ZOpenApiDocument = z
@@ -83,6 +80,7 @@ export const systemOperations: ApiOperation[] = [
 
 export const operations: ApiOperation[] = [
   ...systemOperations,
+  ...sessionOperations,
   ...registryOperations,
   ...factsOperations,
   ...roundsOperations,
@@ -100,7 +98,7 @@ export const operations: ApiOperation[] = [
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'The request is invalid: VALIDATION_FAILED (see `errors`), INVALID_CURSOR, MALFORMED_JSON, INVALID_ENCODING or BAD_REQUEST.',
   401: 'UNAUTHENTICATED: no bearer token, or an unknown or revoked one.',
-  403: 'FORBIDDEN (the caller’s role may not do this) or OUT_OF_JURISDICTION.',
+  403: 'FORBIDDEN (the caller’s role may not do this), OUT_OF_JURISDICTION, or CSRF_FAILED (a write by the console’s cookie without its CSRF token).',
   404: 'NOT_FOUND (or ROUND_NOT_RUNNING).',
   409: 'A conflict with the current state: ALREADY_EXISTS, WRONG_STAGE, ROUND_CLOSED, CAMPAIGN_CLOSED, DECISION_IN_PROGRESS, IDEMPOTENCY_KEY_IN_PROGRESS or CONFLICT.',
   413: 'PAYLOAD_TOO_LARGE: the body is larger than the limit.',
@@ -141,11 +139,17 @@ function operationObject(op: ApiOperation): ZodOpenApiOperationObject {
     responses[status as `${1 | 2 | 3 | 4 | 5}${string}`] = {
       description: r.description,
       ...headerObjects({ ...r.headers, ...replayed }),
-      content: r.html
-        ? { 'text/html': { schema: { type: 'string' } } }
+      ...(r.html
+        ? { content: { 'text/html': { schema: { type: 'string' } } } }
         : r.media
-          ? Object.fromEntries(Object.entries(r.media).map(([type, schema]) => [type, { schema: { ...schema } }]))
-          : { 'application/json': { schema: r.schema ?? z.never() } },
+          ? {
+              content: Object.fromEntries(
+                Object.entries(r.media).map(([type, schema]) => [type, { schema: { ...schema } }]),
+              ),
+            }
+          : r.schema
+            ? { content: { 'application/json': { schema: r.schema } } }
+            : {}),
     };
   }
   for (const status of problemStatuses(op)) {
@@ -200,13 +204,21 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
       title: 'Jingzhun (精准) API',
       version: '1',
       description:
-        'Durable poverty-identification rounds. Authenticate with `Authorization: Bearer <token>`. Errors are RFC 9457 `application/problem+json` with a stable machine-readable `code`. Every POST accepts an `Idempotency-Key` header.',
+        'Durable poverty-identification rounds. Authenticate with `Authorization: Bearer <token>`, or, in a browser, with the console’s session cookie (POST /session; writes need X-CSRF-Token). Errors are RFC 9457 `application/problem+json` with a stable machine-readable `code`. Every POST accepts an `Idempotency-Key` header.',
     },
     servers: [{ url: '/api/v1' }],
     tags: TAGS.map((t) => ({ ...t })),
-    security: [{ bearerAuth: [] }],
+    security: [{ bearerAuth: [] }, { sessionCookie: [] }],
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An official’s API token.' } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'An official’s API token.' },
+        sessionCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_COOKIE,
+          description: `The officials' console's session (POST /session). Every write it authenticates needs the session's CSRF token in the ${CSRF_HEADER} header (GET /session); without it: 403 CSRF_FAILED.`,
+        },
+      },
     },
     paths,
   });

@@ -57,6 +57,8 @@ export const PROBLEM_CODES = [
   'PAYLOAD_UNDECODABLE',
   /** Something failed on the server; the request was not applied. */
   'INTERNAL_ERROR',
+  /** A write authenticated by the console's session cookie came without its X-CSRF-Token, or with a wrong one. */
+  'CSRF_FAILED',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

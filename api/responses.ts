@@ -2,7 +2,7 @@
 // its operations (api/routes/*.ts `…Operations`) with the very zod schemas it parses requests with and the
 // schemas of what it answers; api/openapi.ts turns them into the OpenAPI document.
 import { z } from 'zod';
-import { STAGES } from '../domain/enums';
+import { ROLES, STAGES } from '../domain/enums';
 
 /**
  * A timestamp: handlers hand Date objects to `res.json`, which writes them as ISO 8601 strings. The zod type is
@@ -87,3 +87,8 @@ export interface ApiOperation {
    */
   problems: number[];
 }
+
+/** An official, as GET /me and GET /session answer. */
+export const ZMeResponse = z
+  .object({ id: z.string(), name: z.string(), role: z.enum(ROLES), scopeCode: z.string() })
+  .meta({ id: 'Official' });

@@ -65,6 +65,8 @@ function compile(doc: Doc): Compiled {
         for (const [mediaType, media] of Object.entries(response.content ?? {})) {
           byType.set(mediaType, isJson(mediaType) && media.schema ? ajv.compile(resolve(media.schema)) : null);
         }
+        // A response documented without content (204) has no body and no content type.
+        if (!response.content) byType.set('', null);
         responses.set(status, byType);
       }
       const pattern = new RegExp(

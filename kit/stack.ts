@@ -13,6 +13,7 @@ import { seedDemoCounty } from '../infra/seed';
 import { createWorker } from '../infra/worker';
 import { createTestDatabase, type TestDatabase } from './database';
 import type { PayloadKey } from '../infra/codec';
+import { freePort } from './processes';
 import { startDevServer, testDataConverter, workflowBundle } from './temporal';
 
 export interface Stack {
@@ -23,6 +24,8 @@ export interface Stack {
   worker: Worker;
   taskQueue: string;
   baseUrl: string;
+  /** With `webUi`: the Temporal Web UI, which decodes payloads through the API's codec server. */
+  uiUrl?: string;
   logs: string[];
   stop(): Promise<void>;
 }
@@ -30,13 +33,17 @@ export interface Stack {
 /**
  * `rules`: the settings MIN_PUBLICITY_PERIOD and COUNTY_SAMPLE_SHARE the API captures into new rounds (rules of
  * version 2; tests set a short minimum explicitly). Without them the API starts rounds of the rules of version 1.
+ * `webUi`: the dev server also serves its Web UI, pointed at the API's codec server as `npm start` does.
  */
 export async function startStack(
-  options: { seed?: boolean; rules?: RulesSettings; payloadKeys?: PayloadKey[] | false } = {},
+  options: { seed?: boolean; rules?: RulesSettings; payloadKeys?: PayloadKey[] | false; webUi?: boolean } = {},
 ): Promise<Stack> {
   const dataConverter = testDataConverter(options.payloadKeys);
+  // With the UI, the API's port is chosen first: the UI is started with the codec server's address.
+  const apiPort = options.webUi ? await freePort() : 0;
+  const ui = options.webUi ? { port: await freePort(), codecEndpoint: `http://127.0.0.1:${apiPort}/codec` } : undefined;
   const [env, db, workflowCode] = await Promise.all([
-    startDevServer({ dataConverter }),
+    startDevServer({ dataConverter, ui }),
     createTestDatabase(),
     workflowBundle(),
   ]);
@@ -59,9 +66,10 @@ export async function startStack(
     taskQueue,
     logger: createLogger('debug', (line) => logs.push(line)),
     rules: options.rules,
+    ...(ui ? { codecOrigins: [`http://127.0.0.1:${ui.port}`, `http://localhost:${ui.port}`] } : {}),
   });
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = app.listen(apiPort, '127.0.0.1', () => resolve(s));
   });
   const port = (server.address() as AddressInfo).port;
   return {
@@ -71,6 +79,7 @@ export async function startStack(
     worker,
     taskQueue,
     baseUrl: `http://127.0.0.1:${port}/api/v1`,
+    ...(ui ? { uiUrl: `http://127.0.0.1:${ui.port}` } : {}),
     logs,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -26,6 +26,8 @@ export interface DevServerOptions {
   pragmas?: readonly string[];
   /** The client's data converter; default: the product's, encrypting with a random test key. */
   dataConverter?: DataConverter;
+  /** Serve the Web UI on this port, decoding payloads through this remote codec (the API's /codec). */
+  ui?: { port: number; codecEndpoint: string };
 }
 
 /**
@@ -60,7 +62,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Te
       searchAttributes: Object.values(SEARCH_ATTRIBUTES).map((a) =>
         defineSearchAttributeKey(a.name, SearchAttributeType.KEYWORD),
       ),
-      extraArgs: ['--log-level', 'error', ...pragmas.flatMap((p) => ['--sqlite-pragma', p])],
+      ...(options.ui ? { ui: true, uiPort: options.ui.port } : {}),
+      extraArgs: [
+        '--log-level',
+        'error',
+        ...pragmas.flatMap((p) => ['--sqlite-pragma', p]),
+        ...(options.ui ? ['--ui-codec-endpoint', options.ui.codecEndpoint] : []),
+      ],
     },
   });
 }

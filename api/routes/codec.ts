@@ -9,7 +9,7 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import type { PrismaClient } from '../../infra/db';
 import type { Logger } from '../../infra/logger';
-import { authenticate, requireRole, type AuthLimits } from '../auth';
+import { authenticate, DEFAULT_AUTH_LIMITS, requireRole, type AuthLimits } from '../auth';
 import { requireUtf8 } from '../body-guard';
 import { forbidden, HttpProblem, parseOr400 } from '../problem';
 import type { ApiOperation } from '../responses';
@@ -81,7 +81,9 @@ export function codecRouter(deps: CodecDeps): Router {
     res.status(204).end();
   });
   router.use(express.json({ limit: CODEC_BODY_LIMIT, strict: true, verify: requireUtf8 }));
-  router.use(authenticate(deps.prisma, deps.authLimits));
+  // A bearer token (the CLI) or an ADMIN's console session cookie (the Web UI, which cannot send a CSRF token;
+  // every browser origin but the UI's is refused above). Decoding changes nothing.
+  router.use(authenticate(deps.prisma, deps.authLimits ?? DEFAULT_AUTH_LIMITS, { csrf: false }));
 
   const handle = (op: 'encode' | 'decode') => async (req: Request, res: Response) => {
     const official = requireRole(req, ['ADMIN'], `The codec server (${op})`);

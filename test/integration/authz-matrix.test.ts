@@ -158,6 +158,16 @@ const IN_SCOPE: Who[] = ['villageIn', 'townshipIn', 'county', 'admin'];
 
 const cases: Record<string, Case> = {
   'GET /me': { method: 'GET', path: () => '/me', allowed: each(OFFICIALS, 200) },
+  // Signing in is public; an unknown token is refused whoever sends it, and no session is written.
+  'POST /session': {
+    method: 'POST',
+    path: () => '/session',
+    body: { token: 'jz_unknown' },
+    allowed: each(OFFICIALS, 401),
+  },
+  'GET /session': { method: 'GET', path: () => '/session', allowed: each(OFFICIALS, 200) },
+  // With a bearer token there is no session to end: 204, nothing changes.
+  'POST /session/sign-out': { method: 'POST', path: () => '/session/sign-out', allowed: each(OFFICIALS, 204) },
   'GET /townships': { method: 'GET', path: () => '/townships', allowed: each(OFFICIALS, 200) },
   'GET /villages': { method: 'GET', path: () => '/villages', allowed: each(OFFICIALS, 200) },
   'GET /villages/:code': { method: 'GET', path: () => `/villages/${V_IN}`, allowed: each(IN_SCOPE, 200) },
