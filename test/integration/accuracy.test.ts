@@ -7,10 +7,12 @@ import { chinaYear, chinaYearBounds } from '../../domain/supervision';
 import { eventually } from '../../kit/http';
 import { startStack, type Stack } from '../../kit/stack';
 import {
+  ENTRY_FACTS,
   expectProblem,
   meeting,
   official,
   officialsFor,
+  recordFacts,
   registeredHouseholds,
   villageClaimer,
   visitsFor,
@@ -481,7 +483,9 @@ describe('a household found MISSED_POOR', () => {
     expect(masked.body.candidates[0].idNumber).toBe(maskIdNumber(household.idNumber));
     expect(await candidateTasks()).toEqual([expect.objectContaining({ roundId, stage: 'VILLAGE_ASSESSMENT' })]);
 
-    // The assessment proposes its entry: the candidate is used, and the task is gone.
+    // The assessment proposes its entry (the village records the facts that show the need, as rules of version 3
+    // ask): the candidate is used, and the task is gone.
+    await recordFacts(village.client, missed.householdId, ENTRY_FACTS);
     const assessed = await village.client.post(`/rounds/${roundId}/assessment`, {
       meeting,
       proposals: [

@@ -396,19 +396,24 @@ describe('the roster (花名册)', () => {
     expect(rows[6]![col('成员身份证号')]).toBe(maskIdNumber(ids[5]!));
   });
 
-  test('a seeded township, streamed in batches: one row per registered or exited household, in registry order', async () => {
-    const expected = await stack.prisma.household.findMany({
+  test('a seeded township, streamed in batches: one row per member of each registered or exited household, in registry order', async () => {
+    const households = await stack.prisma.household.findMany({
       where: { village: { townshipCode: SEEDED_TOWNSHIP }, status: { in: ['REGISTERED', 'EXITED'] } },
       orderBy: [{ villageCode: 'asc' }, { registryNo: 'asc' }],
-      select: { registryNo: true, idNumber: true },
+      select: { registryNo: true, idNumber: true, _count: { select: { members: true } } },
     });
-    expect(expected.length).toBeGreaterThan(100); // more than one batch
+    expect(households.length).toBeGreaterThan(100); // more than one batch
+    // The seed gives every household its members; a household without any would still have one row.
+    const expected = households.flatMap((h, i) =>
+      Array.from({ length: Math.max(1, h._count.members) }, () => ({ ...h, no: i + 1 })),
+    );
+    expect(expected.length).toBeGreaterThan(households.length);
     const county = own.county;
     const { rows } = await readXlsx((await download(county, `township=${SEEDED_TOWNSHIP}&format=xlsx`)).bytes);
     expect(rows.map((r) => [r[col('户编号')], r[col('身份证号')]])).toEqual(
       expected.map((h) => [h.registryNo, maskIdNumber(h.idNumber)]),
     );
-    expect(rows.map((r) => r[col('序号')])).toEqual(expected.map((_, i) => i + 1));
+    expect(rows.map((r) => r[col('序号')])).toEqual(expected.map((h) => h.no));
   });
 
   test('refusals: 400 for both, neither, a bad format or code; 403 outside the jurisdiction; 404 for no such village', async () => {

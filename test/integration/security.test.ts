@@ -68,7 +68,11 @@ test('helmet headers and no CORS on every kind of answer, even when another orig
     ['401', await request(`${stack.baseUrl}/townships`, { headers: { origin: EVIL } })],
     ['200 read', await request(`${stack.baseUrl}/townships`, { headers: auth(o.county.token) })],
     ['404', await request(`${stack.baseUrl}/no-such-thing`, { headers: auth(o.county.token) })],
-    ['404 outside the API', await request(stack.baseUrl.replace('/api/v1', '/'), { headers: { origin: EVIL } })],
+    [
+      '404 outside the API',
+      await request(stack.baseUrl.replace('/api/v1', '/no-such-page'), { headers: { origin: EVIL } }),
+    ],
+    ['200 the console', await request(stack.baseUrl.replace('/api/v1', '/'), { headers: { origin: EVIL } })],
     [
       '400 bad JSON',
       await request(`${stack.baseUrl}/rounds`, { method: 'POST', headers: json(o.county.token), body: '{' }),
@@ -89,6 +93,7 @@ test('helmet headers and no CORS on every kind of answer, even when another orig
     ['200 read', 200],
     ['404', 404],
     ['404 outside the API', 404],
+    ['200 the console', 200],
     ['400 bad JSON', 400],
     ['201 created', 201],
   ]);
