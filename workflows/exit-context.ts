@@ -14,6 +14,7 @@ import {
 } from '../domain/exit';
 import { NON_RETRYABLE_ERROR_TYPES } from './round-contract';
 import { STAGE_KEY } from './search-attributes';
+import { SerialQueue } from './serial';
 
 // Persistence must never be lost: retry without limit (a database outage only delays the exit).
 export const exitActivities = proxyActivities<ReturnType<typeof createActivities>>({
@@ -53,7 +54,7 @@ export class ExitRun {
   epoch = 0;
   /** The exit is in the database (exitOpened answers then). */
   opened = false;
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
 
   constructor(readonly input: ExitInput) {
     this.publicityMs = durationMs(input.policy.publicityPeriod);
@@ -74,9 +75,7 @@ export class ExitRun {
 
   /** Runs `fn` after every write queued before it. */
   serial<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.chain.then(fn);
-    this.chain = next.catch(() => undefined);
-    return next;
+    return this.queue.run(fn);
   }
 
   /** Writes one step when its turn comes, then brings the state up to date. */

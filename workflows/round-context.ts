@@ -8,6 +8,7 @@ import { isObjectionStage, rulesVersion, stageTimes, type StageClock, type Stage
 import type { DecisionResult, RoundInput, RoundState, Transition } from '../domain/round';
 import { NON_RETRYABLE_ERROR_TYPES } from './round-contract';
 import { STAGE_KEY } from './search-attributes';
+import { SerialQueue } from './serial';
 
 // Persistence must never be lost: retry without limit (a database outage only delays the round).
 const { applyTransition } = proxyActivities<ReturnType<typeof createActivities>>({
@@ -45,7 +46,7 @@ export class Round {
   opened = false;
   // Writes happen one at a time, in the order decisions were accepted, so the trail's seq order is the
   // order of the database writes.
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
 
   constructor(readonly input: RoundInput) {
     this.version = rulesVersion(input);
@@ -76,9 +77,7 @@ export class Round {
 
   /** Runs `fn` after every write queued before it. */
   serial<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.chain.then(fn);
-    this.chain = next.catch(() => undefined);
-    return next;
+    return this.queue.run(fn);
   }
 
   /**

@@ -3,7 +3,6 @@
 // the workflow after the same checks its validator makes.
 import type { Client } from '@temporalio/client';
 import { Router, type Request } from 'express';
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
   approvalProblems,
@@ -33,7 +32,7 @@ import {
 } from '../../workflows/exit-contract';
 import { EXIT_LEVEL_KEY, STAGE_KEY, TOWNSHIP_KEY, VILLAGE_KEY } from '../../workflows/search-attributes';
 import { caller, requireRole } from '../auth';
-import { derivedUuid } from '../derived-ids';
+import { IDEMPOTENCY_MEMO, requestIds, startedByRequest } from '../request-ids';
 import { decodeCursor, page, ZPage } from '../pagination';
 import { badRequest, conflict, forbidden, notFound, parseOr400 } from '../problem';
 import type { RulesSettings } from '../rules';
@@ -104,7 +103,7 @@ export function exitsRouter({ prisma, client, taskQueue, rules: settings, exitPo
     if (exit.status !== 'OPEN' && !req.idempotency) {
       throw conflict(`Exit ${exit.id} is ${exit.status.toLowerCase()}.`, {}, 'ROUND_CLOSED');
     }
-    return { o, exit, handle: client.workflow.getHandle(exit.id), ...idsFor(req) };
+    return { o, exit, handle: client.workflow.getHandle(exit.id), ...requestIds(req) };
   }
 
   async function decide<T>(fn: () => Promise<T>): Promise<T> {
@@ -140,18 +139,10 @@ export function exitsRouter({ prisma, client, taskQueue, rules: settings, exitPo
     });
     // With an Idempotency-Key the workflow carries a token of it, so a retry (the API died before answering)
     // recognises the exit its first attempt started and answers as it would have.
-    const token = req.idempotency ? idsFor(req).derive('exit') : undefined;
-    const startedByThisRequest = async () =>
-      token !== undefined &&
-      (await client.workflow
-        .getHandle(exitId)
-        .describe()
-        .then(
-          (d) => d.memo?.[IDEMPOTENCY_MEMO] === token,
-          () => false,
-        ));
+    const token = req.idempotency ? requestIds(req).derive('exit') : undefined;
+    const startedByThisRequest = () => startedByRequest(client, exitId, token);
     const answerCreated = async () => {
-      await client.workflow.getHandle(exitId).executeUpdate(exitOpenedUpdate, { updateId: idsFor(req).updateId });
+      await client.workflow.getHandle(exitId).executeUpdate(exitOpenedUpdate, { updateId: requestIds(req).updateId });
       const row = await prisma.exit.findUniqueOrThrow({ where: { id: exitId } });
       res
         .status(201)
@@ -301,15 +292,4 @@ export function exitsRouter({ prisma, client, taskQueue, rules: settings, exitPo
   });
 
   return r;
-}
-
-/** Memo field of an exit workflow started under an Idempotency-Key: a token derived from the key. */
-const IDEMPOTENCY_MEMO = 'idempotencyToken';
-
-/** Ids handed to Temporal: derived from the Idempotency-Key when there is one, so a retry re-uses them. */
-function idsFor(req: Request) {
-  const o = caller(req);
-  const idem = req.idempotency;
-  const derive = (purpose: string) => (idem ? derivedUuid(o.id, idem.key, idem.hash, purpose) : randomUUID());
-  return { updateId: idem ? derive('update') : undefined, derive };
 }

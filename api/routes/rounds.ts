@@ -1,6 +1,5 @@
 import type { Client } from '@temporalio/client';
 import { Router, type Request } from 'express';
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { roundWorkflowId } from '../../domain/constants';
 import { DEFAULT_POLICY, type Actor, type ProposalInput, type RoundInput } from '../../domain/round';
@@ -17,7 +16,7 @@ import {
 } from '../../workflows/round-contract';
 import { CAMPAIGN_KEY, STAGE_KEY, TOWNSHIP_KEY, VILLAGE_KEY } from '../../workflows/search-attributes';
 import { caller, requireRole, type Official } from '../auth';
-import { derivedUuid } from '../derived-ids';
+import { IDEMPOTENCY_MEMO, requestIds, startedByRequest } from '../request-ids';
 import { decodeCursor, page, ZPage } from '../pagination';
 import { conflict, notFound, parseOr400 } from '../problem';
 import { ZDecisionResult } from '../responses';
@@ -76,7 +75,7 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
     // the update id is the same, so Temporal answers the first outcome; the workflow refuses anything else.
     if (round.status !== 'OPEN' && !req.idempotency)
       throw conflict(`Round ${round.id} is ${round.status.toLowerCase()}.`, { stage: round.stage }, 'ROUND_CLOSED');
-    return { o, round, handle: client.workflow.getHandle(round.id), ...idsFor(req) };
+    return { o, round, handle: client.workflow.getHandle(round.id), ...requestIds(req) };
   }
 
   /** Runs a workflow update and maps a refusal (validator) or a missing workflow to a problem response. */
@@ -98,20 +97,12 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
     const village = await prisma.village.findUnique({ where: { code: body.villageCode } });
     if (!village) throw notFound(`No village ${body.villageCode}.`);
     // With an Idempotency-Key the workflow carries a token of it, so a retry recognises the round it started.
-    const token = req.idempotency ? idsFor(req).derive('round') : undefined;
+    const token = req.idempotency ? requestIds(req).derive('round') : undefined;
     /** Whether a first attempt of this very request started the round (the API died before answering). */
-    const startedByThisRequest = async (id: string) =>
-      token !== undefined &&
-      (await client.workflow
-        .getHandle(id)
-        .describe()
-        .then(
-          (d) => d.memo?.[IDEMPOTENCY_MEMO] === token,
-          () => false,
-        ));
+    const startedByThisRequest = (id: string) => startedByRequest(client, id, token);
     /** 201 once the round is recorded in the database, so that GET finds it. */
     const answerCreated = async (id: string) => {
-      await client.workflow.getHandle(id).executeUpdate(roundOpenedUpdate, { updateId: idsFor(req).updateId });
+      await client.workflow.getHandle(id).executeUpdate(roundOpenedUpdate, { updateId: requestIds(req).updateId });
       res
         .status(201)
         .location(`/api/v1/rounds/${id}`)
@@ -327,21 +318,6 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
   });
 
   return r;
-}
-
-/** Memo field of a round workflow started under an Idempotency-Key: a token derived from the key. */
-const IDEMPOTENCY_MEMO = 'idempotencyToken';
-
-/**
- * Ids a request hands to Temporal. Under an Idempotency-Key they derive from (official, key, request), so a
- * retry after a crash re-uses them: Temporal answers an update id it has seen with the first outcome, and
- * objection and proposal ids come out the same. Without a key: a fresh UUID each time, Temporal's own update id.
- */
-function idsFor(req: Request) {
-  const o = caller(req);
-  const idem = req.idempotency;
-  const derive = (purpose: string) => (idem ? derivedUuid(o.id, idem.key, idem.hash, purpose) : randomUUID());
-  return { updateId: idem ? derive('update') : undefined, derive };
 }
 
 export function actorOf(o: Official): Actor {
