@@ -12,26 +12,15 @@ import {
   type ExitStatus,
   type ExitStep,
 } from '../domain/exit';
-import { NON_RETRYABLE_ERROR_TYPES } from './round-contract';
 import { STAGE_KEY } from './search-attributes';
-import { SerialQueue } from './serial';
+import { iso, PERSISTENCE_ACTIVITY, SerialQueue } from './serial';
 
-// Persistence must never be lost: retry without limit (a database outage only delays the exit).
-export const exitActivities = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '45 seconds',
-  retry: {
-    initialInterval: '1s',
-    backoffCoefficient: 2,
-    maximumInterval: '30s',
-    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
-  },
-});
+// Persistence must never be lost: retried without limit (a database outage only delays the exit).
+export const exitActivities = proxyActivities<ReturnType<typeof createActivities>>(PERSISTENCE_ACTIVITY);
 
 export type StepWrite = Omit<ExitStep, 'exitId' | 'at'>;
 /** One write of the exit, given its trail number and time: what to write, and what follows once written. */
 export type Step<T> = (seq: number, at: number) => { step: StepWrite; then?: () => T };
-
-export const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The exit row's fields on entering a stage. */
 export interface StageFields {

@@ -20,7 +20,8 @@ import {
 import type { Role } from '../domain/enums';
 import { containsNul, type Actor } from '../domain/round';
 import { refuse } from './errors';
-import { iso, type ExitRun } from './exit-context';
+import { type ExitRun } from './exit-context';
+import { iso } from './serial';
 import {
   announceExitUpdate,
   cancelExitUpdate,

@@ -5,7 +5,8 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import { drawCountySample, periodsBelowMinimum, rulesVersion } from '../domain/procedure';
 import type { CountyAnnouncementUpdate, DecisionResult, ResolutionUpdate, RoundInput } from '../domain/round';
 import type { Stage } from '../domain/enums';
-import { iso, type Round } from './round-context';
+import { type Round } from './round-context';
+import { iso } from './serial';
 import { RoundError } from './round-contract';
 
 /**

@@ -6,29 +6,16 @@ import { durationMs } from '../domain/duration';
 import { STAGE_LABELS, type Stage } from '../domain/enums';
 import { isObjectionStage, rulesVersion, stageTimes, type StageClock, type StageTimes } from '../domain/procedure';
 import type { DecisionResult, RoundInput, RoundState, Transition } from '../domain/round';
-import { NON_RETRYABLE_ERROR_TYPES } from './round-contract';
 import { STAGE_KEY } from './search-attributes';
-import { SerialQueue } from './serial';
+import { iso, PERSISTENCE_ACTIVITY, SerialQueue } from './serial';
 
-// Persistence must never be lost: retry without limit (a database outage only delays the round).
-const { applyTransition } = proxyActivities<ReturnType<typeof createActivities>>({
-  // Longer than the transaction's own limits (10 s to start, 30 s to run), short enough that a crashed
-  // worker's step is retried elsewhere quickly.
-  startToCloseTimeout: '45 seconds',
-  retry: {
-    initialInterval: '1s',
-    backoffCoefficient: 2,
-    maximumInterval: '30s',
-    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
-  },
-});
+// Persistence must never be lost: retried without limit (a database outage only delays the round).
+const { applyTransition } = proxyActivities<ReturnType<typeof createActivities>>(PERSISTENCE_ACTIVITY);
 
 /** What one step writes besides the round and the time: the trail entry and what goes with it. */
 export type Entry = Omit<Transition, 'roundId' | 'at'>;
 /** One write of the round, given its trail number and time: what to write, and what follows once written. */
 export type Step<T> = (seq: number, at: number) => { entry: Entry; then?: () => T };
-
-export const iso = (ms: number) => new Date(ms).toISOString();
 
 export class Round {
   readonly state: RoundState;

@@ -21,7 +21,8 @@ import type {
   TownshipReviewUpdate,
 } from '../domain/round';
 import { announce, returnFromAnnouncement } from './round-announcement';
-import { iso, type Round } from './round-context';
+import { type Round } from './round-context';
+import { iso } from './serial';
 import {
   cancelRoundSignal,
   cancelRoundUpdate,

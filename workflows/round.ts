@@ -8,7 +8,8 @@ import { allHandlersFinished, condition, upsertSearchAttributes } from '@tempora
 import { publicityCanClose, STAGE_ACTOR, stageAfter, type ObjectionStage, type OpenStage } from '../domain/procedure';
 import type { RoundInput, RoundState } from '../domain/round';
 import { closeAnnouncementPeriod, drawSampleOnEntering, requireValidRules } from './round-announcement';
-import { iso, Round } from './round-context';
+import { Round } from './round-context';
+import { iso } from './serial';
 import { acceptDecisions } from './round-decisions';
 import { CAMPAIGN_KEY, STAGE_KEY, TOWNSHIP_KEY, VILLAGE_KEY } from './search-attributes';
 
