@@ -92,3 +92,27 @@ export interface ApiOperation {
 export const ZMeResponse = z
   .object({ id: z.string(), name: z.string(), role: z.enum(ROLES), scopeCode: z.string() })
   .meta({ id: 'Official' });
+
+/** One entry of a procedure's trail (a round's or an exit's decisions) as GET answers it: who, when, what, why. */
+export function trailEntry<S, P>(d: {
+  seq: number;
+  stage: S;
+  kind: string;
+  officialId: string | null;
+  officialName: string | null;
+  at: Date;
+  decision: string | null;
+  note: string | null;
+  payload: P | null;
+}) {
+  return {
+    seq: d.seq,
+    stage: d.stage,
+    kind: d.kind,
+    by: d.officialId ? { id: d.officialId, name: d.officialName } : null,
+    at: d.at,
+    decision: d.decision,
+    note: d.note,
+    details: d.payload ?? null,
+  };
+}

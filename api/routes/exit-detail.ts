@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ExitCheck, ExitNotice } from '../../domain/exit';
 import type { PrismaClient } from '../../infra/db';
 import type { Official } from '../auth';
+import { trailEntry } from '../responses';
 import type { ZExitDetail } from './exit-responses';
 
 export async function exitDetail(prisma: PrismaClient, o: Official, exitId: string) {
@@ -50,16 +51,7 @@ export async function exitDetail(prisma: PrismaClient, o: Official, exitId: stri
       resolvedAt: x.resolvedAt,
       resolutionNote: x.resolutionNote,
     })),
-    decisions: exit.decisions.map((d) => ({
-      seq: d.seq,
-      stage: d.stage,
-      kind: d.kind,
-      by: d.officialId ? { id: d.officialId, name: d.officialName } : null,
-      at: d.at,
-      decision: d.decision,
-      note: d.note,
-      details: d.payload ?? null,
-    })),
+    decisions: exit.decisions.map(trailEntry),
   } satisfies z.input<typeof ZExitDetail>;
 }
 

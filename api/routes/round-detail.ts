@@ -5,6 +5,7 @@ import { maskIdNumber, maskPhone } from '../../domain/idNumber';
 import { type RoundPolicy } from '../../domain/round';
 import type { PrismaClient } from '../../infra/db';
 import { type Official } from '../auth';
+import { trailEntry } from '../responses';
 import { seesIdNumbers } from '../scope';
 import { roundCandidates } from './candidates';
 import { ZRoundDetail } from './round-responses';
@@ -99,15 +100,6 @@ export async function roundDetail(
       amendedProposalId: x.amendedProposalId,
       addedProposalId: x.addedProposalId,
     })),
-    decisions: round.decisions.map((d) => ({
-      seq: d.seq,
-      stage: d.stage,
-      kind: d.kind,
-      by: d.officialId ? { id: d.officialId, name: d.officialName } : null,
-      at: d.at,
-      decision: d.decision,
-      note: d.note,
-      details: d.payload,
-    })),
+    decisions: round.decisions.map(trailEntry),
   };
 }
