@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../infra/db';
 import type { Logger } from '../infra/logger';
 import { authenticate, caller, failedAuthentications, type AuthLimits } from './auth';
+import { cacheCredentials } from './credentials';
 import { sessionRouter, signInRouter } from './routes/session';
 import { guardBody, requireUtf8 } from './body-guard';
 import { docsRouter, openApiHandler } from './docs';
@@ -41,6 +42,8 @@ export interface AppDeps {
   rules?: RulesSettings;
   /** Sweep thresholds and the exit rule (infra/schedule.ts supervisionSettings); defaults when absent. */
   supervision?: SupervisionSettings;
+  /** How long a token or a console session is believed without a database lookup (AUTH_CACHE_MS; 0: never). */
+  credentialCacheMs?: number;
   /** Browser origins allowed to call the codec server (the Temporal Web UI); default the dev server's UI. */
   codecOrigins?: readonly string[];
 }
@@ -51,6 +54,7 @@ const CONSOLE_DIR = path.resolve(__dirname, '..', 'console');
 export function createApp(deps: AppDeps): Express {
   const { prisma, client, logger } = deps;
   const metrics = createApiMetrics(prisma);
+  cacheCredentials(prisma, deps.credentialCacheMs);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');

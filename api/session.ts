@@ -8,6 +8,7 @@ import { parse, serialize } from 'cookie';
 import type { Request, Response } from 'express';
 import type { PrismaClient } from '../infra/db';
 import { hashToken } from '../infra/tokens';
+import { forgetSession, remembered } from './credentials';
 import type { Official } from './official';
 
 export const SESSION_COOKIE = 'jz_session';
@@ -28,8 +29,11 @@ export function sessionSecretOf(req: Request): string | undefined {
 
 /** The official of an active token, or undefined for an unknown or revoked one. */
 export async function officialByToken(prisma: PrismaClient, token: string): Promise<Official | undefined> {
-  const o = await prisma.official.findUnique({ where: { tokenHash: hashToken(token) } });
-  return o && !o.revokedAt ? { id: o.id, name: o.name, role: o.role, scopeCode: o.scopeCode } : undefined;
+  const tokenHash = hashToken(token);
+  return remembered(prisma, 'officials', tokenHash, async () => {
+    const o = await prisma.official.findUnique({ where: { tokenHash } });
+    return o && !o.revokedAt ? { id: o.id, name: o.name, role: o.role, scopeCode: o.scopeCode } : undefined;
+  });
 }
 
 export interface OpenedSession {
@@ -56,22 +60,26 @@ export interface ActiveSession {
 
 /** The session of a cookie secret while it is neither expired, signed out, nor its official's token revoked. */
 export async function activeSession(prisma: PrismaClient, secret: string): Promise<ActiveSession | undefined> {
-  const s = await prisma.consoleSession.findUnique({ where: { idHash: sha256(secret) } });
-  if (!s || s.revokedAt || s.expiresAt.getTime() <= Date.now()) return undefined;
-  const o = await prisma.official.findUnique({ where: { id: s.officialId } });
-  if (!o || o.revokedAt) return undefined;
-  return {
-    official: { id: o.id, name: o.name, role: o.role, scopeCode: o.scopeCode },
-    csrfToken: s.csrfToken,
-    expiresAt: s.expiresAt,
-  };
+  const idHash = sha256(secret);
+  const session = await remembered(prisma, 'sessions', idHash, async () => {
+    const s = await prisma.consoleSession.findUnique({ where: { idHash } });
+    if (!s || s.revokedAt) return undefined;
+    const o = await prisma.official.findUnique({ where: { id: s.officialId } });
+    if (!o || o.revokedAt) return undefined;
+    return {
+      official: { id: o.id, name: o.name, role: o.role, scopeCode: o.scopeCode },
+      csrfToken: s.csrfToken,
+      expiresAt: s.expiresAt,
+    };
+  });
+  // Expiry is checked on every request, remembered or not.
+  return session && session.expiresAt.getTime() > Date.now() ? session : undefined;
 }
 
 export async function closeSession(prisma: PrismaClient, secret: string): Promise<void> {
-  await prisma.consoleSession.updateMany({
-    where: { idHash: sha256(secret), revokedAt: null },
-    data: { revokedAt: new Date() },
-  });
+  const idHash = sha256(secret);
+  forgetSession(prisma, idHash);
+  await prisma.consoleSession.updateMany({ where: { idHash, revokedAt: null }, data: { revokedAt: new Date() } });
 }
 
 /** Whether a request authenticated by the cookie may proceed: reads always, writes with the session's CSRF token. */

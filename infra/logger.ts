@@ -49,6 +49,18 @@ export function requestIdFrom(header: string | undefined): string {
   return header !== undefined && REQUEST_ID.test(header) ? header : randomUUID();
 }
 
+let stdout: pino.DestinationStream | undefined;
+
+/**
+ * Standard output, written asynchronously and shared by every logger of the process: a synchronous write per line
+ * (what process.stdout does for a pipe or a file) held the event loop on every request (docs/BENCHMARKS.md,
+ * bench:reads). Lines are buffered only while a write is in flight, and pino flushes them when the process exits.
+ */
+function stdoutDestination(): pino.DestinationStream {
+  stdout ??= pino.destination({ dest: 1, sync: false });
+  return stdout;
+}
+
 /**
  * A logger at `level`. `write` receives each redacted JSON line without its newline (tests and benchmarks collect
  * them); without it lines go to stdout, as JSON or pretty-printed.
@@ -67,7 +79,7 @@ export function createLogger(
           colorize: Boolean(process.stdout.isTTY),
           translateTime: 'SYS:HH:MM:ss.l',
         })
-      : process.stdout;
+      : stdoutDestination();
   const log = pino(
     {
       level,

@@ -31,6 +31,7 @@ async function main() {
     supervision: supervisionSettings(config),
     rules: rulesSettings(config),
     codecOrigins: config.CODEC_CORS_ORIGINS,
+    credentialCacheMs: config.AUTH_CACHE_MS,
   });
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
     process.stdout.write(

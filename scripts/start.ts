@@ -95,6 +95,7 @@ async function main() {
       supervision: supervisionSettings(config),
       rules: rulesSettings(config),
       codecOrigins: config.CODEC_CORS_ORIGINS,
+      credentialCacheMs: config.AUTH_CACHE_MS,
     });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s)).once('error', reject);

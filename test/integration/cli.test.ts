@@ -4,6 +4,8 @@ import { promisify } from 'node:util';
 import { hashToken } from '../../infra/tokens';
 import { api } from '../../kit/http';
 import { startStack, type Stack } from '../../kit/stack';
+import { eventually } from '../../kit/wait';
+import { DEFAULT_CREDENTIAL_TTL_MS } from '../../api/credentials';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../..');
@@ -51,8 +53,12 @@ test('official create prints the token once, stores only its hash, and the API a
   expect(listed.find((o: { id: string }) => o.id === created.id)).toMatchObject({ revokedAt: null });
   expect(JSON.stringify(listed)).not.toContain(created.token);
 
+  // The API believed the token a moment ago; a revocation by another process takes effect within the API's
+  // credential cache time (api/credentials.ts), not at the next restart.
   await cli('official', 'revoke', created.id);
-  expect((await api(stack.baseUrl, created.token).get('/me')).status).toBe(401);
+  const revokedAt = Date.now();
+  await eventually(async () => (await api(stack.baseUrl, created.token).get('/me')).status === 401, 10_000);
+  expect(Date.now() - revokedAt).toBeLessThan(DEFAULT_CREDENTIAL_TTL_MS + 1_000);
 });
 
 test('official create refuses a scope that does not fit the role or does not exist', async () => {
