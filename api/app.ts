@@ -6,6 +6,7 @@ import type { PrismaClient } from '../infra/db';
 import type { Logger } from '../infra/logger';
 import { authenticate, caller, failedAuthentications, type AuthLimits } from './auth';
 import { cacheCredentials } from './credentials';
+import { serverTiming } from './timing';
 import { sessionRouter, signInRouter } from './routes/session';
 import { guardBody, requireUtf8 } from './body-guard';
 import { docsRouter, openApiHandler } from './docs';
@@ -42,6 +43,8 @@ export interface AppDeps {
   rules?: RulesSettings;
   /** Sweep thresholds and the exit rule (infra/schedule.ts supervisionSettings); defaults when absent. */
   supervision?: SupervisionSettings;
+  /** Server-Timing headers with the time of each stage of a request (SERVER_TIMING; benchmarks). */
+  serverTiming?: boolean;
   /** How long a token or a console session is believed without a database lookup (AUTH_CACHE_MS; 0: never). */
   credentialCacheMs?: number;
   /** Browser origins allowed to call the codec server (the Temporal Web UI); default the dev server's UI. */
@@ -58,6 +61,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(serverTiming(deps.serverTiming ?? false));
   app.use(observeRequests(logger, metrics));
   app.use(helmet());
   // Before the API's body parser: the codec server reads larger bodies and answers the Temporal UI's CORS.

@@ -4,6 +4,7 @@ import type { PrismaClient } from '../infra/db';
 import { ipKeyGenerator, MemoryStore, type Options } from 'express-rate-limit';
 import type { Official } from './official';
 import { forbidden, sendProblem } from './problem';
+import { mark } from './timing';
 import {
   activeSession,
   csrfSatisfied,
@@ -89,6 +90,7 @@ export function authenticate(
 ): RequestHandler {
   const failures = 'blockedFor' in limits ? limits : failedAuthWindows(limits);
   return async (req: Request, res: Response, next: NextFunction) => {
+    mark(res, 'middleware');
     if (await refuseWhileBlocked(failures, req, res)) return;
     const fail = (detail: string) => {
       void failures.record(req);
@@ -113,6 +115,7 @@ export function authenticate(
         }
         req.official = session.official;
         req.session = session;
+        mark(res, 'auth');
         return next();
       }
       const m = header ? /^Bearer\s+(\S{1,512})\s*$/i.exec(header) : null;
@@ -120,6 +123,7 @@ export function authenticate(
       const official = await officialByToken(prisma, m[1]!);
       if (!official) return fail('The token is unknown or revoked.');
       req.official = official;
+      mark(res, 'auth');
       next();
     } catch (err) {
       next(err);

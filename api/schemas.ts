@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZPage } from './pagination';
 import { parseDuration } from '../domain/duration';
 import {
   CATEGORIES,
@@ -295,14 +296,16 @@ export type TCountyAnnouncement = z.infer<typeof ZCountyAnnouncement>;
 
 export const ZCancel = z.object({ reason: text(2000) }).strict();
 
-export const ZRoundFilter = z.object({
+/** GET /rounds' query, made once (a schema built per request is compiled per request by zod). */
+export const ZRoundListQuery = ZPage.extend({
   village: ZVillageCode.optional(),
   township: ZTownshipCode.optional(),
   stage: z.enum(STAGES).optional(),
   status: z.enum(ROUND_STATUSES).optional(),
 });
 
-export const ZHouseholdFilter = z.object({
+/** GET /households' query. */
+export const ZHouseholdListQuery = ZPage.extend({
   village: ZVillageCode.optional(),
   status: z.enum(HOUSEHOLD_STATUSES).optional(),
   category: z.enum(CATEGORIES).optional(),

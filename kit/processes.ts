@@ -54,8 +54,14 @@ export async function freePort(): Promise<number> {
 }
 
 /** Runs `script` with `env` over this process's environment; keeps the last `keepChars` of its output. */
-export function spawnScript(name: string, script: string, env: Record<string, string>, keepChars = 20_000): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+export function spawnScript(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  keepChars = 20_000,
+  nodeArgs: string[] = [],
+): Child {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

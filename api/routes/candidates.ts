@@ -2,7 +2,7 @@
 // entry in their village's next round. Shown in GET /rounds/:id (`candidates`) and to the village in GET /tasks.
 import { z } from 'zod';
 import { maskIdNumber } from '../../domain/idNumber';
-import { Prisma, type PrismaClient } from '../../infra/db';
+import { Prisma, rawQuery, type PrismaClient } from '../../infra/db';
 import type { Official } from '../auth';
 import { ZDateTime } from '../responses';
 import { sqlCodesWithin, seesIdNumbers } from '../scope';
@@ -86,7 +86,9 @@ export interface CandidateTaskRow {
  * with the open round each may be proposed in (if any).
  */
 export function candidateTasks(prisma: PrismaClient, scopeCode: string, limit: number) {
-  return prisma.$queryRaw<CandidateTaskRow[]>`
+  return rawQuery<CandidateTaskRow>(
+    prisma,
+    Prisma.sql`
     SELECT c.id::text AS id, c."householdId"::text AS "householdId", c."villageCode", c.source, c."sourceId",
            c."createdAt", r.id AS "roundId", r."stageDeadline" AS deadline
     FROM "EntryCandidate" c
@@ -95,5 +97,6 @@ export function candidateTasks(prisma: PrismaClient, scopeCode: string, limit: n
     WHERE (c."roundId" IS NULL OR used.status = 'CANCELLED')
       AND ${sqlCodesWithin(Prisma.sql`c."villageCode"`, scopeCode)}
     ORDER BY c."createdAt", c.id
-    LIMIT ${limit}`;
+    LIMIT ${limit}`,
+  );
 }

@@ -45,7 +45,8 @@ export const ZStartExit = z
   });
 export type TStartExit = z.infer<typeof ZStartExit>;
 
-export const ZExitFilter = z.object({
+/** GET /exits' query, made once (a schema built per request is compiled per request by zod). */
+export const ZExitListQuery = ZPage.extend({
   level: z.enum(EXIT_LEVELS).optional(),
   status: z.enum(EXIT_STATUSES).optional(),
   stage: z.enum(EXIT_STAGES).optional(),
@@ -220,7 +221,7 @@ export const exitsOperations: ApiOperation[] = [
     operationId: 'listExits',
     summary: 'Exits of units in, or containing, the caller’s jurisdiction',
     tag: 'exits',
-    query: ZPage.merge(ZExitFilter),
+    query: ZExitListQuery,
     responses: { 200: { description: 'A page of exits, by id.', schema: ZExitListResponse } },
     problems: [400],
   },

@@ -33,7 +33,7 @@ import {
 import { EXIT_LEVEL_KEY, STAGE_KEY, TOWNSHIP_KEY, VILLAGE_KEY } from '../../workflows/search-attributes';
 import { caller, requireRole } from '../auth';
 import { IDEMPOTENCY_MEMO, requestIds, startedByRequest } from '../request-ids';
-import { decodeCursor, page, ZPage } from '../pagination';
+import { decodeCursor, page } from '../pagination';
 import { badRequest, conflict, forbidden, notFound, parseOr400 } from '../problem';
 import type { RulesSettings } from '../rules';
 import { codesWithin, requireScope } from '../scope';
@@ -44,7 +44,7 @@ import {
   ZExitAnnouncement,
   ZExitCancel,
   ZExitDecisionResult,
-  ZExitFilter,
+  ZExitListQuery,
   ZExitId,
   ZExitListResponse,
   ZExitObjection,
@@ -203,7 +203,7 @@ export function exitsRouter({ prisma, client, taskQueue, rules: settings, exitPo
 
   r.get('/exits', async (req, res) => {
     const o = caller(req);
-    const q = parseOr400(ZPage.merge(ZExitFilter), req.query, 'query');
+    const q = parseOr400(ZExitListQuery, req.query, 'query');
     const after = decodeCursor(q.cursor);
     const rows = await prisma.exit.findMany({
       where: {

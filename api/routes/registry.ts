@@ -18,7 +18,8 @@ import type { PrismaClient } from '../../infra/db';
 import { caller } from '../auth';
 import { decodeCursor, page, ZPage } from '../pagination';
 import { badRequest, notFound, parseOr400 } from '../problem';
-import { ZHouseholdFilter, ZTownshipCode, ZVillageCode } from '../schemas';
+import { mark } from '../timing';
+import { ZHouseholdListQuery, ZTownshipCode, ZVillageCode } from '../schemas';
 import { codesWithin, inScope, requireScope, seesIdNumbers } from '../scope';
 import type { Official } from '../auth';
 import { pageOf, ZDateTime, type ApiOperation } from '../responses';
@@ -231,9 +232,12 @@ export function registryRouter(prisma: PrismaClient): Router {
 
   r.get('/households', async (req, res) => {
     const o = caller(req);
-    const q = parseOr400(ZPage.merge(ZHouseholdFilter), req.query, 'query');
+    mark(res, 'routing');
+    const q = parseOr400(ZHouseholdListQuery, req.query, 'query');
     const after = householdCursor(decodeCursor(q.cursor));
+    mark(res, 'validation');
     if (q.village) requireScope(o, q.village, `Village ${q.village}`);
+    mark(res, 'query');
     // Village by village, then by registry number: the (villageCode, registryNo) index serves this order for a
     // village, a township or the county alike, where ordering by registry number alone made PostgreSQL walk the
     // whole registry for a township late in the order (docs/BENCHMARKS.md, bench:reads).
@@ -259,11 +263,14 @@ export function registryRouter(prisma: PrismaClient): Router {
       orderBy: [{ villageCode: 'asc' }, { registryNo: 'asc' }],
       take: q.limit + 1,
     });
+    mark(res, 'database');
     const p = page(rows, q.limit, (h) => `${h.villageCode}:${h.registryNo}`);
-    res.json({
+    const body = {
       items: p.items.map((h) => householdView(o, h)),
       nextCursor: p.nextCursor,
-    } satisfies z.input<typeof ZHouseholdListResponse>);
+    } satisfies z.input<typeof ZHouseholdListResponse>;
+    mark(res, 'mapping');
+    res.json(body);
   });
 
   r.get('/households/:id', async (req, res) => {
@@ -364,7 +371,7 @@ export const registryOperations: ApiOperation[] = [
     summary: 'Registered households (建档立卡户) in the caller’s jurisdiction',
     description: 'ID numbers and phones are masked unless the caller is of the household’s village or township.',
     tag: 'registry',
-    query: ZPage.merge(ZHouseholdFilter),
+    query: ZHouseholdListQuery,
     responses: {
       200: { description: 'A page of households, by village and registry number.', schema: ZHouseholdListResponse },
     },

@@ -13,7 +13,6 @@ import {
   ROUND_STATUSES,
   STAGES,
 } from '../../domain/enums';
-import { ZPage } from '../pagination';
 import { ZEntryCandidate } from './candidates';
 import { pageOf, ZDateTime, ZDecisionResult, type ApiOperation } from '../responses';
 import {
@@ -22,7 +21,7 @@ import {
   ZCountyAnnouncement,
   ZObjection,
   ZResolution,
-  ZRoundFilter,
+  ZRoundListQuery,
   ZStartRound,
   ZTownshipReview,
   ZUuid,
@@ -203,7 +202,7 @@ export const roundsOperations: ApiOperation[] = [
     operationId: 'listRounds',
     summary: 'List the rounds in the caller’s jurisdiction',
     tag: 'rounds',
-    query: ZPage.merge(ZRoundFilter),
+    query: ZRoundListQuery,
     responses: { 200: { description: 'A page of rounds, by id.', schema: ZRoundListResponse } },
     problems: [400, 403],
   },

@@ -17,8 +17,9 @@ import {
 import { CAMPAIGN_KEY, STAGE_KEY, TOWNSHIP_KEY, VILLAGE_KEY } from '../../workflows/search-attributes';
 import { caller, requireRole, type Official } from '../auth';
 import { IDEMPOTENCY_MEMO, requestIds, startedByRequest } from '../request-ids';
-import { decodeCursor, page, ZPage } from '../pagination';
+import { decodeCursor, page } from '../pagination';
 import { conflict, notFound, parseOr400 } from '../problem';
+import { mark } from '../timing';
 import { ZDecisionResult } from '../responses';
 import { captureRules, checkSpotChecks, type RulesSettings } from '../rules';
 import {
@@ -27,7 +28,7 @@ import {
   ZCountyAnnouncement,
   ZObjection,
   ZResolution,
-  ZRoundFilter,
+  ZRoundListQuery,
   ZStartRound,
   ZTownshipReview,
   ZUuid,
@@ -175,12 +176,15 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
 
   r.get('/rounds', async (req, res) => {
     const o = caller(req);
-    const q = parseOr400(ZPage.merge(ZRoundFilter), req.query, 'query');
+    mark(res, 'routing');
+    const q = parseOr400(ZRoundListQuery, req.query, 'query');
     const after = decodeCursor(q.cursor);
+    mark(res, 'validation');
     const place = q.village ?? q.township;
     if (place && !inScope(o, place) && !(q.township && o.scopeCode.startsWith(q.township))) {
       requireScope(o, place, place);
     }
+    mark(res, 'query');
     const rows = await prisma.round.findMany({
       where: {
         villageCode: { ...codesWithin(o.scopeCode), ...(q.village ? { equals: q.village } : {}) },
@@ -193,8 +197,9 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
       take: q.limit + 1,
       include: { village: { select: { name: true } } },
     });
+    mark(res, 'database');
     const p = page(rows, q.limit, (x) => x.id);
-    res.json({
+    const body = {
       items: p.items.map((x) => ({
         roundId: x.id,
         workflowId: x.id,
@@ -212,7 +217,9 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
         finishedAt: x.finishedAt,
       })),
       nextCursor: p.nextCursor,
-    } satisfies z.input<typeof ZRoundListResponse>);
+    } satisfies z.input<typeof ZRoundListResponse>;
+    mark(res, 'mapping');
+    res.json(body);
   });
 
   r.get('/rounds/:roundId', async (req, res) => {

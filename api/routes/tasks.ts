@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { ROLES, STAGES, type Stage } from '../../domain/enums';
 import { objectionStagesResolvedBy, stageDecidedBy } from '../../domain/procedure';
 import { FINDING_ACTIONS, FINDING_KINDS, FINDING_LABELS, type FindingKind } from '../../domain/supervision';
-import { Prisma, type PrismaClient } from '../../infra/db';
+import { Prisma, rawQuery, type PrismaClient } from '../../infra/db';
 import { caller, type Official } from '../auth';
 import { parseOr400 } from '../problem';
+import { mark } from '../timing';
 import { ZDateTime, type ApiOperation } from '../responses';
 import { sqlCodesWithin } from '../scope';
 import { EXIT_LEVELS, EXIT_STAGES } from '../../domain/exit';
@@ -105,7 +106,7 @@ const NO_FINDING = Prisma.sql`NULL::text AS "fId", NULL::text AS "fKind", NULL::
  * Everything the caller must act on, in one statement: each kind of task is its own index-served, limited branch,
  * and PostgreSQL merges them by deadline, so the API maps at most `limit` rows (docs/BENCHMARKS.md, bench:reads).
  */
-function taskQuery(o: Official, limit: number): Prisma.Sql {
+export function taskQuery(o: Official, limit: number): Prisma.Sql {
   const stage = stageDecidedBy(o.role);
   const villages = sqlCodesWithin(Prisma.sql`r."villageCode"`, o.scopeCode);
   const branches: Prisma.Sql[] = [];
@@ -223,20 +224,27 @@ export function tasksRouter(prisma: PrismaClient): Router {
   const r = Router();
   r.get('/tasks', async (req, res) => {
     const o = caller(req);
+    mark(res, 'routing');
     const q = parseOr400(ZTasksQuery, req.query, 'query');
+    mark(res, 'validation');
     const now = Date.now();
+    const query = taskQuery(o, q.limit);
+    mark(res, 'query');
     const [rows, exits, candidates] = await Promise.all([
-      prisma.$queryRaw<TaskRow[]>(taskQuery(o, q.limit)),
+      rawQuery<TaskRow>(prisma, query),
       exitTasks(prisma, o, q.limit, now),
       o.role === 'VILLAGE' ? candidateTasks(prisma, o.scopeCode, q.limit) : [],
     ]);
+    mark(res, 'database');
     // Exits and entry candidates join the rounds' tasks by deadline (none last); a stable sort keeps each list's
     // own order among equals.
     const at = (t: Task) => (t.deadline ? t.deadline.getTime() : Infinity);
     const items: Task[] = [...rows.map((x) => toTask(x, now)), ...exits, ...candidates.map(candidateTask)].sort(
       (a, b) => (at(a) === at(b) ? 0 : at(a) < at(b) ? -1 : 1),
     );
-    res.json({ items: items.slice(0, q.limit) } satisfies z.input<typeof ZTasksResponse>);
+    const body = { items: items.slice(0, q.limit) } satisfies z.input<typeof ZTasksResponse>;
+    mark(res, 'mapping');
+    res.json(body);
   });
   return r;
 }
