@@ -14,7 +14,8 @@ import {
   type HouseholdStatus,
 } from '../../domain/enums';
 import { maskIdNumber, maskPhone } from '../../domain/idNumber';
-import type { PrismaClient } from '../../infra/db';
+import { rawQuery, type PrismaClient } from '../../infra/db';
+import { householdListQuery } from './list-queries';
 import { caller } from '../auth';
 import { decodeCursor, page, ZPage } from '../pagination';
 import { badRequest, notFound, parseOr400 } from '../problem';
@@ -105,6 +106,9 @@ export const ZHouseholdDetail = ZHousehold.extend({
     description: 'Members, incomes with each year’s poverty line, indicators, and the history of their changes.',
   }),
 }).meta({ id: 'HouseholdDetail' });
+
+/** The columns a household's view needs (GET /households reads exactly these). */
+type HouseholdRow = Parameters<typeof householdView>[1];
 
 export function householdView(
   o: Official,
@@ -241,28 +245,7 @@ export function registryRouter(prisma: PrismaClient): Router {
     // Village by village, then by registry number: the (villageCode, registryNo) index serves this order for a
     // village, a township or the county alike, where ordering by registry number alone made PostgreSQL walk the
     // whole registry for a township late in the order (docs/BENCHMARKS.md, bench:reads).
-    const rows = await prisma.household.findMany({
-      where: {
-        villageCode: q.village ?? codesWithin(o.scopeCode),
-        ...(q.status ? { status: q.status } : {}),
-        ...(q.category ? { category: q.category } : {}),
-        ...(after
-          ? {
-              AND: [
-                { villageCode: { gte: after.villageCode } },
-                {
-                  OR: [
-                    { villageCode: { gt: after.villageCode } },
-                    { villageCode: after.villageCode, registryNo: { gt: after.registryNo } },
-                  ],
-                },
-              ],
-            }
-          : {}),
-      },
-      orderBy: [{ villageCode: 'asc' }, { registryNo: 'asc' }],
-      take: q.limit + 1,
-    });
+    const rows = await rawQuery<HouseholdRow>(prisma, householdListQuery(o, q, after));
     mark(res, 'database');
     const p = page(rows, q.limit, (h) => `${h.villageCode}:${h.registryNo}`);
     const body = {

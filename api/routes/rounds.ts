@@ -3,7 +3,8 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { roundWorkflowId } from '../../domain/constants';
 import { DEFAULT_POLICY, type Actor, type ProposalInput, type RoundInput } from '../../domain/round';
-import type { PrismaClient } from '../../infra/db';
+import { rawQuery, type PrismaClient } from '../../infra/db';
+import { roundListQuery, type RoundListRow } from './list-queries';
 import { roundWorkflow } from '../../workflows/round';
 import {
   cancelRoundUpdate,
@@ -33,7 +34,7 @@ import {
   ZTownshipReview,
   ZUuid,
 } from '../schemas';
-import { codesWithin, inScope, requireScope } from '../scope';
+import { inScope, requireScope } from '../scope';
 import { checkProposals, checkVerification, prepareCorrection } from './round-checks';
 import { toProblem } from '../temporal-errors';
 import { roundDetail } from './round-detail';
@@ -185,18 +186,7 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
       requireScope(o, place, place);
     }
     mark(res, 'query');
-    const rows = await prisma.round.findMany({
-      where: {
-        villageCode: { ...codesWithin(o.scopeCode), ...(q.village ? { equals: q.village } : {}) },
-        ...(q.township ? { townshipCode: q.township } : {}),
-        ...(q.stage ? { stage: q.stage } : {}),
-        ...(q.status ? { status: q.status } : {}),
-        ...(after ? { id: { gt: after } } : {}),
-      },
-      orderBy: { id: 'asc' },
-      take: q.limit + 1,
-      include: { village: { select: { name: true } } },
-    });
+    const rows = await rawQuery<RoundListRow>(prisma, roundListQuery(o, q, after));
     mark(res, 'database');
     const p = page(rows, q.limit, (x) => x.id);
     const body = {
@@ -204,7 +194,7 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
         roundId: x.id,
         workflowId: x.id,
         villageCode: x.villageCode,
-        villageName: x.village.name,
+        villageName: x.villageName,
         townshipCode: x.townshipCode,
         roundNo: x.roundNo,
         campaignId: x.campaignId,
