@@ -212,7 +212,7 @@ runBench('bench:sweep', async () => {
   for (const n of list) results.push(await benchOne(env, bundle, n));
 
   printTable(
-    'bench:sweep — summary: seconds for a whole sweep, SQL only (six kinds) and the workflow (start → result)',
+    `bench:sweep — summary: seconds for a whole sweep, SQL only (${FINDING_KINDS.length} kinds) and the workflow (start → result)`,
     ['households', 'sweep', 'SQL only s', 'workflow s', 'workflow ÷ SQL', 'signals', 'purged'],
     results.flatMap((r) =>
       PHASES.map((p) => [
