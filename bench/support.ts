@@ -189,26 +189,47 @@ export async function startBenchStack(options: { seed?: boolean; devServer?: Dev
   if (options.seed !== false) await seedDemoCounty(db.prisma);
   const requests = new RequestLog();
   const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
-  // The worker has its own connection pool, as it has in every deployment (its own process, or its own client in
-  // `npm start`): a burst of API reads never makes an activity's transaction wait for a connection.
-  const workerPrisma = createPrisma(db.url);
-  onCleanup('worker Prisma client', () => workerPrisma.$disconnect());
-  const worker = await createWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue,
-    prisma: workerPrisma,
-    client: env.client,
-    workflowBundle: bundle,
-    tuning: productTuning(),
-    dataConverter: benchDataConverter(),
-  });
-  onCleanup('product worker', runWorker(worker));
+  const { worker } = await startProductWorker(env, db.url, bundle, taskQueue);
   const baseUrl = await listen(
     createApp({ prisma: db.prisma, client: env.client, taskQueue, logger: createLogger('info', requests.record) }),
     'product API',
   );
   return { env, db, worker, taskQueue, baseUrl, requests } satisfies BenchStack;
+}
+
+/**
+ * The product's worker (infra/worker.ts, the product's tuning and data converter) in this process, on the dev
+ * server, with its own connection pool to `databaseUrl`, as it has in every deployment (its own process, or its own
+ * client in `npm start`): a burst of API reads never makes an activity's transaction wait for a connection.
+ * Stopped at clean-up, or earlier by `stop` (then taken off the clean-up list).
+ */
+export async function startProductWorker(
+  env: TestWorkflowEnvironment,
+  databaseUrl: string,
+  bundle: Awaited<ReturnType<typeof workflowBundle>>,
+  taskQueue: string,
+) {
+  const prisma = createPrisma(databaseUrl);
+  const forgetPrisma = onCleanup('worker Prisma client', () => prisma.$disconnect());
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    prisma,
+    client: env.client,
+    workflowBundle: bundle,
+    tuning: productTuning(),
+    dataConverter: benchDataConverter(),
+  });
+  const stopWorker = runWorker(worker);
+  const forgetWorker = onCleanup('product worker', stopWorker);
+  const stop = async () => {
+    forgetWorker();
+    await stopWorker();
+    forgetPrisma();
+    await prisma.$disconnect();
+  };
+  return { worker, prisma, stop };
 }
 
 /** Runs a worker until clean-up; returns the stop function. */

@@ -7,7 +7,7 @@ import {
   type ScheduleOptionsStartWorkflowAction,
   type ScheduleSpec,
 } from '@temporalio/client';
-import type { SupervisionPolicy } from '../domain/supervision';
+import type { SupervisionPolicy, SweepInput } from '../domain/supervision';
 import { supervisionSweepWorkflow } from '../workflows/sweep';
 import { SWEEP_WORKFLOW_ID } from '../workflows/sweep-contract';
 import type { Config } from './config';
@@ -26,6 +26,14 @@ export interface SupervisionScheduleOptions {
   scheduleId?: string;
 }
 
+/** The input each scheduled sweep starts with (bench:sweep starts its sweeps with the same). */
+export function scheduledSweepInput(options: Pick<SupervisionScheduleOptions, 'policy' | 'idempotencyRetention'>) {
+  return {
+    ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.idempotencyRetention ? { idempotencyRetention: options.idempotencyRetention } : {}),
+  } satisfies SweepInput;
+}
+
 /** Creates the schedule, or updates spec and action of the existing one (its paused state is kept). */
 export async function ensureSupervisionSchedule(
   client: Client,
@@ -38,12 +46,7 @@ export async function ensureSupervisionSchedule(
     workflowType: supervisionSweepWorkflow,
     workflowId: SWEEP_WORKFLOW_ID,
     taskQueue: options.taskQueue,
-    args: [
-      {
-        ...(options.policy ? { policy: options.policy } : {}),
-        ...(options.idempotencyRetention ? { idempotencyRetention: options.idempotencyRetention } : {}),
-      },
-    ],
+    args: [scheduledSweepInput(options)],
     staticSummary: 'Supervision sweep (督查)',
   };
   // A sweep still running when the next is due makes the next one pointless; a missed day is caught up once.
