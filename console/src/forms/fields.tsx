@@ -168,3 +168,37 @@ export function today(): string {
 export function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== '' && v !== undefined)) as Partial<T>;
 }
+
+/** A decision form: its heading, the refusal, the fields, and the submit button (disabled while sending). */
+export function DecisionForm(props: {
+  id: string;
+  title: string;
+  submit: Submitter;
+  submitLabel: string;
+  onSubmit: () => Promise<void>;
+  heading?: 'h3' | 'h4';
+  primary?: boolean;
+  children: ComponentChildren;
+}) {
+  const Heading = props.heading ?? 'h3';
+  return (
+    <form
+      class="decision"
+      aria-labelledby={`${props.id}-title`}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void props.onSubmit();
+      }}
+    >
+      <Heading id={`${props.id}-title`}>{props.title}</Heading>
+      <FormProblem submit={props.submit} />
+      {props.children}
+      <div class="actions">
+        <button type="submit" class={props.primary === false ? undefined : 'primary'} disabled={props.submit.busy}>
+          {props.submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}
