@@ -211,7 +211,7 @@ test('the round page on a phone (390×844): no sideways scrolling, the printable
   await expect(notice.locator('body').textContent()).resolves.toContain(`${name}村民委员会`);
 }, 60_000);
 
-test('rules v3: an entry the household’s facts do not support is refused next to the proposal, then admitted with the reason', async () => {
+test('rules v3: an overdue entry the household’s facts do not support is refused next to the proposal, then admitted with the reason', async () => {
   const villageCode = await claim();
   const o = await officialsFor(stack, villageCode);
   const household = await stack.prisma.household.findFirstOrThrow({
@@ -220,10 +220,23 @@ test('rules v3: an entry the household’s facts do not support is refused next 
   });
   // Facts of a household above the line with every guarantee met: no need shows.
   await recordFacts(o.village.client, household.id, EXIT_FACTS);
-  const started = await o.township.client.post('/rounds', { villageCode, policy: { publicityPeriod: '1 hour' } });
+  // A stage deadline of two seconds: the village's task is soon overdue, which the inbox says in words.
+  const started = await o.township.client.post('/rounds', {
+    villageCode,
+    policy: { publicityPeriod: '1 hour', stageDeadline: '2s' },
+  });
   expect(started.status).toBe(201);
   const page = await consoleFor(o.village.token);
-  await page.goto(page.url().replace(/#.*$/, '') + `#/rounds/${started.body.roundId}`);
+  await eventually(
+    async () => {
+      await freshInbox(page);
+      return ((await page.locator('#inbox-list li').first().textContent()) ?? '').includes('已逾期');
+    },
+    30_000,
+    'the task marked overdue',
+  );
+  await screenshot(page, 'console-inbox-overdue');
+  await openFromInbox(page, villageCode);
   await page.getByLabel('到会代表人数').fill('30');
   await page.getByLabel('代表总人数').fill('40');
   await page.getByLabel('第 1 户：搜索本村农户').fill(household.headName);

@@ -35,7 +35,6 @@ export function InboxPage(_props: PageProps) {
             <a href={taskHref(t, official.role)}>{taskTitle(t)}</a>
             {t.overdue && <strong class="badge">已逾期</strong>}
             <span class="due">{t.deadline ? `期限 ${dateTime(t.deadline)}` : '无期限'}</span>
-            <span class="action">{t.action}</span>
           </li>
         ))}
       </ol>
