@@ -7,7 +7,15 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../../kit/browser';
 import { openConsole, overflowsHorizontally, PHONE, screenshot, signIn } from '../../kit/console';
-import { ENTRY_FACTS, EXIT_FACTS, officialsFor, recordFacts, villageClaimer, type Officials } from '../../kit/rounds';
+import {
+  ENTRY_FACTS,
+  EXIT_FACTS,
+  freshIdNumber,
+  officialsFor,
+  recordFacts,
+  villageClaimer,
+  type Officials,
+} from '../../kit/rounds';
 import { startStack, type Stack } from '../../kit/stack';
 import { eventually } from '../../kit/wait';
 
@@ -261,4 +269,37 @@ test('rules v3: an overdue entry the household’s facts do not support is refus
   await untilStage(page, '第一次公示');
   const proposal = await stack.prisma.proposal.findFirstOrThrow({ where: { roundId: started.body.roundId } });
   expect(proposal.overrideReason).toBe('户主突发重病，家庭收入骤减，经村民代表会议认定。');
+}, 60_000);
+
+test('a household not in the registry is proposed for entry with its head, ID number and size', async () => {
+  const villageCode = await claim();
+  const o = await officialsFor(stack, villageCode);
+  const started = await o.township.client.post('/rounds', { villageCode, policy: { publicityPeriod: '1 hour' } });
+  expect(started.status).toBe(201);
+  const page = await consoleFor(o.village.token);
+  await page.goto(page.url().replace(/#.*$/, '') + `#/rounds/${started.body.roundId}`);
+  await page.getByLabel('到会代表人数').fill('28');
+  await page.getByLabel('代表总人数').fill('40');
+  await page.getByRole('button', { name: '登记未在册的新户' }).click();
+  await page.getByLabel('新户户主姓名').fill('王新户');
+  // A wrong ID number first: refused next to it.
+  await page.getByLabel('新户户主身份证号').fill('620523199001011234');
+  await page.getByLabel('新户人口数').fill('3');
+  await page.getByLabel('户类别').selectOption('TARGETED');
+  await page.getByLabel('主要致贫原因').selectOption('DISABILITY');
+  await page.getByLabel('纳入原因').selectOption('MISSED');
+  await page.getByLabel('赞成票').fill('20');
+  await page.getByLabel('反对票').fill('2');
+  await page.getByLabel(/^特殊情况说明/).fill('新迁入户，家庭情况待录入，经会议认定。');
+  await page.getByRole('button', { name: '提交评议结果' }).click();
+  await page.locator('.field-error[data-path="proposals.0.household.idNumber"]').waitFor();
+  await expect(page.getByLabel('新户户主姓名').inputValue()).resolves.toBe('王新户');
+
+  const idNumber = freshIdNumber(4242);
+  await page.getByLabel('新户户主身份证号').fill(idNumber);
+  await page.getByRole('button', { name: '提交评议结果' }).click();
+  await untilStage(page, '第一次公示');
+  const proposal = await stack.prisma.proposal.findFirstOrThrow({ where: { roundId: started.body.roundId } });
+  expect(proposal).toMatchObject({ action: 'ENTER', householdId: null, cause: 'DISABILITY', entryReason: 'MISSED' });
+  expect(proposal.newHousehold).toMatchObject({ headName: '王新户', idNumber, size: 3 });
 }, 60_000);

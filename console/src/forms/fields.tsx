@@ -120,7 +120,12 @@ export function NumberInput(
 }
 
 export function Select<T extends string>(
-  props: FieldProps & { value: T | ''; options: Record<T, string>; onChange: (v: T | '') => void; empty?: string },
+  props: FieldProps & {
+    value: T | '';
+    options: Partial<Record<T, string>>;
+    onChange: (v: T | '') => void;
+    empty?: string;
+  },
 ) {
   const id = useFieldId('s');
   return (

@@ -63,14 +63,27 @@ export function FileObjectionForm(props: { round: RoundDetail; onDone: () => voi
 }
 
 const DECISIONS = { UPHELD: OBJECTION_STATUS_LABELS.UPHELD, DISMISSED: OBJECTION_STATUS_LABELS.DISMISSED } as const;
-const CHANGES = { NONE: '不更正名单', WITHDRAW: '撤回该户', AMEND: '更正类别或致贫原因', ADD: '增补漏评户' } as const;
+const CHANGES = {
+  NONE: '不更正名单',
+  WITHDRAW: '撤回该户',
+  AMEND: '更正类别或致贫原因',
+  ADD: '增补漏评户',
+  RETURN: '退回乡镇重新审核',
+} as const;
+type Change = keyof typeof CHANGES;
+
+/** The corrections an upheld objection may make at this stage: in the announcement period the county returns the round. */
+function changesAt(stage: string): Partial<Record<Change, string>> {
+  const { RETURN, ...list } = CHANGES;
+  return stage === 'ANNOUNCEMENT_PERIOD' ? { NONE: CHANGES.NONE, RETURN } : list;
+}
 
 export function ResolveObjectionForm(props: { round: RoundDetail; objection: Objection; onDone: () => void }) {
   const { round, objection } = props;
   const submit = useSubmit();
   const [decision, setDecision] = useState<keyof typeof DECISIONS | ''>('');
   const [note, setNote] = useState('');
-  const [change, setChange] = useState<keyof typeof CHANGES | ''>('NONE');
+  const [change, setChange] = useState<Change | ''>('NONE');
   const [amendId, setAmendId] = useState(objection.proposalId ?? '');
   const [category, setCategory] = useState<Category | ''>('');
   const [cause, setCause] = useState<Cause | ''>('');
@@ -87,6 +100,7 @@ export function ResolveObjectionForm(props: { round: RoundDetail; objection: Obj
       decision,
       note,
       ...(upheld && change === 'WITHDRAW' ? { withdrawProposal: true } : {}),
+      ...(upheld && change === 'RETURN' ? { returnTo: 'TOWNSHIP_REVIEW' } : {}),
       ...(upheld && change === 'AMEND' ? { amend: compact({ proposalId: amendId, category, cause }) } : {}),
       ...(upheld && change === 'ADD' ? { add: compact({ householdId: added?.id, category, cause }) } : {}),
       ...(upheld && needsVisit ? { verification: compact(visit) } : {}),
@@ -113,9 +127,17 @@ export function ResolveObjectionForm(props: { round: RoundDetail; objection: Obj
         onChange={setDecision}
       />
       {decision === 'UPHELD' && (
-        <Select label="名单更正" path="change" errors={errors} value={change} options={CHANGES} onChange={setChange} />
+        <Select
+          label="名单更正"
+          path="change"
+          errors={errors}
+          value={change}
+          options={changesAt(round.stage)}
+          onChange={setChange}
+        />
       )}
       <FieldError errors={errors} path="withdrawProposal" />
+      <FieldError errors={errors} path="returnTo" />
       {decision === 'UPHELD' && change === 'AMEND' && (
         <Select
           label="更正的农户"

@@ -9,6 +9,8 @@ import { NumberInput, Select, TextInput } from './fields';
 export interface ProposalDraft {
   key: number;
   household: Pick<HouseholdHit, 'id' | 'headName' | 'registryNo'> | null;
+  /** A household not in the registry (it can only enter): its head, ID number and size. */
+  newHousehold: { headName: string; idNumber: string; size: number | '' } | null;
   action: ProposalAction | '';
   category: Category | '';
   cause: Cause | '';
@@ -25,6 +27,7 @@ export function emptyProposal(key: number): ProposalDraft {
   return {
     key,
     household: null,
+    newHousehold: null,
     action: '',
     category: '',
     cause: '',
@@ -45,6 +48,9 @@ export function proposalBody(p: ProposalDraft): Record<string, unknown> {
   const body: Record<string, unknown> = {
     action: p.action || undefined,
     householdId: p.household?.id,
+    household: p.newHousehold
+      ? { headName: p.newHousehold.headName, idNumber: p.newHousehold.idNumber, size: p.newHousehold.size }
+      : undefined,
     category: !exit && p.category ? p.category : undefined,
     cause: enter && p.cause ? p.cause : undefined,
     entryReason: enter && p.entryReason ? p.entryReason : undefined,
@@ -59,7 +65,7 @@ export function proposalBody(p: ProposalDraft): Record<string, unknown> {
   return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
 }
 
-export function ProposalFields(props: {
+interface ProposalProps {
   index: number;
   draft: ProposalDraft;
   villageCode: string;
@@ -67,27 +73,83 @@ export function ProposalFields(props: {
   errors: Map<string, string>;
   onChange: (p: ProposalDraft) => void;
   onRemove: () => void;
-}) {
+}
+
+/** The household: one of the registry (searched in the village), or a new one (head, ID number, size). */
+function HouseholdChoice(props: ProposalProps) {
+  const { draft: p, errors, index } = props;
+  const path = (f: string) => `proposals.${index}.household.${f}`;
+  const fresh = p.newHousehold;
+  if (p.household)
+    return (
+      <p>
+        户主：<strong>{p.household.headName}</strong>（户编号 {p.household.registryNo}）{' '}
+        <button type="button" onClick={() => props.onChange({ ...p, household: null })}>
+          更换
+        </button>
+      </p>
+    );
+  if (fresh) {
+    const set = (f: Partial<typeof fresh>) => props.onChange({ ...p, newHousehold: { ...fresh, ...f } });
+    return (
+      <div class="row">
+        <TextInput
+          label="新户户主姓名"
+          path={path('headName')}
+          errors={errors}
+          value={fresh.headName}
+          onInput={(v) => set({ headName: v })}
+        />
+        <TextInput
+          label="新户户主身份证号"
+          path={path('idNumber')}
+          errors={errors}
+          value={fresh.idNumber}
+          onInput={(v) => set({ idNumber: v })}
+        />
+        <NumberInput
+          label="新户人口数"
+          path={path('size')}
+          errors={errors}
+          value={fresh.size}
+          min={1}
+          onInput={(v) => set({ size: v })}
+        />
+        <button type="button" onClick={() => props.onChange({ ...p, newHousehold: null })}>
+          改为选择在册农户
+        </button>
+      </div>
+    );
+  }
+  return (
+    <>
+      <HouseholdSearch
+        label={`第 ${index + 1} 户：搜索本村农户`}
+        villageCode={props.villageCode}
+        onPick={(h) =>
+          props.onChange({ ...p, household: { id: h.id, headName: h.headName, registryNo: h.registryNo } })
+        }
+      />
+      <button
+        type="button"
+        onClick={() =>
+          props.onChange({ ...p, action: 'ENTER', newHousehold: { headName: '', idNumber: '', size: '' } })
+        }
+      >
+        登记未在册的新户
+      </button>
+    </>
+  );
+}
+
+export function ProposalFields(props: ProposalProps) {
   const { draft: p, errors, index } = props;
   const path = (f: string) => `proposals.${index}.${f}`;
   const set = <K extends keyof ProposalDraft>(k: K, v: ProposalDraft[K]) => props.onChange({ ...p, [k]: v });
   return (
     <fieldset class="proposal">
       <legend>第 {index + 1} 户</legend>
-      {p.household ? (
-        <p>
-          户主：<strong>{p.household.headName}</strong>（户编号 {p.household.registryNo}）{' '}
-          <button type="button" onClick={() => set('household', null)}>
-            更换
-          </button>
-        </p>
-      ) : (
-        <HouseholdSearch
-          label={`第 ${index + 1} 户：搜索本村农户`}
-          villageCode={props.villageCode}
-          onPick={(h) => set('household', { id: h.id, headName: h.headName, registryNo: h.registryNo })}
-        />
-      )}
+      <HouseholdChoice {...props} />
       <FieldError errors={errors} path={path('householdId')} />
       <FieldError errors={errors} path={path('household')} />
       <div class="row">
