@@ -51,3 +51,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 export function overflowsHorizontally(page: Page): Promise<boolean> {
   return page.evaluate<boolean>('document.documentElement.scrollWidth > window.innerWidth');
 }
+
+/** The form controls on the page without an accessible name (no <label>, no aria-label): their names or ids. */
+export function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(
+    "[...document.querySelectorAll('input, select, textarea')]" +
+      ".filter((e) => e.type !== 'hidden' && e.labels.length === 0 && !e.getAttribute('aria-label'))" +
+      '.map((e) => e.name || e.id || e.outerHTML.slice(0, 80))',
+  );
+}

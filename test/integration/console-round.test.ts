@@ -6,7 +6,7 @@
 // seconds (MIN_PUBLICITY_PERIOD 1s); the county samples every proposal (COUNTY_SAMPLE_SHARE 1).
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../../kit/browser';
-import { openConsole, overflowsHorizontally, PHONE, screenshot, signIn } from '../../kit/console';
+import { openConsole, overflowsHorizontally, PHONE, screenshot, signIn, unlabelledControls } from '../../kit/console';
 import {
   ENTRY_FACTS,
   EXIT_FACTS,
@@ -123,6 +123,7 @@ test('a round from assessment to announcement, each decision through the console
   await village.getByLabel('赞成票').fill('10');
   await village.getByLabel('反对票').fill('5');
   await screenshot(village, 'console-assessment-form');
+  expect(await unlabelledControls(village)).toEqual([]);
   await village.getByRole('button', { name: '提交评议结果' }).click();
 
   const votesError = village.locator('.field-error[data-path="proposals.0.votesFor"]');
@@ -170,6 +171,7 @@ test('a round from assessment to announcement, each decision through the console
   await township.locator('.field-error[data-path="verification.0.visitedBy"]').waitFor();
   await expect(township.getByLabel('审核意见').inputValue()).resolves.toBe('入户核查属实，同意上报。');
   const who = `${amended.assessmentNo}. ${household.headName}`;
+  expect(await unlabelledControls(township)).toEqual([]);
   await township.getByLabel(`${who}：核查人`).fill('乡镇核查组');
   await township.getByLabel(`${who}：核查结论`).selectOption('CONFIRMED');
   await township.getByRole('button', { name: '提交审核决定' }).click();
@@ -201,6 +203,7 @@ test('a round from assessment to announcement, each decision through the console
 }, 180_000);
 
 test('the round page on a phone (390×844): no sideways scrolling, the printable notice opens with the cookie', async () => {
+  // The round the first test completed.
   const round = await stack.prisma.round.findFirstOrThrow({ where: { status: 'COMPLETED' } });
   const o = await officialsFor(stack, round.villageCode);
   const phone = await consoleFor(o.county.token, PHONE);
@@ -271,12 +274,13 @@ test('rules v3: an overdue entry the household’s facts do not support is refus
   expect(proposal.overrideReason).toBe('户主突发重病，家庭收入骤减，经村民代表会议认定。');
 }, 60_000);
 
-test('a household not in the registry is proposed for entry with its head, ID number and size', async () => {
+test('on a phone, a household not in the registry is proposed for entry with its head, ID number and size', async () => {
   const villageCode = await claim();
   const o = await officialsFor(stack, villageCode);
   const started = await o.township.client.post('/rounds', { villageCode, policy: { publicityPeriod: '1 hour' } });
   expect(started.status).toBe(201);
-  const page = await consoleFor(o.village.token);
+  // On a phone: the assessment form fits its width.
+  const page = await consoleFor(o.village.token, PHONE);
   await page.goto(page.url().replace(/#.*$/, '') + `#/rounds/${started.body.roundId}`);
   await page.getByLabel('到会代表人数').fill('28');
   await page.getByLabel('代表总人数').fill('40');
@@ -293,6 +297,8 @@ test('a household not in the registry is proposed for entry with its head, ID nu
   await page.getByLabel(/^特殊情况说明/).fill('新迁入户，家庭情况待录入，经会议认定。');
   await page.getByRole('button', { name: '提交评议结果' }).click();
   await page.locator('.field-error[data-path="proposals.0.household.idNumber"]').waitFor();
+  expect(await overflowsHorizontally(page)).toBe(false);
+  await screenshot(page, 'console-assessment-form-phone');
   await expect(page.getByLabel('新户户主姓名').inputValue()).resolves.toBe('王新户');
 
   const idNumber = freshIdNumber(4242);

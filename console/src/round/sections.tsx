@@ -90,7 +90,11 @@ export function ProposalList({ round }: { round: RoundDetail }) {
                     {sample.has(p.id) && <strong class="badge">县级抽查</strong>}
                   </td>
                   <td>{p.idNumber}</td>
-                  <td>{what(p)}</td>
+                  <td>
+                    {what(p)}
+                    {p.override && <div class="hint">特殊情况：{p.override.reason}</div>}
+                    {p.note && <div class="hint">备注：{p.note}</div>}
+                  </td>
                   <td>{p.votesFor === null ? '—' : `${p.votesFor} / ${p.votesAgainst ?? 0}`}</td>
                   <td>
                     {label(PROPOSAL_STATUS_LABELS, p.status)}
