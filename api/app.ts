@@ -12,6 +12,7 @@ import { idempotency } from './idempotency';
 import { createApiMetrics, enterApiRouter, noteRefusal, observeRequests } from './observability';
 import { errorHandler, notFoundHandler } from './problem';
 import { campaignsRouter } from './routes/campaigns';
+import { consoleFontsRouter } from './console-fonts';
 import { CODEC_PATH, codecRouter } from './routes/codec';
 import { factsRouter } from './routes/facts';
 import { registryRouter } from './routes/registry';
@@ -136,6 +137,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', v1);
   app.use('/api/docs', docsRouter());
   // The officials' console (console/): plain pages that use only /api/v1, with the session cookie.
+  app.use('/console/fonts', consoleFontsRouter());
   app.use('/console', express.static(CONSOLE_DIR, { index: false, fallthrough: false }));
   app.get('/', (_req, res) => res.sendFile(path.join(CONSOLE_DIR, 'index.html')));
   app.use(notFoundHandler);
