@@ -44,7 +44,8 @@ COPY --from=build /app/prisma/migrations ./dist/prisma/migrations
 COPY --from=build /app/tsconfig.json ./tsconfig.json
 COPY --from=build /app/workflows ./workflows
 COPY --from=build /app/domain ./domain
-# The officials' console's pages (served by the API; plain files, nothing to build).
+# The officials' console: index.html, css and console/src, which the API bundles in memory with esbuild (a runtime
+# dependency) on the first request of /console/app.js; its imports of domain/ resolve to dist/domain.
 COPY --from=build /app/console ./dist/console
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node

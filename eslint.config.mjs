@@ -55,6 +55,24 @@ function boundaries() {
       ['api/**/*.ts'],
       [{ group: ['**/activities', '**/activities/*'], message: 'api/ never imports activity code.' }],
     ),
+    // The console runs in the browser and talks to the API over HTTP only: its own modules, preact and domain/.
+    restrict(
+      ['console/src/**/*.{ts,tsx}'],
+      [
+        {
+          group: [
+            ...NODE_IO,
+            '../../api',
+            '../../api/*',
+            '**/infra/*',
+            '**/activities/*',
+            '**/workflows/*',
+            '@prisma/*',
+          ],
+          message: 'The console uses the API over HTTP: it imports preact, its own modules and domain/ only.',
+        },
+      ],
+    ),
     restrict(['activities/**/*.ts', 'infra/**/*.ts', 'scripts/**/*.ts', 'sim/**/*.ts'], []),
     // The test kit serves tests and benchmarks: it may import the product and never test/; benchmarks import the kit
     // and never test/.
@@ -67,7 +85,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -83,13 +101,5 @@ export default tseslint.config(
   {
     files: ['**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
-  },
-  // The console's page scripts run in the browser.
-  {
-    files: ['console/**/*.js'],
-    languageOptions: {
-      sourceType: 'script',
-      globals: { document: 'readonly', fetch: 'readonly', window: 'readonly', console: 'readonly' },
-    },
   },
 );

@@ -7,6 +7,7 @@ import type { Logger } from '../infra/logger';
 import { authenticate, caller, failedAuthentications, type AuthLimits } from './auth';
 import { sessionRouter, signInRouter } from './routes/session';
 import { guardBody, requireUtf8 } from './body-guard';
+import { consoleBundleHandler } from './console-bundle';
 import { docsRouter, openApiHandler } from './docs';
 import { idempotency } from './idempotency';
 import { createApiMetrics, enterApiRouter, noteRefusal, observeRequests } from './observability';
@@ -136,7 +137,9 @@ export function createApp(deps: AppDeps): Express {
 
   app.use('/api/v1', v1);
   app.use('/api/docs', docsRouter());
-  // The officials' console (console/): plain pages that use only /api/v1, with the session cookie.
+  // The officials' console (console/): a Preact app, bundled in memory, that uses only /api/v1 with the session
+  // cookie; index.html and the css are static files.
+  app.get('/console/app.js', consoleBundleHandler(logger));
   app.use('/console/fonts', consoleFontsRouter());
   app.use('/console', express.static(CONSOLE_DIR, { index: false, fallthrough: false }));
   app.get('/', (_req, res) => res.sendFile(path.join(CONSOLE_DIR, 'index.html')));

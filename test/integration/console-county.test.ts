@@ -187,19 +187,20 @@ test('the household page shows the facts as the API masks them for the county, n
   await screenshot(p, 'household-office');
 }, 60_000);
 
-/** Every visible form control without an accessible name: a <label>, aria-label or aria-labelledby, or (buttons) text. */
+/**
+ * Every visible form control without an accessible name: a <label>, aria-label or aria-labelledby, or (buttons) text.
+ * Run in the page (a string: the project's types have no DOM).
+ */
 function unnamedControls(p: Page): Promise<string[]> {
-  return p.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('input, select, textarea, button')]
-      .filter((el) => el.getClientRects().length > 0)
-      .filter((el) => {
-        const labelled = (el as HTMLInputElement).labels?.length || el.getAttribute('aria-label')?.trim();
-        const by = el.getAttribute('aria-labelledby');
-        const byText = by && by.split(' ').some((id) => document.getElementById(id)?.textContent?.trim());
-        return !(labelled || byText || (el.tagName === 'BUTTON' && el.textContent?.trim()));
-      })
-      .map((el) => el.outerHTML.slice(0, 120)),
-  );
+  return p.evaluate<string[]>(`[...document.querySelectorAll('input, select, textarea, button')]
+    .filter((el) => el.getClientRects().length > 0)
+    .filter((el) => {
+      const labelled = (el.labels && el.labels.length) || (el.getAttribute('aria-label') || '').trim();
+      const by = el.getAttribute('aria-labelledby');
+      const byText = by && by.split(' ').some((id) => (document.getElementById(id)?.textContent || '').trim());
+      return !(labelled || byText || (el.tagName === 'BUTTON' && el.textContent.trim()));
+    })
+    .map((el) => el.outerHTML.slice(0, 120))`);
 }
 
 test('every county and township page fits an office screen and a phone, with every control named', async () => {
@@ -234,14 +235,12 @@ test('every county and township page fits an office screen and a phone, with eve
   }
 }, 180_000);
 
-/** The bundled font's faces the page has loaded (weights), after the fonts in use are ready. */
+/** The bundled font's faces the page has loaded (their weights), once the fonts in use are ready. */
 function loadedBundledFaces(p: Page): Promise<string[]> {
-  return p.evaluate(async () => {
-    await document.fonts.ready;
-    return [...document.fonts]
+  return p.evaluate<string[]>(`document.fonts.ready.then(() =>
+    [...document.fonts]
       .filter((f) => f.family.replace(/["']/g, '') === 'Noto Sans SC' && f.status === 'loaded')
-      .map((f) => f.weight);
-  });
+      .map((f) => f.weight))`);
 }
 
 test('Chinese renders in the bundled Noto Sans SC, served by the API itself; without the font files it does not', async () => {
@@ -255,7 +254,9 @@ test('Chinese renders in the bundled Noto Sans SC, served by the API itself; wit
   await p.getByRole('heading', { level: 2, name: '县级工作台' }).waitFor();
   const weights = await loadedBundledFaces(p);
   expect(new Set(weights)).toEqual(new Set(['400', '700'])); // body text and the bold headings
-  await expect(p.evaluate(() => document.fonts.check('700 24px "Noto Sans SC"', '县级工作台'))).resolves.toBe(true);
+  await expect(p.evaluate<boolean>(`document.fonts.check('700 24px "Noto Sans SC"', '县级工作台')`)).resolves.toBe(
+    true,
+  );
   const fonts = requested.filter((u) => u.includes('/console/fonts/'));
   expect(fonts.length).toBeGreaterThan(1);
   // Only the subsets of the characters shown: a handful of the ~200 files of both weights.

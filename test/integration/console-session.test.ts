@@ -4,6 +4,7 @@
 // which decodes through the API's codec server with the browser's cookie.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../../kit/browser';
+import { consoleOrigin, openConsole, signIn as signInForm } from '../../kit/console';
 import { checkedFetch } from '../../kit/openapi';
 import { eventually } from '../../kit/wait';
 import { official, officialsFor, type Officials } from '../../kit/rounds';
@@ -27,24 +28,17 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const origin = () => stack.baseUrl.replace(/\/api\/v1$/, '');
+const origin = () => consoleOrigin(stack);
 
 async function page(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
-  contexts.push(context);
-  const p = await context.newPage();
-  if (process.env.DEBUG_BROWSER) {
-    p.on('console', (m) => process.stdout.write(`console: ${m.text()}\n`));
-    p.on('response', (r) => process.stdout.write(`response: ${r.status()} ${r.url()}\n`));
-  }
+  const p = await openConsole(browser, stack);
+  contexts.push(p.context());
   return p;
 }
 
 async function signIn(p: Page, token: string) {
   await p.goto(`${origin()}/`);
-  await p.getByLabel('工作人员令牌').fill(token);
-  await p.getByRole('button', { name: '登录' }).click();
-  await p.locator('#who').waitFor({ state: 'visible' });
+  await signInForm(p, token);
 }
 
 /** A request from the page's own scripts (same origin, with its cookies), as the console's code makes it. */
@@ -78,10 +72,12 @@ test('a village official signs in with a token, sees the inbox, and page scripts
 
   await signIn(p, o.village.token);
   await expect(p.locator('#who').textContent()).resolves.toContain('村支书');
-  // The inbox: the round waits for the village's assessment.
+  // The inbox: the round waits for the village's assessment, a link to the round's page.
   await p.locator('#inbox-list li').first().waitFor();
   await expect(p.locator('#inbox-list').textContent()).resolves.toContain(village);
-  await expect(p.locator('#inbox-list').textContent()).resolves.toContain('村级评议');
+  await expect(p.locator('#inbox-list').textContent()).resolves.toContain('村民评议');
+  const roundId = (await stack.prisma.round.findFirstOrThrow({ where: { villageCode: village } })).id;
+  await expect(p.locator('#inbox-list a').first().getAttribute('href')).resolves.toBe(`#/rounds/${roundId}`);
 
   const cookies = await p.context().cookies();
   const session = cookies.find((c) => c.name === 'jz_session')!;

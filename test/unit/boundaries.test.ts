@@ -117,3 +117,13 @@ test('no import cycle between project files', async () => {
   expect(Object.keys(graph.obj()).length).toBeGreaterThan(80);
   expect(graph.circular()).toEqual([]);
 });
+
+test('no import cycle between the console’s modules', async () => {
+  const graph = await madge(path.join(root, 'console', 'src'), {
+    baseDir: root,
+    fileExtensions: ['ts', 'tsx'],
+    tsConfig: path.join(root, 'console', 'tsconfig.json'),
+  });
+  expect(Object.keys(graph.obj()).length).toBeGreaterThan(10);
+  expect(graph.circular()).toEqual([]);
+});
