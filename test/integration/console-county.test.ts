@@ -4,10 +4,10 @@
 // household page shows the facts masked as the API masks them; every page fits 1366×768 and 390×844 without
 // sideways scrolling, every control has an accessible name, and Chinese renders in the bundled font.
 //
-// Screenshots: each main page at both sizes goes to .data/screenshots/<page>-<office|phone>.png (git-ignored).
-// The few in docs/console/ for the README are copies of some of them (viewport only, not full page; no pngquant
-// here, so they stay small by their size): run this file, then
-//   cp .data/screenshots/{county,campaign,village,household}-office.png .data/screenshots/county-phone.png docs/console/
+// Screenshots: each main page at both sizes goes to .data/screenshots/<page>-<office|phone>.png (git-ignored; the
+// viewport only, not the full page). The four in docs/console/ for the README are copies of some of them, kept
+// small by their size (no pngquant here): run this file, then
+//   cp .data/screenshots/{county-office,campaign-office,township-office,household-phone}.png docs/console/
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../../kit/browser';
 import {
@@ -121,7 +121,7 @@ test('a county official starts a campaign from the county view and sees its prog
   expect(assessed.status).toBe(200);
   await chartShows(p, [`${a!.name} 1/2轮`, `${b!.name} 0/2轮`]);
   await expect(p.locator('figure.chart svg text.chart-value').allTextContents()).resolves.toEqual(['1/2', '0/2']);
-  await screenshot(p, 'campaign-office');
+  await screenshot(p, 'campaign-progress-office');
 }, 120_000);
 
 test('the township view lists its villages and assigns responsibility; a refused phone is shown next to its field', async () => {
@@ -184,7 +184,7 @@ test('the household page shows the facts as the API masks them for the county, n
     expect(text).toContain(m.name);
     if (m.idNumber) expect(text).toContain(m.idNumber);
   }
-  await screenshot(p, 'household-office');
+  await screenshot(p, 'household-masked-office');
 }, 60_000);
 
 /**

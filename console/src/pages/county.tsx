@@ -1,4 +1,5 @@
-// #/county (COUNTY, ADMIN): start a round or a campaign, the campaigns, and links to the county's other views.
+// #/county (COUNTY, ADMIN): start a round or a campaign, and the campaigns (each a link to its progress); the
+// county's other views are in the nav bar (routes.tsx).
 import { useState } from 'preact/hooks';
 import { StartRoundForm } from '../components/start-round';
 import { useApi } from '../use-api';
@@ -74,14 +75,6 @@ export function CountyPage() {
   return (
     <section aria-labelledby="county-title">
       <h2 id="county-title">县级工作台</h2>
-      <nav aria-label="县级视图" class="links">
-        <a href="#/exit-plan">退出计划</a>
-        <a href="#/exits">退出申请</a>
-        <a href="#/scorecard">乡镇考核</a>
-        <a href="#/findings">督查问题</a>
-        <a href="#/township">乡镇与村</a>
-        <a href="#/registry">名册</a>
-      </nav>
       <div class="columns">
         <StartRoundForm />
         <StartCampaignForm onStarted={(id) => (location.hash = `#/campaigns/${id}`)} />

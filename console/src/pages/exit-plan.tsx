@@ -4,6 +4,7 @@ import { useApi } from '../use-api';
 import { dateTime, label } from '../labels';
 import { EXIT_LEVEL_LABELS, EXIT_STAGE_LABELS } from '../labels-views';
 import { ProblemAlert } from '../problems';
+import { DataTable } from '../components/table';
 
 interface PlannedExited {
   planned: number;
@@ -27,32 +28,14 @@ export function ExitPlanPage() {
         alt="贫困村和乡镇按年计划退出与实际退出的对比图；各乡镇数字见下表"
       />
       {plan && (
-        <div class="table-wrap">
-          <table>
-            <caption>
-              各乡镇贫困村：计划 {plan.totals.villages.planned}，已退出 {plan.totals.villages.exited}，滞后{' '}
-              {plan.totals.villages.behind}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">乡镇</th>
-                <th scope="col">计划退出村</th>
-                <th scope="col">已退出村</th>
-                <th scope="col">滞后村</th>
-              </tr>
-            </thead>
-            <tbody>
-              {plan.townships.map((t) => (
-                <tr key={t.code}>
-                  <td>{t.name}</td>
-                  <td>{t.villages.planned}</td>
-                  <td>{t.villages.exited}</td>
-                  <td>{t.villages.behind}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={`各乡镇贫困村：计划 ${plan.totals.villages.planned}，已退出 ${plan.totals.villages.exited}，滞后 ${plan.totals.villages.behind}`}
+          columns={['乡镇', '计划退出村', '已退出村', '滞后村']}
+          rows={plan.townships.map((t) => ({
+            key: t.code,
+            cells: [t.name, t.villages.planned, t.villages.exited, t.villages.behind],
+          }))}
+        />
       )}
     </section>
   );

@@ -6,6 +6,7 @@ import { useApi } from '../use-api';
 import { CATEGORY_LABELS, CAUSE_LABELS, dateTime, INDICATOR_LABELS, label } from '../labels';
 import { HEALTH_LABELS, HOUSEHOLD_STATUS_LABELS, RELATION_LABELS, SEX_LABELS } from '../labels-views';
 import { ProblemAlert } from '../problems';
+import { DataTable } from '../components/table';
 
 export interface Household {
   id: string;
@@ -43,65 +44,40 @@ interface HouseholdDetail extends Household {
 
 export function HouseholdTable(props: { households: Household[] }) {
   return (
-    <div class="table-wrap">
-      <table>
-        <caption>农户（{props.households.length} 户）</caption>
-        <thead>
-          <tr>
-            <th scope="col">户号</th>
-            <th scope="col">户主</th>
-            <th scope="col">人口</th>
-            <th scope="col">状态</th>
-            <th scope="col">类别</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.households.map((h) => (
-            <tr key={h.id}>
-              <td>
-                <a href={`#/households/${h.id}`}>{h.registryNo}</a>
-              </td>
-              <td>{h.headName}</td>
-              <td>{h.size}</td>
-              <td>{label(HOUSEHOLD_STATUS_LABELS, h.status)}</td>
-              <td>{label(CATEGORY_LABELS, h.category)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption={`农户（${props.households.length} 户）`}
+      columns={['户号', '户主', '人口', '状态', '类别']}
+      rows={props.households.map((h) => ({
+        key: h.id,
+        cells: [
+          <a href={`#/households/${h.id}`}>{h.registryNo}</a>,
+          h.headName,
+          h.size,
+          label(HOUSEHOLD_STATUS_LABELS, h.status),
+          label(CATEGORY_LABELS, h.category),
+        ],
+      }))}
+    />
   );
 }
 
 function Members(props: { members: Member[] }) {
   return (
-    <div class="table-wrap">
-      <table>
-        <caption>家庭成员</caption>
-        <thead>
-          <tr>
-            <th scope="col">姓名</th>
-            <th scope="col">关系</th>
-            <th scope="col">身份证号</th>
-            <th scope="col">出生年</th>
-            <th scope="col">性别</th>
-            <th scope="col">健康</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.members.map((m) => (
-            <tr key={m.seq}>
-              <td>{m.name}</td>
-              <td>{label(RELATION_LABELS, m.relation)}</td>
-              <td class="id-number">{m.idNumber ?? ''}</td>
-              <td>{m.birthYear}</td>
-              <td>{label(SEX_LABELS, m.sex)}</td>
-              <td>{label(HEALTH_LABELS, m.health)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption="家庭成员"
+      columns={['姓名', '关系', '身份证号', '出生年', '性别', '健康']}
+      rows={props.members.map((m) => ({
+        key: m.seq,
+        cells: [
+          m.name,
+          label(RELATION_LABELS, m.relation),
+          m.idNumber ?? '',
+          m.birthYear,
+          label(SEX_LABELS, m.sex),
+          label(HEALTH_LABELS, m.health),
+        ],
+      }))}
+    />
   );
 }
 

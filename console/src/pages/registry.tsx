@@ -7,6 +7,7 @@ import { useApi } from '../use-api';
 import { HOUSEHOLD_STATUS_LABELS } from '../labels-views';
 import { ProblemAlert } from '../problems';
 import { HouseholdTable, type Household } from './households';
+import { DataTable } from '../components/table';
 
 export function RegistryPage() {
   const townships = useTownships();
@@ -25,27 +26,11 @@ export function RegistryPage() {
       <h2 id="registry-title">名册</h2>
       <ProblemAlert problem={townships.problem} />
       {townships.data && (
-        <div class="table-wrap">
-          <table>
-            <caption>乡镇</caption>
-            <thead>
-              <tr>
-                <th scope="col">乡镇</th>
-                <th scope="col">代码</th>
-                <th scope="col">村数</th>
-              </tr>
-            </thead>
-            <tbody>
-              {townships.data.items.map((t) => (
-                <tr key={t.code}>
-                  <td>{t.name}</td>
-                  <td>{t.code}</td>
-                  <td>{t.villageCount}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="乡镇"
+          columns={['乡镇', '代码', '村数']}
+          rows={townships.data.items.map((t) => ({ key: t.code, cells: [t.name, t.code, t.villageCount] }))}
+        />
       )}
       <form onSubmit={onSubmit} class="columns" aria-labelledby="household-search-title">
         <h3 id="household-search-title">查找农户</h3>

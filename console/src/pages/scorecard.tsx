@@ -2,6 +2,7 @@
 // pooled figures (GET /assessment/county): 错退率 ≤ 2 %, 漏评率 ≤ 2 %, 群众认可度 ≥ 90 %.
 import { useApi } from '../use-api';
 import { ProblemAlert } from '../problems';
+import { DataTable } from '../components/table';
 
 interface Figure {
   label: string;
@@ -57,37 +58,24 @@ export function ScorecardPage() {
         </>
       )}
       {townships.data && (
-        <div class="table-wrap">
-          <table>
-            <caption>各乡镇</caption>
-            <thead>
-              <tr>
-                <th scope="col">乡镇</th>
-                <th scope="col">轮次（完成/按期/逾期）</th>
-                <th scope="col">未结督查问题</th>
-                {FIGURES.map((k) => (
-                  <th key={k} scope="col">
-                    {townships.data!.items[0]?.accuracy[k].label ?? k}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {townships.data.items.map((t) => (
-                <tr key={t.code}>
-                  <td>{t.name}</td>
-                  <td>
-                    {t.rounds.total}（{t.rounds.completed}/{t.rounds.completedOnTime}/{t.rounds.overdueNow}）
-                  </td>
-                  <td>{t.openFindings.total}</td>
-                  {FIGURES.map((k) => (
-                    <td key={k}>{figureText(t.accuracy[k])}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="各乡镇"
+          columns={[
+            '乡镇',
+            '轮次（完成/按期/逾期）',
+            '未结督查问题',
+            ...FIGURES.map((k) => townships.data!.items[0]?.accuracy[k].label ?? k),
+          ]}
+          rows={townships.data.items.map((t) => ({
+            key: t.code,
+            cells: [
+              t.name,
+              `${t.rounds.total}（${t.rounds.completed}/${t.rounds.completedOnTime}/${t.rounds.overdueNow}）`,
+              t.openFindings.total,
+              ...FIGURES.map((k) => figureText(t.accuracy[k])),
+            ],
+          }))}
+        />
       )}
     </section>
   );

@@ -7,6 +7,7 @@ import { StartRoundForm } from '../components/start-round';
 import { useApi } from '../use-api';
 import { query } from '../api';
 import { ProblemAlert } from '../problems';
+import { DataTable } from '../components/table';
 
 export interface Village {
   code: string;
@@ -19,33 +20,20 @@ export interface Village {
 
 export function VillageTable(props: { villages: Village[] }) {
   return (
-    <div class="table-wrap">
-      <table>
-        <caption>村（共 {props.villages.length} 个）</caption>
-        <thead>
-          <tr>
-            <th scope="col">村</th>
-            <th scope="col">代码</th>
-            <th scope="col">贫困村</th>
-            <th scope="col">计划退出</th>
-            <th scope="col">已退出</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.villages.map((v) => (
-            <tr key={v.code}>
-              <td>
-                <a href={`#/villages/${v.code}`}>{v.name}</a>
-              </td>
-              <td>{v.code}</td>
-              <td>{v.isPoor ? '是' : '否'}</td>
-              <td>{v.plannedExitYear ?? ''}</td>
-              <td>{v.exitedYear ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption={`村（共 ${props.villages.length} 个）`}
+      columns={['村', '代码', '贫困村', '计划退出', '已退出']}
+      rows={props.villages.map((v) => ({
+        key: v.code,
+        cells: [
+          <a href={`#/villages/${v.code}`}>{v.name}</a>,
+          v.code,
+          v.isPoor ? '是' : '否',
+          v.plannedExitYear ?? '',
+          v.exitedYear ?? '',
+        ],
+      }))}
+    />
   );
 }
 
