@@ -41,6 +41,7 @@ export async function roundDetail(
     villageName: round.village.name,
     townshipCode: round.townshipCode ?? townshipOf(round.villageCode),
     roundNo: round.roundNo,
+    rulesVersion: round.rulesVersion ?? 1,
     campaignId: round.campaignId,
     stage: round.stage,
     status: round.status,

@@ -64,6 +64,10 @@ export const ZRoundDetail = z
     villageName: z.string(),
     townshipCode: z.string(),
     roundNo: z.number().int(),
+    rulesVersion: z
+      .number()
+      .int()
+      .meta({ description: 'The version of the procedure rules the round runs under (its stages, its checks).' }),
     campaignId: z.string().nullable(),
     stage: z.enum(STAGES),
     status: z.enum(ROUND_STATUSES),

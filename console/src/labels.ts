@@ -78,3 +78,39 @@ export function dateTime(iso: string | null | undefined): string {
   if (!iso) return '';
   return new Date(iso).toLocaleString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
 }
+
+/** What an entry of a round's trail records (GET /rounds/:id `decisions[].kind`). */
+export const TRAIL_KIND_LABELS: Record<string, string> = {
+  ROUND_STARTED: '启动评议',
+  ASSESSMENT_SUBMITTED: '提交村级评议结果',
+  FIRST_PUBLICITY: '第一次公示',
+  SECOND_PUBLICITY: '第二次公示',
+  PUBLICITY_ENDED: '公示期满',
+  OBJECTION_FILED: '登记异议',
+  OBJECTION_RESOLVED: '处理异议',
+  TOWNSHIP_REVIEW: '乡镇审核',
+  COUNTY_SAMPLE_DRAWN: '抽取县级抽查样本',
+  COUNTY_VERIFICATION: '县级核查',
+  COUNTY_ANNOUNCEMENT: '县级审定',
+  ANNOUNCEMENT: '县级公告',
+  ANNOUNCEMENT_PERIOD_ENDED: '公告期满',
+  DEADLINE_REMINDER: '逾期提醒',
+  ROUND_CANCELLED: '撤销本轮',
+  SUPERVISION_FINDING: '督查发现问题',
+};
+
+/** Decisions as the trail names them (`decisions[].decision`). */
+export const DECISION_LABELS: Record<string, string> = {
+  APPROVE: '审核通过',
+  RETURN: '退回',
+  ANNOUNCE: '审定公告',
+  UPHELD: '异议成立',
+  DISMISSED: '异议不成立',
+};
+
+/** The kinds of notice (公示、公告). */
+export const NOTICE_KIND_LABELS: Record<string, string> = {
+  FIRST_PUBLICITY: '第一次公示',
+  SECOND_PUBLICITY: '第二次公示',
+  ANNOUNCEMENT: '县级公告',
+};

@@ -89,6 +89,25 @@ const FIELD_MESSAGES: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^during the second publicity the township visits the household first$/, () => '第二次公示期间须先入户核查'],
   [/^the visit did not confirm the correction$/, () => '入户核查未证实该更正'],
   [/^must be a phone number$/, () => '请填写正确的电话号码'],
+  [
+    /^not carried: votesFor \((\d+)\) must be more than half of the (\d+) representatives present$/,
+    (m) => `赞成票 ${m[1]} 票未超过到会代表 ${m[2]} 人的半数，未获通过`,
+  ],
+  [/^more votes \((\d+)\) than representatives present \((\d+)\)$/, (m) => `票数 ${m[1]} 超过到会代表人数 ${m[2]}`],
+  [/^quorum not reached/, () => '到会代表不足代表总人数的三分之二，会议无效'],
+  [/^cannot exceed representativesTotal$/, () => '到会人数不能超过代表总人数'],
+  [/^ENTER needs a category$|^RECLASSIFY needs the new category$/, () => '请选择户类别'],
+  [/^ENTER needs a cause$/, () => '请选择主要致贫原因'],
+  [/^ENTER needs an entryReason/, () => '请选择纳入原因'],
+  [/^EXIT needs an exitReason$/, () => '请选择退出原因'],
+  [/^a REACHED_STANDARD exit needs the household's signed agreement/, () => '达标退出须有农户签字认可日期'],
+  [/^a NATURAL_DECREASE exit needs a note/, () => '自然减少须在备注中说明原因（死亡、迁出等）'],
+  [/^give exactly one of householdId/, () => '请选择一户'],
+  [/^at least one proposal/, () => '请至少提出一户，或勾选“本轮无变动”'],
+  [/^must not be empty$/, () => '必填'],
+  [/^must be a date/, () => '请填写日期'],
+  [/^Invalid input: expected (number|string|object|array|boolean), received (undefined|string|null)/, () => '必填'],
+  [/^Invalid option/, () => '请选择'],
   [/^Required$|expected .*, received undefined/i, () => '必填'],
   [/^Too small|too_small|>=|at least/i, () => '数值或长度不足'],
   [/^Too big|too_big|<=|at most/i, () => '数值或长度超出范围'],
@@ -120,9 +139,9 @@ export function messageFor(errors: Map<string, string>, path: string): string | 
   return texts.length ? texts.join('；') : undefined;
 }
 
-/** A message next to a field when the refusal names it (or a path under it); nothing otherwise. */
-export function FieldError(props: { errors: Map<string, string>; path: string; id?: string }) {
-  const text = messageFor(props.errors, props.path);
+/** A message next to a field when the refusal names it (or, unless `exact`, a path under it); nothing otherwise. */
+export function FieldError(props: { errors: Map<string, string>; path: string; id?: string; exact?: boolean }) {
+  const text = props.exact ? props.errors.get(props.path) : messageFor(props.errors, props.path);
   if (!text) return null;
   return h('p', { class: 'field-error', role: 'alert', id: props.id, 'data-path': props.path }, text);
 }
