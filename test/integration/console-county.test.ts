@@ -231,6 +231,20 @@ test('every county and township page fits an office screen and a phone, with eve
       expect({ name, size, overflows: await overflowsHorizontally(p) }).toEqual({ name, size, overflows: false });
       expect({ name, size, unnamed: await unnamedControls(p) }).toEqual({ name, size, unnamed: [] });
       await screenshot(p, `${name}-${size}`);
+      if (name === 'exit-plan') {
+        // The chart the API draws, loaded by the <img> with the session cookie (same origin).
+        const img = p.getByRole('img', { name: /计划退出与实际退出/ });
+        await expect(
+          img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth),
+        ).resolves.toBeGreaterThan(0);
+      }
+      if (name === 'scorecard') {
+        const scorecard = (await county.client.get('/assessment/townships')).body;
+        const table = p.locator('table', { has: p.locator('caption', { hasText: '各乡镇' }) });
+        await expect(table.locator('tbody tr').count()).resolves.toBe(scorecard.items.length);
+        const headings = await table.locator('th').allTextContents();
+        expect(headings).toEqual(expect.arrayContaining(['错退率', '漏评率', '群众认可度']));
+      }
     }
   }
 }, 180_000);
