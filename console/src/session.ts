@@ -1,14 +1,9 @@
 // The signed-in official, as GET /session answers, shared with every page through a context.
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { Role } from '../../domain/enums';
+import type { SignedInOfficial } from './official';
 
-export interface SignedInOfficial {
-  id: string;
-  name: string;
-  role: Role;
-  scopeCode: string;
-}
+export type { SignedInOfficial };
 
 export interface Session {
   official: SignedInOfficial;

@@ -7,12 +7,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../../kit/browser';
 import { openConsole, overflowsHorizontally, PHONE, screenshot, signIn } from '../../kit/console';
-import { ENTRY_FACTS, officialsFor, recordFacts, villageClaimer, type Officials } from '../../kit/rounds';
+import { ENTRY_FACTS, EXIT_FACTS, officialsFor, recordFacts, villageClaimer, type Officials } from '../../kit/rounds';
 import { startStack, type Stack } from '../../kit/stack';
 import { eventually } from '../../kit/wait';
 
 let stack: Stack;
 let browser: Browser;
+let claim: ReturnType<typeof villageClaimer>;
 const pages: Page[] = [];
 
 beforeAll(async () => {
@@ -20,6 +21,7 @@ beforeAll(async () => {
     startStack({ rules: { minPublicityPeriod: '1s', countySampleShare: 1 } }),
     launchBrowser(),
   ]);
+  claim = villageClaimer(stack);
 }, 180_000);
 
 afterAll(async () => {
@@ -71,7 +73,7 @@ async function inboxMentions(page: Page, villageCode: string): Promise<boolean> 
 }
 
 test('a round from assessment to announcement, each decision through the console’s forms', async () => {
-  const villageCode = await villageClaimer(stack)();
+  const villageCode = await claim();
   const o: Officials = await officialsFor(stack, villageCode);
   const household = await stack.prisma.household.findFirstOrThrow({
     where: { villageCode, status: 'NOT_REGISTERED' },
@@ -207,4 +209,43 @@ test('the round page on a phone (390×844): no sideways scrolling, the printable
   expect(notice.url()).toContain(`/api/v1/rounds/${round.id}/notices/1`);
   const { name } = await stack.prisma.village.findUniqueOrThrow({ where: { code: round.villageCode } });
   await expect(notice.locator('body').textContent()).resolves.toContain(`${name}村民委员会`);
+}, 60_000);
+
+test('rules v3: an entry the household’s facts do not support is refused next to the proposal, then admitted with the reason', async () => {
+  const villageCode = await claim();
+  const o = await officialsFor(stack, villageCode);
+  const household = await stack.prisma.household.findFirstOrThrow({
+    where: { villageCode, status: 'NOT_REGISTERED' },
+    orderBy: { registryNo: 'asc' },
+  });
+  // Facts of a household above the line with every guarantee met: no need shows.
+  await recordFacts(o.village.client, household.id, EXIT_FACTS);
+  const started = await o.township.client.post('/rounds', { villageCode, policy: { publicityPeriod: '1 hour' } });
+  expect(started.status).toBe(201);
+  const page = await consoleFor(o.village.token);
+  await page.goto(page.url().replace(/#.*$/, '') + `#/rounds/${started.body.roundId}`);
+  await page.getByLabel('到会代表人数').fill('30');
+  await page.getByLabel('代表总人数').fill('40');
+  await page.getByLabel('第 1 户：搜索本村农户').fill(household.headName);
+  await page.getByRole('button', { name: new RegExp(`^选择 ${household.headName}（${household.registryNo}`) }).click();
+  await page.getByLabel('评议事项').selectOption('ENTER');
+  await page.getByLabel('户类别').selectOption('TARGETED');
+  await page.getByLabel('主要致贫原因').selectOption('ILLNESS');
+  await page.getByLabel('纳入原因').selectOption('NEW_IDENTIFIED');
+  await page.getByLabel('赞成票').fill('25');
+  await page.getByLabel('反对票').fill('0');
+  await page.getByRole('button', { name: '提交评议结果' }).click();
+
+  const facts = page.locator('.field-error[data-path="proposals.0.facts"]');
+  await facts.waitFor();
+  await expect(facts.textContent()).resolves.toBe(
+    '人均纯收入 5100 元不低于 2020 年贫困线 4000 元；“两不愁三保障”各项均已达到',
+  );
+  expect(await stack.prisma.proposal.count({ where: { roundId: started.body.roundId } })).toBe(0);
+
+  await page.getByLabel(/^特殊情况说明/).fill('户主突发重病，家庭收入骤减，经村民代表会议认定。');
+  await page.getByRole('button', { name: '提交评议结果' }).click();
+  await untilStage(page, '第一次公示');
+  const proposal = await stack.prisma.proposal.findFirstOrThrow({ where: { roundId: started.body.roundId } });
+  expect(proposal.overrideReason).toBe('户主突发重病，家庭收入骤减，经村民代表会议认定。');
 }, 60_000);

@@ -6,7 +6,7 @@ import { dateTime } from '../labels';
 import { useApi } from '../use-api';
 import { useSession } from '../session';
 import type { Role } from '../../../domain/enums';
-import { useSubmit } from './use-submit';
+import { useSubmit } from '../forms/fields';
 
 interface Assignment {
   id: string;
@@ -39,14 +39,14 @@ export function ResponsibilitySection(props: { subject: string }) {
   const loaded = useApi<Responsibility>(`${props.subject}/responsibility`);
   const [values, setValues] = useState<Record<Field, string>>({ unit: '', personName: '', personPhone: '', note: '' });
   const [saved, setSaved] = useState(false);
-  const { problem, errors, busy, submit } = useSubmit();
+  const { problem, errors, busy, send } = useSubmit();
   const current = loaded.data?.current;
 
   async function onSubmit(e: Event) {
     e.preventDefault();
     setSaved(false);
     const body = Object.fromEntries(Object.entries(values).filter(([, v]) => v.trim() !== ''));
-    if (await submit('PUT', `${props.subject}/responsibility`, body)) {
+    if (await send('PUT', `${props.subject}/responsibility`, body)) {
       setSaved(true);
       void loaded.reload();
     }

@@ -1,17 +1,17 @@
 // Start a village's round (POST /rounds): the county for any village of the county, the township for its own.
 import { useState } from 'preact/hooks';
 import { FieldError, ProblemAlert } from '../problems';
-import { useSubmit } from './use-submit';
+import { useSubmit } from '../forms/fields';
 
 export function StartRoundForm(props: { villages?: { code: string; name: string }[] }) {
   const [villageCode, setVillageCode] = useState('');
   const [started, setStarted] = useState<string | null>(null);
-  const { problem, errors, busy, submit } = useSubmit();
+  const { problem, errors, busy, sendFor } = useSubmit();
 
   async function onSubmit(e: Event) {
     e.preventDefault();
-    const r = await submit<{ roundId: string }>('POST', '/rounds', { villageCode: villageCode.trim() });
-    setStarted(r ? r.roundId : null);
+    const r = await sendFor<{ roundId: string }>('POST', '/rounds', { villageCode: villageCode.trim() });
+    setStarted(r ? r.data.roundId : null);
   }
 
   return (

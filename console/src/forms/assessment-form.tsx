@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { FieldError } from '../problems';
 import type { RoundDetail } from '../round/types';
-import { Checkbox, FormProblem, NumberInput, TextInput, today, useSubmit } from './fields';
+import { Checkbox, DecisionForm, NumberInput, TextInput, today, useSubmit } from './fields';
 import { emptyProposal, proposalBody, ProposalFields, type ProposalDraft } from './proposal-fields';
 
 export function AssessmentForm(props: { round: RoundDetail; onDone: () => void }) {
@@ -17,8 +17,7 @@ export function AssessmentForm(props: { round: RoundDetail; onDone: () => void }
   const [nextKey, setNextKey] = useState(1);
   const { errors } = submit;
 
-  const onSubmit = async (e: Event) => {
-    e.preventDefault();
+  const onSubmit = async () => {
     const body = {
       meeting: { heldOn, representativesPresent: present, representativesTotal: total },
       ...(noChange ? { noChange: true, proposals: [] } : { proposals: proposals.map(proposalBody) }),
@@ -27,9 +26,13 @@ export function AssessmentForm(props: { round: RoundDetail; onDone: () => void }
   };
 
   return (
-    <form class="decision" aria-labelledby="assessment-title" onSubmit={onSubmit} noValidate>
-      <h3 id="assessment-title">村民代表会议评议</h3>
-      <FormProblem submit={submit} />
+    <DecisionForm
+      id="assessment"
+      title="村民代表会议评议"
+      submit={submit}
+      submitLabel="提交评议结果"
+      onSubmit={onSubmit}
+    >
       <fieldset>
         <legend>会议记录</legend>
         <div class="row">
@@ -92,11 +95,6 @@ export function AssessmentForm(props: { round: RoundDetail; onDone: () => void }
       )}
       <FieldError errors={errors} path="proposals" exact />
       <FieldError errors={errors} path="noChange" />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={submit.busy}>
-          提交评议结果
-        </button>
-      </div>
-    </form>
+    </DecisionForm>
   );
 }

@@ -11,30 +11,33 @@ export interface Submitter {
   errors: Map<string, string>;
   /** Sends the body; true when the API accepted it (2xx). A refusal is kept for the form to show. */
   send: (method: Method, path: string, body: unknown) => Promise<boolean>;
+  /** As `send`, with the accepted answer's data (e.g. the id of what was started); null when refused. */
+  sendFor: <T>(method: Method, path: string, body: unknown) => Promise<{ data: T } | null>;
 }
 
 export function useSubmit(): Submitter {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const send = async (method: Method, path: string, body: unknown) => {
+  const sendFor = async <T,>(method: Method, path: string, body: unknown) => {
     setBusy(true);
     try {
-      const reply = await call(method, path, body);
+      const reply = await call<T>(method, path, body);
       if (reply.status >= 200 && reply.status < 300) {
         setProblem(null);
-        return true;
+        return { data: reply.data };
       }
       setProblem(
         isProblem(reply.data)
           ? reply.data
           : { status: reply.status, code: 'INTERNAL_ERROR', detail: String(reply.status) },
       );
-      return false;
+      return null;
     } finally {
       setBusy(false);
     }
   };
-  return { busy, problem, errors: fieldErrors(problem), send };
+  const send = async (method: Method, path: string, body: unknown) => (await sendFor(method, path, body)) !== null;
+  return { busy, problem, errors: fieldErrors(problem), send, sendFor };
 }
 
 /** The refusal at the top of a form (its code's message); the fields it names show theirs next to them. */
@@ -167,4 +170,38 @@ export function today(): string {
 /** Drops empty strings and undefined from an object (a field left blank is not sent). */
 export function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== '' && v !== undefined)) as Partial<T>;
+}
+
+/** A decision form: its heading, the refusal, the fields, and the submit button (disabled while sending). */
+export function DecisionForm(props: {
+  id: string;
+  title: string;
+  submit: Submitter;
+  submitLabel: string;
+  onSubmit: () => Promise<void>;
+  heading?: 'h3' | 'h4';
+  primary?: boolean;
+  children: ComponentChildren;
+}) {
+  const Heading = props.heading ?? 'h3';
+  return (
+    <form
+      class="decision"
+      aria-labelledby={`${props.id}-title`}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void props.onSubmit();
+      }}
+    >
+      <Heading id={`${props.id}-title`}>{props.title}</Heading>
+      <FormProblem submit={props.submit} />
+      {props.children}
+      <div class="actions">
+        <button type="submit" class={props.primary === false ? undefined : 'primary'} disabled={props.submit.busy}>
+          {props.submitLabel}
+        </button>
+      </div>
+    </form>
+  );
 }

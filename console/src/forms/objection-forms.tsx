@@ -7,7 +7,7 @@ import { CATEGORY_LABELS, CAUSE_LABELS, OBJECTION_STATUS_LABELS } from '../label
 import { FieldError } from '../problems';
 import { currentList, proposalName, type Objection, type RoundDetail } from '../round/types';
 import { HouseholdSearch, type HouseholdHit } from './household-search';
-import { compact, FormProblem, Select, TextInput, today, useSubmit } from './fields';
+import { compact, DecisionForm, Select, TextInput, today, useSubmit } from './fields';
 import { VISIT_FINDING_LABELS } from '../labels';
 import type { VisitFinding } from '../../../domain/enums';
 
@@ -19,8 +19,7 @@ export function FileObjectionForm(props: { round: RoundDetail; onDone: () => voi
   const [reason, setReason] = useState('');
   const options = Object.fromEntries(currentList(props.round).map((p) => [p.id, proposalName(p)]));
   const { errors } = submit;
-  const onSubmit = async (e: Event) => {
-    e.preventDefault();
+  const onSubmit = async () => {
     const body = compact({ proposalId, objector: compact({ name, contact }), reason });
     if (await submit.send('POST', `/rounds/${props.round.roundId}/objections`, body)) {
       setProposalId('');
@@ -31,9 +30,14 @@ export function FileObjectionForm(props: { round: RoundDetail; onDone: () => voi
     }
   };
   return (
-    <form class="decision" aria-labelledby="file-objection-title" onSubmit={onSubmit} noValidate>
-      <h3 id="file-objection-title">登记异议</h3>
-      <FormProblem submit={submit} />
+    <DecisionForm
+      id="file-objection"
+      title="登记异议"
+      submit={submit}
+      submitLabel="登记异议"
+      onSubmit={onSubmit}
+      primary={false}
+    >
       <Select
         label="异议针对的农户"
         path="proposalId"
@@ -54,12 +58,7 @@ export function FileObjectionForm(props: { round: RoundDetail; onDone: () => voi
         />
       </div>
       <TextInput label="异议理由" path="reason" errors={errors} value={reason} onInput={setReason} multiline />
-      <div class="actions">
-        <button type="submit" disabled={submit.busy}>
-          登记异议
-        </button>
-      </div>
-    </form>
+    </DecisionForm>
   );
 }
 
@@ -82,8 +81,7 @@ export function ResolveObjectionForm(props: { round: RoundDetail; objection: Obj
   const { errors } = submit;
   const prefix = `objection-${objection.id}`;
 
-  const onSubmit = async (e: Event) => {
-    e.preventDefault();
+  const onSubmit = async () => {
     const upheld = decision === 'UPHELD';
     const body = {
       decision,
@@ -98,9 +96,14 @@ export function ResolveObjectionForm(props: { round: RoundDetail; objection: Obj
   };
 
   return (
-    <form class="decision" aria-labelledby={`${prefix}-title`} onSubmit={onSubmit} noValidate>
-      <h4 id={`${prefix}-title`}>处理异议：{objection.objector.name}</h4>
-      <FormProblem submit={submit} />
+    <DecisionForm
+      id={prefix}
+      heading="h4"
+      title={`处理异议：${objection.objector.name}`}
+      submit={submit}
+      submitLabel="提交处理结果"
+      onSubmit={onSubmit}
+    >
       <Select
         label="处理结果"
         path="decision"
@@ -191,11 +194,6 @@ export function ResolveObjectionForm(props: { round: RoundDetail; objection: Obj
       )}
       <FieldError errors={errors} path="verification" exact />
       <TextInput label="处理意见" path="note" errors={errors} value={note} onInput={setNote} multiline />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={submit.busy}>
-          提交处理结果
-        </button>
-      </div>
-    </form>
+    </DecisionForm>
   );
 }

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { StartRoundForm } from '../components/start-round';
 import { useApi } from '../use-api';
-import { useSubmit } from '../components/use-submit';
+import { useSubmit } from '../forms/fields';
 import { dateTime } from '../labels';
 import { FieldError, ProblemAlert } from '../problems';
 import { CAMPAIGN_STATUS_LABELS, type CampaignDetail } from './campaign';
@@ -20,13 +20,13 @@ function StartCampaignForm(props: { onStarted: (id: string) => void }) {
   const [name, setName] = useState('');
   const [year, setYear] = useState(String(new Date().getFullYear()));
   const [villages, setVillages] = useState('');
-  const { problem, errors, busy, submit } = useSubmit();
+  const { problem, errors, busy, sendFor } = useSubmit();
 
   async function onSubmit(e: Event) {
     e.preventDefault();
     const body = { name: name.trim(), year: Number(year), villages: villageList(villages) };
-    const r = await submit<{ campaignId: string }>('POST', '/campaigns', body);
-    if (r) props.onStarted(r.campaignId);
+    const r = await sendFor<{ campaignId: string }>('POST', '/campaigns', body);
+    if (r) props.onStarted(r.data.campaignId);
   }
 
   return (

@@ -3,7 +3,7 @@
 // again; this only keeps the page from offering what would be refused.
 import type { Role } from '../../../domain/enums';
 import { isObjectionStage, objectionFilers, objectionResolver, STAGE_DECIDER } from '../../../domain/procedure';
-import type { SignedInOfficial } from '../session';
+import type { SignedInOfficial } from '../official';
 import type { RoundDetail } from './types';
 
 export type RoundAction =
