@@ -15,6 +15,7 @@ import { idempotency } from './idempotency';
 import { createApiMetrics, enterApiRouter, noteRefusal, observeRequests } from './observability';
 import { errorHandler, notFoundHandler } from './problem';
 import { campaignsRouter } from './routes/campaigns';
+import { consoleFontsRouter } from './console-fonts';
 import { CODEC_PATH, codecRouter } from './routes/codec';
 import { factsRouter } from './routes/facts';
 import { registryRouter } from './routes/registry';
@@ -147,6 +148,7 @@ export function createApp(deps: AppDeps): Express {
   // The officials' console (console/): a Preact app, bundled in memory, that uses only /api/v1 with the session
   // cookie; index.html and the css are static files.
   app.get('/console/app.js', consoleBundleHandler(logger));
+  app.use('/console/fonts', consoleFontsRouter());
   app.use('/console', express.static(CONSOLE_DIR, { index: false, fallthrough: false }));
   app.get('/', (_req, res) => res.sendFile(path.join(CONSOLE_DIR, 'index.html')));
   app.use(notFoundHandler);

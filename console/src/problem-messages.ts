@@ -87,6 +87,7 @@ const FIELD_MESSAGES: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^already on the list$/, () => '已在名单上'],
   [/^during the second publicity the township visits the household first$/, () => '第二次公示期间须先入户核查'],
   [/^the visit did not confirm the correction$/, () => '入户核查未证实该更正'],
+  [/^must be a phone number$/, () => '请填写正确的电话号码'],
   [
     /^not carried: votesFor \((\d+)\) must be more than half of the (\d+) representatives present$/,
     (m) => `赞成票 ${m[1]} 票未超过到会代表 ${m[2]} 人的半数，未获通过`,

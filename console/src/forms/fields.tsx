@@ -11,30 +11,33 @@ export interface Submitter {
   errors: Map<string, string>;
   /** Sends the body; true when the API accepted it (2xx). A refusal is kept for the form to show. */
   send: (method: Method, path: string, body: unknown) => Promise<boolean>;
+  /** As `send`, with the accepted answer's data (e.g. the id of what was started); null when refused. */
+  sendFor: <T>(method: Method, path: string, body: unknown) => Promise<{ data: T } | null>;
 }
 
 export function useSubmit(): Submitter {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const send = async (method: Method, path: string, body: unknown) => {
+  const sendFor = async <T,>(method: Method, path: string, body: unknown) => {
     setBusy(true);
     try {
-      const reply = await call(method, path, body);
+      const reply = await call<T>(method, path, body);
       if (reply.status >= 200 && reply.status < 300) {
         setProblem(null);
-        return true;
+        return { data: reply.data };
       }
       setProblem(
         isProblem(reply.data)
           ? reply.data
           : { status: reply.status, code: 'INTERNAL_ERROR', detail: String(reply.status) },
       );
-      return false;
+      return null;
     } finally {
       setBusy(false);
     }
   };
-  return { busy, problem, errors: fieldErrors(problem), send };
+  const send = async (method: Method, path: string, body: unknown) => (await sendFor(method, path, body)) !== null;
+  return { busy, problem, errors: fieldErrors(problem), send, sendFor };
 }
 
 /** The refusal at the top of a form (its code's message); the fields it names show theirs next to them. */
