@@ -15,26 +15,25 @@ export async function roundDetail(
   o: Official,
   roundId: string,
 ): Promise<z.input<typeof ZRoundDetail>> {
-  // The round and each of its lists at once, then the households the proposals name and the entry candidates: two
-  // round trips on the critical path instead of one per list (the county reads a round before each announcement).
-  const [round, proposals, notices, objections, decisions] = await Promise.all([
-    prisma.round.findUniqueOrThrow({ where: { id: roundId }, include: { village: { select: { name: true } } } }),
-    prisma.proposal.findMany({ where: { roundId }, orderBy: [{ assessmentNo: 'asc' }, { id: 'asc' }] }),
-    prisma.notice.findMany({
-      where: { roundId },
-      orderBy: { version: 'asc' },
-      select: { version: true, kind: true, startsAt: true, endsAt: true, publishedAt: true },
-    }),
-    prisma.objection.findMany({ where: { roundId }, orderBy: { filedAt: 'asc' } }),
-    prisma.decision.findMany({ where: { roundId }, orderBy: { seq: 'asc' } }),
-  ]);
+  const round = await prisma.round.findUniqueOrThrow({
+    where: { id: roundId },
+    include: {
+      village: { select: { name: true } },
+      proposals: { orderBy: [{ assessmentNo: 'asc' }, { id: 'asc' }] },
+      notices: {
+        orderBy: { version: 'asc' },
+        select: { version: true, kind: true, startsAt: true, endsAt: true, publishedAt: true },
+      },
+      objections: { orderBy: { filedAt: 'asc' } },
+      decisions: { orderBy: { seq: 'asc' } },
+    },
+  });
   const full = seesIdNumbers(o, round.villageCode);
-  const householdIds = proposals.map((p) => p.householdId).filter((id): id is string => id !== null);
-  const [householdRows, candidates] = await Promise.all([
-    householdIds.length > 0 ? prisma.household.findMany({ where: { id: { in: householdIds } } }) : [],
-    roundCandidates(prisma, o, round),
-  ]);
-  const households = new Map(householdRows.map((h) => [h.id, h]));
+  const householdIds = round.proposals.map((p) => p.householdId).filter((id): id is string => id !== null);
+  const households = new Map(
+    (await prisma.household.findMany({ where: { id: { in: householdIds } } })).map((h) => [h.id, h]),
+  );
+  const candidates = await roundCandidates(prisma, o, round);
   return {
     roundId: round.id,
     workflowId: round.id,
@@ -54,7 +53,7 @@ export async function roundDetail(
     overdueSince: round.overdueSince,
     startedAt: round.startedAt,
     finishedAt: round.finishedAt,
-    proposals: proposals.map((p) => {
+    proposals: round.proposals.map((p) => {
       const h = p.householdId ? households.get(p.householdId) : undefined;
       const fresh = p.newHousehold as { headName: string; idNumber: string; size: number } | null;
       const idNumber = h?.idNumber ?? fresh?.idNumber ?? '';
@@ -82,8 +81,8 @@ export async function roundDetail(
       };
     }),
     candidates,
-    notices: notices.map((n) => ({ ...n, url: `/api/v1/rounds/${round.id}/notices/${n.version}` })),
-    objections: objections.map((x) => ({
+    notices: round.notices.map((n) => ({ ...n, url: `/api/v1/rounds/${round.id}/notices/${n.version}` })),
+    objections: round.objections.map((x) => ({
       id: x.id,
       noticeVersion: x.noticeVersion,
       proposalId: x.proposalId,
@@ -102,6 +101,6 @@ export async function roundDetail(
       amendedProposalId: x.amendedProposalId,
       addedProposalId: x.addedProposalId,
     })),
-    decisions: decisions.map(trailEntry),
+    decisions: round.decisions.map(trailEntry),
   };
 }
