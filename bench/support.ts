@@ -308,7 +308,11 @@ export function timeRequests(log: RequestLog) {
   ) => {
     const t0 = performance.now();
     res.on('finish', () =>
-      log.add(`${req.method} ${req.baseUrl + (req.route?.path ?? req.path)}`, Math.floor(performance.now() - t0)),
+      // A request no route answered (404) is one row, not one per path.
+      log.add(
+        `${req.method} ${req.route ? req.baseUrl + req.route.path : '(no route: 404)'}`,
+        Math.floor(performance.now() - t0),
+      ),
     );
     next();
   };
