@@ -27,7 +27,7 @@ export function byDeadline(tasks: readonly Task[]): Task[] {
 /** Where a task is done: its round, else its exit, else the household of a finding, else the role's own view. */
 export function taskHref(t: Task, role: Role): string {
   if (t.roundId) return `#/rounds/${encodeURIComponent(t.roundId)}`;
-  if (t.exit) return `#/exits/${encodeURIComponent(t.exit.exitId)}`;
+  if (t.exit) return '#/exits'; // the exits list (an exit has no page of its own yet)
   if (t.finding?.householdId) return `#/households/${encodeURIComponent(t.finding.householdId)}`;
   return role === 'TOWNSHIP' ? '#/township' : role === 'VILLAGE' ? '#/' : '#/county';
 }

@@ -80,7 +80,7 @@ describe('inbox', () => {
     expect(taskHref(task({ roundId: 'round-1' }), 'VILLAGE')).toBe('#/rounds/round-1');
     expect(
       taskHref(task({ exit: { exitId: 'x1', level: 'VILLAGE', code: '1', year: 2026, stage: 'S' } }), 'COUNTY'),
-    ).toBe('#/exits/x1');
+    ).toBe('#/exits');
     expect(taskHref(task({ finding: { id: 'f', kind: 'K', label: 'l', householdId: 'h1' } }), 'COUNTY')).toBe(
       '#/households/h1',
     );
