@@ -17,6 +17,12 @@ import {
 import { FINDING_LABELS } from '../../domain/supervision';
 import { INDICATOR_LABELS } from '../../domain/facts';
 
+// The domain's tables that the registry, household and exit pages print (the words of the roster export and the
+// exit notices).
+export { STATUS_LABELS as HOUSEHOLD_STATUS_LABELS } from '../../domain/csv';
+export { HEALTH_LABELS, RELATION_LABELS, SEX_LABELS } from '../../domain/roster';
+export { EXIT_LEVEL_LABELS, EXIT_STAGE_LABELS } from '../../domain/exit';
+
 export {
   ACTION_LABELS,
   CATEGORY_LABELS,

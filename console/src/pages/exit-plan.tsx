@@ -1,8 +1,7 @@
 // #/exit-plan: the exit plan's chart (GET /reports/exit-plan.svg, drawn by the API, same-origin cookie) and its
 // figures per township (GET /exit-plan); #/exits: the exit procedures (GET /exits).
 import { useApi } from '../use-api';
-import { dateTime, label } from '../labels';
-import { EXIT_LEVEL_LABELS, EXIT_STAGE_LABELS } from '../labels-views';
+import { EXIT_LEVEL_LABELS, EXIT_STAGE_LABELS, dateTime, label } from '../labels';
 import { ProblemAlert } from '../problems';
 import { DataTable } from '../components/table';
 

@@ -3,8 +3,17 @@
 import type { PageProps } from '../page';
 import { ResponsibilitySection } from '../components/responsibility-form';
 import { useApi } from '../use-api';
-import { CATEGORY_LABELS, CAUSE_LABELS, dateTime, INDICATOR_LABELS, label } from '../labels';
-import { HEALTH_LABELS, HOUSEHOLD_STATUS_LABELS, RELATION_LABELS, SEX_LABELS } from '../labels-views';
+import {
+  CATEGORY_LABELS,
+  CAUSE_LABELS,
+  HEALTH_LABELS,
+  HOUSEHOLD_STATUS_LABELS,
+  INDICATOR_LABELS,
+  RELATION_LABELS,
+  SEX_LABELS,
+  dateTime,
+  label,
+} from '../labels';
 import { ProblemAlert } from '../problems';
 import { DataTable } from '../components/table';
 

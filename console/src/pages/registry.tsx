@@ -1,10 +1,10 @@
 // #/registry: the townships (GET /townships) and a household search by village and status (GET /households);
 // each household opens its page with its facts.
 import { useState } from 'preact/hooks';
+import { HOUSEHOLD_STATUS_LABELS } from '../labels';
 import { query } from '../api';
 import { useTownships } from '../components/names';
 import { useApi } from '../use-api';
-import { HOUSEHOLD_STATUS_LABELS } from '../labels-views';
 import { ProblemAlert } from '../problems';
 import { HouseholdTable, type Household } from './households';
 import { DataTable } from '../components/table';
