@@ -30,6 +30,18 @@ export async function openConsole(
   return page;
 }
 
+/** A new context with the console open and `token` signed in (closed when the browser is). */
+export async function signedInConsole(
+  browser: Browser,
+  stack: Pick<Stack, 'baseUrl'>,
+  token: string,
+  opts: { viewport?: { width: number; height: number } } = {},
+): Promise<Page> {
+  const page = await openConsole(browser, stack, opts);
+  await signIn(page, token);
+  return page;
+}
+
 /** Signs in through the form and waits until the console shows who is signed in. */
 export async function signIn(page: Page, token: string): Promise<void> {
   await page.getByLabel('工作人员令牌').fill(token);
@@ -52,11 +64,18 @@ export function overflowsHorizontally(page: Page): Promise<boolean> {
   return page.evaluate<boolean>('document.documentElement.scrollWidth > window.innerWidth');
 }
 
-/** The form controls on the page without an accessible name (no <label>, no aria-label): their names or ids. */
+/**
+ * Every visible form control without an accessible name — no <label>, aria-label or aria-labelledby with text,
+ * and (buttons) no text: their markup. Run in the page as a string (the project's types have no DOM).
+ */
 export function unlabelledControls(page: Page): Promise<string[]> {
-  return page.evaluate<string[]>(
-    "[...document.querySelectorAll('input, select, textarea')]" +
-      ".filter((e) => e.type !== 'hidden' && e.labels.length === 0 && !e.getAttribute('aria-label'))" +
-      '.map((e) => e.name || e.id || e.outerHTML.slice(0, 80))',
-  );
+  return page.evaluate<string[]>(`[...document.querySelectorAll('input, select, textarea, button')]
+    .filter((el) => el.getClientRects().length > 0)
+    .filter((el) => {
+      const labelled = (el.labels && el.labels.length) || (el.getAttribute('aria-label') || '').trim();
+      const by = el.getAttribute('aria-labelledby');
+      const byText = by && by.split(' ').some((id) => (document.getElementById(id)?.textContent || '').trim());
+      return !(labelled || byText || (el.tagName === 'BUTTON' && el.textContent.trim()));
+    })
+    .map((el) => el.outerHTML.slice(0, 120))`);
 }

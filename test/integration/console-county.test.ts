@@ -17,7 +17,9 @@ import {
   overflowsHorizontally,
   PHONE,
   screenshot,
+  signedInConsole,
   signIn,
+  unlabelledControls,
 } from '../../kit/console';
 import { meeting, official, officialsFor, registeredHouseholds, type Official } from '../../kit/rounds';
 import { startStack, type Stack } from '../../kit/stack';
@@ -26,7 +28,6 @@ import { eventually } from '../../kit/wait';
 let stack: Stack;
 let browser: Browser;
 let county: Official;
-const pages: Page[] = [];
 
 beforeAll(async () => {
   [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
@@ -34,17 +35,11 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await Promise.allSettled(pages.map((p) => p.context().close()));
   await browser?.close();
   await stack?.stop();
 });
 
-async function signedIn(token: string, viewport = OFFICE): Promise<Page> {
-  const p = await openConsole(browser, stack, { viewport });
-  pages.push(p);
-  await signIn(p, token);
-  return p;
-}
+const signedIn = (token: string, viewport = OFFICE) => signedInConsole(browser, stack, token, { viewport });
 
 /** Villages of two townships (the first two of each), none of them with a round yet. */
 async function villagesOfTwoTownships() {
@@ -187,22 +182,6 @@ test('the household page shows the facts as the API masks them for the county, n
   await screenshot(p, 'household-masked-office');
 }, 60_000);
 
-/**
- * Every visible form control without an accessible name: a <label>, aria-label or aria-labelledby, or (buttons) text.
- * Run in the page (a string: the project's types have no DOM).
- */
-function unnamedControls(p: Page): Promise<string[]> {
-  return p.evaluate<string[]>(`[...document.querySelectorAll('input, select, textarea, button')]
-    .filter((el) => el.getClientRects().length > 0)
-    .filter((el) => {
-      const labelled = (el.labels && el.labels.length) || (el.getAttribute('aria-label') || '').trim();
-      const by = el.getAttribute('aria-labelledby');
-      const byText = by && by.split(' ').some((id) => (document.getElementById(id)?.textContent || '').trim());
-      return !(labelled || byText || (el.tagName === 'BUTTON' && el.textContent.trim()));
-    })
-    .map((el) => el.outerHTML.slice(0, 120))`);
-}
-
 test('every county and township page fits an office screen and a phone, with every control named', async () => {
   const village = (await stack.prisma.village.findFirstOrThrow({ orderBy: { code: 'asc' }, skip: 80 })).code;
   const [h] = await registeredHouseholds(stack, village);
@@ -229,7 +208,7 @@ test('every county and township page fits an office screen and a phone, with eve
       await p.getByRole('heading', { level: 2, name: heading }).waitFor();
       await p.waitForLoadState('networkidle');
       expect({ name, size, overflows: await overflowsHorizontally(p) }).toEqual({ name, size, overflows: false });
-      expect({ name, size, unnamed: await unnamedControls(p) }).toEqual({ name, size, unnamed: [] });
+      expect({ name, size, unnamed: await unlabelledControls(p) }).toEqual({ name, size, unnamed: [] });
       await screenshot(p, `${name}-${size}`);
       if (name === 'exit-plan') {
         // The chart the API draws, loaded by the <img> with the session cookie (same origin).
@@ -259,7 +238,6 @@ function loadedBundledFaces(p: Page): Promise<string[]> {
 
 test('Chinese renders in the bundled Noto Sans SC, served by the API itself; without the font files it does not', async () => {
   const p = await openConsole(browser, stack);
-  pages.push(p);
   const origin = consoleOrigin(stack);
   const requested: string[] = [];
   p.on('request', (r) => requested.push(r.url()));
@@ -285,7 +263,6 @@ test('Chinese renders in the bundled Noto Sans SC, served by the API itself; wit
     return route.fulfill({ status: 404, body: '' });
   });
   const q = await refusing.newPage();
-  pages.push(q);
   await q.goto(`${origin}/#/county`);
   await signIn(q, county.token);
   await q.getByRole('heading', { level: 2, name: '县级工作台' }).waitFor();

@@ -6,7 +6,7 @@
 // seconds (MIN_PUBLICITY_PERIOD 1s); the county samples every proposal (COUNTY_SAMPLE_SHARE 1).
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../../kit/browser';
-import { openConsole, overflowsHorizontally, PHONE, screenshot, signIn, unlabelledControls } from '../../kit/console';
+import { overflowsHorizontally, PHONE, screenshot, signedInConsole, unlabelledControls } from '../../kit/console';
 import {
   ENTRY_FACTS,
   EXIT_FACTS,
@@ -22,7 +22,6 @@ import { eventually } from '../../kit/wait';
 let stack: Stack;
 let browser: Browser;
 let claim: ReturnType<typeof villageClaimer>;
-const pages: Page[] = [];
 
 beforeAll(async () => {
   [stack, browser] = await Promise.all([
@@ -33,17 +32,12 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await Promise.allSettled(pages.map((p) => p.context().close()));
   await browser?.close();
   await stack?.stop();
 });
 
-async function consoleFor(token: string, viewport?: { width: number; height: number }): Promise<Page> {
-  const page = await openConsole(browser, stack, { viewport });
-  pages.push(page);
-  await signIn(page, token);
-  return page;
-}
+const consoleFor = (token: string, viewport?: { width: number; height: number }) =>
+  signedInConsole(browser, stack, token, { viewport });
 
 /** Reloads the round page (its 刷新 button) until it shows `stage`: publicities end by the clock. */
 async function untilStage(page: Page, stage: string, timeoutMs = 30_000) {
