@@ -16,12 +16,11 @@ export function createPrisma(databaseUrl: string, options: { max?: number } = {}
 }
 
 const TIMESTAMP = 1114; // timestamp without time zone: Prisma's DateTime columns, which hold UTC
-const TIMESTAMPTZ = 1184;
 /** Rows as Prisma's $queryRaw gives them for the types our raw reads select: a DateTime is a Date in UTC. */
 const types = {
   getTypeParser: ((oid: number, format?: string) =>
-    oid === TIMESTAMP || oid === TIMESTAMPTZ
-      ? (v: string) => new Date(oid === TIMESTAMP ? `${v.replace(' ', 'T')}Z` : v)
+    oid === TIMESTAMP
+      ? (v: string) => new Date(`${v.replace(' ', 'T')}Z`)
       : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
