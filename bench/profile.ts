@@ -3,6 +3,7 @@
 // query interpreter, result mapping), "pg" the driver's parsing, "Express" the framework and its middleware, and so
 // on. Native work (JSON.stringify, crypto, the garbage collector) shows as its caller or as "(garbage collector)".
 import fs from 'node:fs';
+import { eventually } from '../kit/wait';
 
 interface ProfileNode {
   id: number;
@@ -85,20 +86,19 @@ export function summarizeProfile(file: string): { total: number; rows: [string, 
  * The main thread's profile in `dir` (the largest .cpuprofile: Node also writes one per worker thread) once its size
  * stops changing (the process writes it as it exits).
  */
-export async function awaitProfile(dir: string, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
+export function awaitProfile(dir: string, timeoutMs = 30_000): Promise<string> {
   let last = -1;
-  for (;;) {
-    const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
-    const newest = files
-      .map((f) => ({ f: `${dir}/${f}`, size: fs.statSync(`${dir}/${f}`).size }))
-      .sort((a, b) => b.size - a.size)[0];
-    if (newest) {
-      const size = fs.statSync(newest.f).size;
-      if (size > 0 && size === last) return newest.f;
-      last = size;
-    }
-    if (Date.now() > deadline) throw new Error(`no CPU profile appeared in ${dir}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  return eventually(
+    async () => {
+      const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
+      const largest = files
+        .map((f) => ({ f: `${dir}/${f}`, size: fs.statSync(`${dir}/${f}`).size }))
+        .sort((a, b) => b.size - a.size)[0];
+      const stable = largest !== undefined && largest.size > 0 && largest.size === last;
+      last = largest?.size ?? -1;
+      return stable ? largest.f : undefined;
+    },
+    timeoutMs,
+    `a CPU profile in ${dir}`,
+  );
 }

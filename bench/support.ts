@@ -335,7 +335,7 @@ export async function startService(
   ready: (output: string) => boolean | Promise<boolean>,
   nodeArgs: string[] = [],
 ): Promise<Service> {
-  const child = spawnScript(script, script, { PAYLOAD_KEYS: BENCH_PAYLOAD_KEYS_ENV, ...vars }, undefined, nodeArgs);
+  const child = spawnScript(script, script, { PAYLOAD_KEYS: BENCH_PAYLOAD_KEYS_ENV, ...vars }, { nodeArgs });
   onCleanup(script, () => child.stop(15_000));
   await untilReady(child, `${script} to start`, () => ready(child.output()), 120_000);
   return { pid: child.pid, output: () => child.output() };

@@ -79,7 +79,7 @@ export async function startCluster(name: string, env: Record<string, string> = {
       MIN_PUBLICITY_PERIOD: '1s',
       ...env,
     },
-    50_000,
+    { keepChars: 50_000 },
   );
   const stateFile = path.join(dataDir, 'cluster', 'cluster.json');
   let turn = 0;

@@ -53,13 +53,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Runs `script` with `env` over this process's environment; keeps the last `keepChars` of its output. */
+export interface SpawnOptions {
+  /** How much of the end of its output to keep (default 20,000 characters). */
+  keepChars?: number;
+  /** Node's own flags, before the script (e.g. --cpu-prof, which NODE_OPTIONS does not allow). */
+  nodeArgs?: string[];
+}
+
+/** Runs `script` with `env` over this process's environment; keeps the end of its output. */
 export function spawnScript(
   name: string,
   script: string,
   env: Record<string, string>,
-  keepChars = 20_000,
-  nodeArgs: string[] = [],
+  { keepChars = 20_000, nodeArgs = [] }: SpawnOptions = {},
 ): Child {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     cwd: ROOT,
