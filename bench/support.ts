@@ -1,15 +1,13 @@
 // Shared by the benchmarks: a real stack (Temporal dev server from the CLI, a fresh database, worker, API),
-// latency statistics, tables, the machine's description and clean-up that also runs on Ctrl-C.
+// child processes, HTTP, and clean-up that also runs on Ctrl-C. What they print and judge is in report.ts.
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { Client as PgClient } from 'pg';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { temporal } from '@temporalio/proto';
 import { createApp } from '../api/app';
 import type { Role } from '../domain/enums';
 import { loadConfig } from '../infra/config';
@@ -17,30 +15,21 @@ import { createPrisma, type PrismaClient } from '../infra/db';
 import { createLogger } from '../infra/logger';
 import { createOfficial } from '../infra/officials';
 import { seedDemoCounty } from '../infra/seed';
-import { ensureTemporalCli, temporalCliVersion } from '../infra/temporal-cli';
 import { DEV_SERVER_SQLITE_PRAGMAS } from '../infra/temporal-server';
 import { createWorker, workerTuning, type WorkerTuning } from '../infra/worker';
 import { formatPayloadKey, payloadDataConverter, randomPayloadKey } from '../infra/codec';
 import type { SimOfficial } from '../sim/officials';
 import { createTestDatabase, type TestDatabase } from '../kit/database';
 import { spawnScript, untilReady } from '../kit/processes';
-import { quietRuntime, startDevServer as startKitDevServer, workflowBundle } from '../kit/temporal';
+import { startDevServer as startKitDevServer, workflowBundle } from '../kit/temporal';
+import { benchEnv, log, noteLoadBefore } from './report';
 
 export { eventually, mapLimit } from '../kit/wait';
 export { freePort } from '../kit/processes';
 export { workflowBundle };
+export * from './report';
 
 export const ROOT = path.resolve(__dirname, '..');
-
-// ---- environment -----------------------------------------------------------------------------------
-
-/** The Temporal CLI and the PostgreSQL server the benchmarks use (the same defaults as the tests). */
-export function benchEnv(): { cli: string; databaseUrl: string } {
-  process.env.TEMPORAL_CLI_PATH ??= ensureTemporalCli();
-  process.env.TEST_DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/postgres';
-  quietRuntime();
-  return { cli: process.env.TEMPORAL_CLI_PATH, databaseUrl: process.env.TEST_DATABASE_URL };
-}
 
 // ---- clean-up ------------------------------------------------------------------------------------
 
@@ -79,11 +68,7 @@ export function runBench(name: string, main: () => Promise<void>): void {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const started = Date.now();
-  loadBefore = os.loadavg()[0]! / os.cpus().length;
-  log(
-    `${name}: load before the run ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} cores (${loadBefore.toFixed(2)} per core)` +
-      (loadBefore > MAX_LOAD_PER_CORE ? ` — above ${MAX_LOAD_PER_CORE} per core: no goal will be called MET` : ''),
-  );
+  noteLoadBefore(name);
   void main()
     .then(
       () => 0,
@@ -97,10 +82,6 @@ export function runBench(name: string, main: () => Promise<void>): void {
       log(`${name}: done in ${Math.round((Date.now() - started) / 1000)} s`);
       process.exit(code);
     });
-}
-
-export function log(line: string) {
-  process.stdout.write(line + '\n');
 }
 
 // ---- Temporal dev server ---------------------------------------------------------------------------
@@ -378,108 +359,4 @@ export async function http(
     json = undefined;
   }
   return { status: res.status, json, text, ms, serverTiming: res.headers.get('server-timing') };
-}
-
-// ---- statistics and output -------------------------------------------------------------------------
-
-export interface Stats {
-  n: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-  mean: number;
-}
-
-/** Nearest-rank percentiles. */
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1]!;
-}
-
-export function summarize(samples: number[]): Stats {
-  const s = [...samples].sort((a, b) => a - b);
-  return {
-    n: s.length,
-    p50: percentile(s, 50),
-    p95: percentile(s, 95),
-    p99: percentile(s, 99),
-    max: s[s.length - 1] ?? NaN,
-    mean: s.reduce((a, b) => a + b, 0) / (s.length || 1),
-  };
-}
-
-export function fmt(n: number, digits = 1): string {
-  return Number.isFinite(n) ? n.toFixed(digits) : '-';
-}
-
-/** A plain-text table with right-aligned numbers. */
-export function printTable(title: string, header: string[], rows: (string | number)[][]) {
-  const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? fmt(c) : c)))];
-  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  log('');
-  log(title);
-  log(line(header));
-  log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of cells.slice(1)) log(line(r));
-}
-
-/** A goal is judged only on a machine that was quiet when the run began (issue 16): at most 1 of load per core. */
-export const MAX_LOAD_PER_CORE = 1;
-let loadBefore = 0;
-
-export function verdict(ok: boolean): string {
-  if (!ok) return 'NOT MET';
-  return loadBefore > MAX_LOAD_PER_CORE ? `not judged (load ${loadBefore.toFixed(2)}/core before the run)` : 'MET';
-}
-
-// ---- the machine -----------------------------------------------------------------------------------
-
-export async function machine(): Promise<Record<string, string>> {
-  const { cli, databaseUrl } = benchEnv();
-  const cpu = /model name\s*:\s*(.*)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model;
-  const pg = new PgClient({ connectionString: databaseUrl });
-  await pg.connect();
-  const version = (await pg.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version;
-  await pg.end();
-  return {
-    cpu: `${cpu} × ${os.cpus().length} cores`,
-    memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
-    load: os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' '),
-    node: process.version,
-    postgres: version ?? '?',
-    temporal: temporalCliVersion(cli),
-  };
-}
-
-export async function printMachine() {
-  const m = await machine();
-  log(`machine: ${m.cpu}, ${m.memory}; load ${m.load}; Node ${m.node}; PostgreSQL ${m.postgres}; ${m.temporal}`);
-}
-
-/** Resident set size of a process, in MiB (Linux). */
-export function rssMiB(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
-  return kb / 1024;
-}
-
-/** A history's shape in one line: workflow tasks, activities, timers (fired), updates, search-attribute upserts. */
-export function historyShape(events: { eventType?: number | null }[]): string {
-  const count: Record<string, number> = {};
-  for (const e of events) {
-    const name = temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType);
-    count[name] = (count[name] ?? 0) + 1;
-  }
-  const n = (name: string) => count[`EVENT_TYPE_${name}`] ?? 0;
-  return (
-    `${events.length} events: ${n('WORKFLOW_TASK_COMPLETED')} workflow tasks, ${n('ACTIVITY_TASK_SCHEDULED')} activities, ` +
-    `${n('TIMER_STARTED')} timers (${n('TIMER_FIRED')} fired), ${n('WORKFLOW_EXECUTION_UPDATE_ACCEPTED')} updates, ` +
-    `${n('UPSERT_WORKFLOW_SEARCH_ATTRIBUTES')} search-attribute upserts`
-  );
 }

@@ -1,0 +1,135 @@
+// What the benchmarks print and judge: the machine (and the Temporal CLI and PostgreSQL they use), latency
+// statistics, plain-text tables, and verdicts that refuse MET on a loaded machine.
+import fs from 'node:fs';
+import os from 'node:os';
+import { Client as PgClient } from 'pg';
+import { temporal } from '@temporalio/proto';
+import { ensureTemporalCli, temporalCliVersion } from '../infra/temporal-cli';
+import { quietRuntime } from '../kit/temporal';
+
+// ---- environment -----------------------------------------------------------------------------------
+
+/** The Temporal CLI and the PostgreSQL server the benchmarks use (the same defaults as the tests). */
+export function benchEnv(): { cli: string; databaseUrl: string } {
+  process.env.TEMPORAL_CLI_PATH ??= ensureTemporalCli();
+  process.env.TEST_DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/postgres';
+  quietRuntime();
+  return { cli: process.env.TEMPORAL_CLI_PATH, databaseUrl: process.env.TEST_DATABASE_URL };
+}
+
+export function log(line: string) {
+  process.stdout.write(line + '\n');
+}
+
+// ---- statistics and output -------------------------------------------------------------------------
+
+export interface Stats {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+/** Nearest-rank percentiles. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+export function summarize(samples: number[]): Stats {
+  const s = [...samples].sort((a, b) => a - b);
+  return {
+    n: s.length,
+    p50: percentile(s, 50),
+    p95: percentile(s, 95),
+    p99: percentile(s, 99),
+    max: s[s.length - 1] ?? NaN,
+    mean: s.reduce((a, b) => a + b, 0) / (s.length || 1),
+  };
+}
+
+export function fmt(n: number, digits = 1): string {
+  return Number.isFinite(n) ? n.toFixed(digits) : '-';
+}
+
+/** A plain-text table with right-aligned numbers. */
+export function printTable(title: string, header: string[], rows: (string | number)[][]) {
+  const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? fmt(c) : c)))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  log('');
+  log(title);
+  log(line(header));
+  log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of cells.slice(1)) log(line(r));
+}
+
+/** A goal is judged only on a machine that was quiet when the run began (issue 16): at most 1 of load per core. */
+export const MAX_LOAD_PER_CORE = 1;
+let loadBefore = 0;
+
+/** Reads and prints the load before a run; `verdict` then refuses MET when it was above MAX_LOAD_PER_CORE. */
+export function noteLoadBefore(name: string): void {
+  loadBefore = os.loadavg()[0]! / os.cpus().length;
+  log(
+    `${name}: load before the run ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} cores (${loadBefore.toFixed(2)} per core)` +
+      (loadBefore > MAX_LOAD_PER_CORE ? ` — above ${MAX_LOAD_PER_CORE} per core: no goal will be called MET` : ''),
+  );
+}
+
+export function verdict(ok: boolean): string {
+  if (!ok) return 'NOT MET';
+  return loadBefore > MAX_LOAD_PER_CORE ? `not judged (load ${loadBefore.toFixed(2)}/core before the run)` : 'MET';
+}
+
+// ---- the machine -----------------------------------------------------------------------------------
+
+export async function machine(): Promise<Record<string, string>> {
+  const { cli, databaseUrl } = benchEnv();
+  const cpu = /model name\s*:\s*(.*)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model;
+  const pg = new PgClient({ connectionString: databaseUrl });
+  await pg.connect();
+  const version = (await pg.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version;
+  await pg.end();
+  return {
+    cpu: `${cpu} × ${os.cpus().length} cores`,
+    memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    load: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
+    node: process.version,
+    postgres: version ?? '?',
+    temporal: temporalCliVersion(cli),
+  };
+}
+
+export async function printMachine() {
+  const m = await machine();
+  log(`machine: ${m.cpu}, ${m.memory}; load ${m.load}; Node ${m.node}; PostgreSQL ${m.postgres}; ${m.temporal}`);
+}
+
+/** Resident set size of a process, in MiB (Linux). */
+export function rssMiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+/** A history's shape in one line: workflow tasks, activities, timers (fired), updates, search-attribute upserts. */
+export function historyShape(events: { eventType?: number | null }[]): string {
+  const count: Record<string, number> = {};
+  for (const e of events) {
+    const name = temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType);
+    count[name] = (count[name] ?? 0) + 1;
+  }
+  const n = (name: string) => count[`EVENT_TYPE_${name}`] ?? 0;
+  return (
+    `${events.length} events: ${n('WORKFLOW_TASK_COMPLETED')} workflow tasks, ${n('ACTIVITY_TASK_SCHEDULED')} activities, ` +
+    `${n('TIMER_STARTED')} timers (${n('TIMER_FIRED')} fired), ${n('WORKFLOW_EXECUTION_UPDATE_ACCEPTED')} updates, ` +
+    `${n('UPSERT_WORKFLOW_SEARCH_ATTRIBUTES')} search-attribute upserts`
+  );
+}
