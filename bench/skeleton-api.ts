@@ -1,6 +1,9 @@
 // The HTTP surface that sim/officials.ts uses, answered by the skeleton workflows: GET /tasks from the skeleton
 // activities' in-memory board, decisions as executeUpdate on the skeleton rounds. No database and no business
-// rules, so the simulated officials drive the skeleton exactly as they drive the product.
+// rules, so the simulated officials drive the skeleton exactly as they drive the product: it also answers the
+// round page the township and county read before deciding (the proposal ids it handed out, the county's sample of
+// the same size as the product's) and the facts the village records before an exit, so the officials send it the
+// same visits and spot checks, and make the same calls, as they send the product.
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Client } from '@temporalio/client';
@@ -14,6 +17,7 @@ import {
   type TownshipReviewUpdate,
 } from '../domain/round';
 import type { Stage } from '../domain/enums';
+import { countySampleSize, MIN_COUNTY_SAMPLE_SHARE } from '../domain/procedure';
 import type { Board } from './skeleton-activities';
 import { timeRequests, type RequestLog } from './support';
 import {
@@ -68,6 +72,27 @@ export function createSkeletonApp(deps: {
   v1.get('/households', (_req, res) => {
     res.json({ items: [{ id: randomUUID() }], nextCursor: null });
   });
+  // The facts recorded before that exit: accepted and answered as written, nothing kept.
+  v1.put('/households/:id/facts', (req, res) => {
+    res.json({ householdId: req.params.id, facts: req.body as unknown });
+  });
+
+  // Proposal ids by round, as the assessment handed them out; the round page lists them and the county's sample.
+  const proposalsOf = new Map<string, string[]>();
+  v1.get('/rounds/:roundId', (req, res) => {
+    const roundId = String(req.params.roundId);
+    const round = board.rounds.get(roundId);
+    if (!round) return void res.status(404).json({ status: 404 });
+    const ids = proposalsOf.get(roundId) ?? [];
+    res.json({
+      roundId,
+      villageCode: round.villageCode,
+      stage: round.stage,
+      status: round.status,
+      proposals: ids.map((id) => ({ id, status: 'PROPOSED' })),
+      countySample: ids.slice(0, countySampleSize(ids.length, MIN_COUNTY_SAMPLE_SHARE)),
+    });
+  });
 
   const decide =
     (run: (roundId: string, actor: Actor, body: Record<string, unknown>) => Promise<unknown>) =>
@@ -84,6 +109,10 @@ export function createSkeletonApp(deps: {
     decide((roundId, actor, body) => {
       const b = body as Omit<AssessmentUpdate, 'actor'>;
       const proposals = b.proposals.map((p) => ({ ...p, id: randomUUID() }));
+      proposalsOf.set(
+        roundId,
+        proposals.map((p) => p.id),
+      );
       return client.workflow
         .getHandle(roundId)
         .executeUpdate(submitAssessmentUpdate, { args: [{ actor, meeting: b.meeting, proposals }] });
