@@ -25,26 +25,18 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
       async (tx) => {
         const at = new Date(t.at);
         if (t.create) await createRound(tx, t);
-        const done = await tx.decision.findUnique({
-          where: { roundId_seq: { roundId: t.roundId, seq: t.decision.seq } },
-          select: { id: true },
-        });
-        if (done) return { applied: false };
-
-        await tx.decision.create({
-          data: {
-            roundId: t.roundId,
-            seq: t.decision.seq,
-            stage: t.decision.stage,
-            kind: t.decision.kind,
-            officialId: t.decision.actor?.id,
-            officialName: t.decision.actor?.name,
-            at,
-            decision: t.decision.decision,
-            note: t.decision.note,
-            payload: (t.decision.payload ?? undefined) as Prisma.InputJsonValue | undefined,
-          },
-        });
+        // The decision first, in one statement: a retried or duplicated attempt finds its (roundId, seq) taken.
+        const d = t.decision;
+        const inserted = await tx.$queryRaw<{ id: string }[]>`
+          INSERT INTO "Decision" ("id", "roundId", "seq", "stage", "kind", "officialId", "officialName", "at",
+                                  "decision", "note", "payload")
+          VALUES (gen_random_uuid(), ${t.roundId}, ${d.seq}, ${d.stage}::"RoundStage", ${d.kind},
+                  ${d.actor?.id ?? null}::uuid, ${d.actor?.name ?? null}, ${at.toISOString()}::timestamp(3),
+                  ${d.decision ?? null}, ${d.note ?? null},
+                  ${d.payload == null ? null : JSON.stringify(d.payload)}::jsonb)
+          ON CONFLICT ("roundId", "seq") DO NOTHING
+          RETURNING "id"::text`;
+        if (inserted.length === 0) return { applied: false };
         if (t.newProposals?.length) {
           await tx.proposal.createMany({
             skipDuplicates: true,
@@ -171,10 +163,17 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
 
   async function publishNotice(tx: Tx, t: Transition, at: Date) {
     const n = t.notice!;
-    const round = await tx.round.findUniqueOrThrow({
-      where: { id: t.roundId },
-      include: { village: { include: { township: { include: { county: true } } } } },
-    });
+    // The round's place names in one statement instead of four (a round publishes three notices or more).
+    const [place] = await tx.$queryRaw<
+      { villageCode: string; villageName: string; townshipName: string; countyName: string }[]
+    >`
+      SELECT r."villageCode", v."name" AS "villageName", tw."name" AS "townshipName", c."name" AS "countyName"
+      FROM "Round" r
+      JOIN "Village" v ON v."code" = r."villageCode"
+      JOIN "Township" tw ON tw."code" = v."townshipCode"
+      JOIN "County" c ON c."code" = tw."countyCode"
+      WHERE r."id" = ${t.roundId}`;
+    if (!place) throw new Error(`Round ${t.roundId} is not recorded.`);
     const proposals = await tx.proposal.findMany({ where: { id: { in: n.proposalIds } } });
     const householdIds = proposals.map((p) => p.householdId).filter((id): id is string => id !== null);
     const households = new Map(
@@ -202,10 +201,10 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
       kind: n.kind,
       version: n.version,
       roundId: t.roundId,
-      countyName: round.village.township.county.name,
-      townshipName: round.village.township.name,
-      villageName: round.village.name,
-      villageCode: round.villageCode,
+      countyName: place.countyName,
+      townshipName: place.townshipName,
+      villageName: place.villageName,
+      villageCode: place.villageCode,
       startsAt: n.startsAt,
       endsAt: n.endsAt,
       publishedAt: at.toISOString(),

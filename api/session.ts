@@ -6,7 +6,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { parse, serialize } from 'cookie';
 import type { Request, Response } from 'express';
-import type { PrismaClient } from '../infra/db';
+import { Prisma, rawQuery, type PrismaClient } from '../infra/db';
 import { hashToken } from '../infra/tokens';
 import { forgetSession, remembered } from './credentials';
 import type { Official } from './official';
@@ -31,8 +31,13 @@ export function sessionSecretOf(req: Request): string | undefined {
 export async function officialByToken(prisma: PrismaClient, token: string): Promise<Official | undefined> {
   const tokenHash = hashToken(token);
   return remembered(prisma, 'officials', tokenHash, async () => {
-    const o = await prisma.official.findUnique({ where: { tokenHash } });
-    return o && !o.revokedAt ? { id: o.id, name: o.name, role: o.role, scopeCode: o.scopeCode } : undefined;
+    // Raw: every request of an official not remembered pays for this lookup (bench:campaign, issue 16).
+    const [o] = await rawQuery<Official>(
+      prisma,
+      Prisma.sql`SELECT "id", "name", "role"::text AS "role", "scopeCode" FROM "Official"
+                 WHERE "tokenHash" = ${tokenHash} AND "revokedAt" IS NULL`,
+    );
+    return o && { id: o.id, name: o.name, role: o.role, scopeCode: o.scopeCode };
   });
 }
 

@@ -2,7 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient, type Prisma } from '../generated/prisma/client';
 
-export type { PrismaClient } from '../generated/prisma/client';
+export type { PrismaClient, Round } from '../generated/prisma/client';
 export { Prisma } from '../generated/prisma/client';
 
 /** The pg pool behind each client made by createPrisma: raw reads on hot paths go straight to it (rawQuery). */

@@ -14,8 +14,8 @@ export async function roundDetail(
   prisma: PrismaClient,
   o: Official,
   roundId: string,
-): Promise<z.input<typeof ZRoundDetail>> {
-  const round = await prisma.round.findUniqueOrThrow({
+): Promise<z.input<typeof ZRoundDetail> | undefined> {
+  const round = await prisma.round.findUnique({
     where: { id: roundId },
     include: {
       village: { select: { name: true } },
@@ -28,6 +28,7 @@ export async function roundDetail(
       decisions: { orderBy: { seq: 'asc' } },
     },
   });
+  if (!round) return undefined;
   const full = seesIdNumbers(o, round.villageCode);
   const householdIds = round.proposals.map((p) => p.householdId).filter((id): id is string => id !== null);
   const households = new Map(

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { roundWorkflowId } from '../../domain/constants';
 import { DEFAULT_POLICY, type Actor, type ProposalInput, type RoundInput } from '../../domain/round';
 import { rawQuery, type PrismaClient } from '../../infra/db';
+import { findRound } from '../../infra/rounds';
 import { roundListQuery, type RoundListRow } from './list-queries';
 import { roundWorkflow } from '../../workflows/round';
 import {
@@ -60,12 +61,18 @@ export interface RoundsDeps {
 export function roundsRouter({ prisma, client, taskQueue, rules: settings }: RoundsDeps): Router {
   const r = Router();
 
-  async function loadRound(req: Request) {
+  /** The caller and the round the path names, once the caller's jurisdiction covers its village. */
+  function roundInScope(req: Request) {
     const o = caller(req);
     const roundId = parseOr400(ZRoundId, req.params.roundId, 'round id');
     // The id names the village (round-<village>-<no>): check jurisdiction before revealing whether it exists.
     requireScope(o, roundId.split('-')[1]!, `Round ${roundId}`);
-    const round = await prisma.round.findUnique({ where: { id: roundId } });
+    return { o, roundId };
+  }
+
+  async function loadRound(req: Request) {
+    const { o, roundId } = roundInScope(req);
+    const round = await findRound(prisma, roundId);
     if (!round) throw notFound(`No round ${roundId}.`);
     return { o, round };
   }
@@ -213,8 +220,10 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
   });
 
   r.get('/rounds/:roundId', async (req, res) => {
-    const { o, round } = await loadRound(req);
-    res.json(await roundDetail(prisma, o, round.id));
+    const { o, roundId } = roundInScope(req);
+    const detail = await roundDetail(prisma, o, roundId);
+    if (!detail) throw notFound(`No round ${roundId}.`);
+    res.json(detail);
   });
 
   r.get('/rounds/:roundId/notices/:version', async (req, res) => {
