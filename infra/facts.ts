@@ -41,18 +41,7 @@ function indicatorsOf(row: {
   return { foodClothing, education, medical, housing, drinkingWater, assessedOn: day(row.assessedOn) };
 }
 
-function memberOf(row: Prisma.HouseholdMemberModel): Member {
-  return {
-    name: row.name,
-    relation: row.relation,
-    ...(row.idNumber !== null ? { idNumber: row.idNumber } : {}),
-    birthYear: row.birthYear,
-    sex: row.sex,
-    health: row.health,
-    schooling: row.schooling,
-    labour: row.labour,
-  };
-}
+type StoredMember = Omit<Member, 'idNumber'> & { idNumber: string | null };
 
 /** A household's facts as stored: members in order, incomes by year, indicators (absent when never assessed). */
 export async function readFacts(
@@ -63,15 +52,25 @@ export async function readFacts(
     indicators: Indicators | null;
   }
 > {
-  const [members, incomes, indicators] = await Promise.all([
-    db.householdMember.findMany({ where: { householdId }, orderBy: { seq: 'asc' } }),
-    db.householdIncome.findMany({ where: { householdId }, orderBy: { year: 'asc' } }),
-    db.householdIndicators.findUnique({ where: { householdId } }),
-  ]);
+  // One statement for the three sections (they are read on every write of facts and every entry announced).
+  const [row] = await db.$queryRaw<
+    { members: StoredMember[]; incomes: { year: number; perCapita: number }[]; indicators: Indicators | null }[]
+  >`
+    SELECT
+      (SELECT coalesce(json_agg(json_build_object('name', m."name", 'relation', m."relation", 'idNumber', m."idNumber",
+                'birthYear', m."birthYear", 'sex', m."sex", 'health', m."health", 'schooling', m."schooling",
+                'labour', m."labour") ORDER BY m."seq"), '[]')
+         FROM "HouseholdMember" m WHERE m."householdId" = ${householdId}::uuid) AS "members",
+      (SELECT coalesce(json_agg(json_build_object('year', i."year", 'perCapita', i."perCapita") ORDER BY i."year"), '[]')
+         FROM "HouseholdIncome" i WHERE i."householdId" = ${householdId}::uuid) AS "incomes",
+      (SELECT json_build_object('foodClothing', x."foodClothing", 'education', x."education", 'medical', x."medical",
+                'housing', x."housing", 'drinkingWater', x."drinkingWater",
+                'assessedOn', to_char(x."assessedOn", 'YYYY-MM-DD'))
+         FROM "HouseholdIndicators" x WHERE x."householdId" = ${householdId}::uuid) AS "indicators"`;
   return {
-    members: members.map(memberOf),
-    incomes: incomes.map((i) => ({ year: i.year, perCapita: i.perCapita })),
-    indicators: indicators ? indicatorsOf(indicators) : null,
+    members: row!.members.map(({ idNumber, ...m }) => ({ ...m, ...(idNumber !== null ? { idNumber } : {}) })),
+    incomes: row!.incomes,
+    indicators: row!.indicators,
   };
 }
 
