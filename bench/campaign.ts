@@ -44,6 +44,8 @@ interface Run {
   passes: number;
   historyEvents: number;
   shape: string;
+  /** Seconds from POST /campaigns to each role's first and last decision answered. */
+  phases: Map<string, { first: number; last: number; n: number }>;
 }
 
 // `-- --cluster`: the campaign on the dev server and on `npm run cluster` side by side (bench/campaign-cluster.ts).
@@ -107,9 +109,15 @@ if (cluster) void import('./campaign-cluster');
     });
     if (started.status !== 201) throw new Error(`${kind}: POST /campaigns answered ${started.status}: ${started.text}`);
     const id = String(started.json!.campaignId);
+    const phases: Run['phases'] = new Map();
     const stats = await simulateOfficials({
       baseUrl,
       officials,
+      onDecision: ({ role }) => {
+        const at = (performance.now() - t0) / 1000;
+        const p = phases.get(role) ?? { first: at, last: at, n: 0 };
+        phases.set(role, { first: p.first, last: at, n: p.n + 1 });
+      },
       until: async () => (await http(baseUrl, county.token, 'GET', `/campaigns/${id}`)).json?.status === 'COMPLETED',
       timeoutMs: 10 * 60_000,
     });
@@ -133,6 +141,7 @@ if (cluster) void import('./campaign-cluster');
       passes: stats.passes,
       historyEvents: history.events?.length ?? 0,
       shape: historyShape(history.events ?? []),
+      phases,
     };
     log(
       `${kind.padEnd(8)} ${fmt(seconds)} s, ${fmt(run.rounds / seconds, 2)} rounds/s, ${run.decisions} decisions, ` +
@@ -181,6 +190,19 @@ if (cluster) void import('./campaign-cluster');
     const sk = pair.find((r) => r.kind === 'skeleton')!;
     pairRatios.push(sk.seconds / pr.seconds);
   }
+  // When each kind of official acted: the phases of a campaign, and how long each took in either.
+  printTable(
+    'bench:campaign — phases (s from POST /campaigns to the first and last decision of each role)',
+    ['run', ...['VILLAGE', 'TOWNSHIP', 'COUNTY'].flatMap((r) => [`${r} first`, 'last']), 'done'],
+    runs.map((r, i) => [
+      `${i + 1}. ${r.kind}`,
+      ...['VILLAGE', 'TOWNSHIP', 'COUNTY'].flatMap((role): (string | number)[] => {
+        const p = r.phases.get(role);
+        return p ? [p.first, p.last] : ['-', '-'];
+      }),
+      r.seconds,
+    ]),
+  );
   // Where the time goes: the server-side time of each route the officials called, summed over the counted runs.
   const routes = [...new Set([...requestTimes.product.keys(), ...requestTimes.skeleton.keys()])].sort();
   printTable(
