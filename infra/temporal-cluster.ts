@@ -2,8 +2,7 @@
 // four processes (frontend, history, matching, worker) from infra/cluster/temporal/cluster.yaml, its schemas set
 // up with Temporal's SQL tool, and the standalone Web UI server. The binaries are built once per user with Go,
 // cached beside the Temporal CLI (~/.cache/jingzhun/).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
@@ -12,7 +11,7 @@ import { Client as PgClient } from 'pg';
 import { SEARCH_ATTRIBUTES } from '../domain/constants';
 import { ConfigError } from './config';
 import { assertPortFree, waitForTemporal } from './temporal-server';
-import { cacheDir, isExecutable, onPath } from './temporal-cli';
+import type { ClusterBinaries } from './cluster-binaries';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
 /** The config files, kept in the repository; docker-compose.yml mounts the same folders. */
@@ -22,85 +21,16 @@ export const UI_CONFIG_DIR = 'ui';
 /** The config file's name without .yaml: the server's and the UI server's `--env`. */
 export const CONFIG_ENV = 'cluster';
 
-export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
-export const TEMPORAL_UI_SERVER_VERSION = 'v2.42.1';
-
-export interface GoBinary {
-  module: string;
-  version: string;
-  /** `go install` names a binary after its folder (two of them are `server`). */
-  built: string;
-  /** The file name in the per-user cache. */
-  cached: string;
-}
-
-export const CLUSTER_BINARIES = {
-  server: {
-    module: 'go.temporal.io/server/cmd/server',
-    version: TEMPORAL_SERVER_VERSION,
-    built: 'server',
-    cached: `temporal-server-${TEMPORAL_SERVER_VERSION}`,
-  },
-  sqlTool: {
-    module: 'go.temporal.io/server/cmd/tools/sql',
-    version: TEMPORAL_SERVER_VERSION,
-    built: 'sql',
-    cached: `temporal-sql-tool-${TEMPORAL_SERVER_VERSION}`,
-  },
-  uiServer: {
-    module: 'github.com/temporalio/ui-server/v2/cmd/server',
-    version: TEMPORAL_UI_SERVER_VERSION,
-    built: 'server',
-    cached: `temporal-ui-server-${TEMPORAL_UI_SERVER_VERSION}`,
-  },
-} as const satisfies Record<string, GoBinary>;
-
-export type ClusterBinaries = Record<keyof typeof CLUSTER_BINARIES, string>;
-
-export function cachedBinaryPath(b: GoBinary): string {
-  return path.join(cacheDir(), b.cached);
-}
-
-/** Finds a binary in the per-user cache or builds it there once with `go install`, each with its own GOBIN. */
-export function ensureGoBinary(b: GoBinary, log: (line: string) => void): string {
-  const target = cachedBinaryPath(b);
-  if (isExecutable(target)) return target;
-  const go = onPath('go');
-  if (!go) {
-    throw new ConfigError(
-      `${b.cached} is not in ${path.dirname(target)} and there is no Go toolchain to build it. ` +
-        `Fix: install Go 1.25+ and rerun (it is built once with \`go install ${b.module}@${b.version}\`).`,
-    );
-  }
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const gobin = fs.mkdtempSync(path.join(path.dirname(target), 'build-'));
-  log(`Building ${b.module}@${b.version} with Go (one-time, several minutes; cached at ${target})...`);
-  const started = Date.now();
-  const result = spawnSync(go, ['install', `${b.module}@${b.version}`], {
-    env: { ...process.env, GOBIN: gobin, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  if (result.status !== 0) {
-    fs.rmSync(gobin, { recursive: true, force: true });
-    throw new ConfigError(
-      `Building ${b.module}@${b.version} failed (go install exited with ${result.status ?? result.signal}). ` +
-        'Fix: check that the Go module proxy is reachable (GOPROXY) and rerun.',
-    );
-  }
-  // Rename is atomic: a concurrent run never sees a half-written binary.
-  fs.renameSync(path.join(gobin, b.built), target);
-  fs.rmSync(gobin, { recursive: true, force: true });
-  log(`Built ${b.cached} in ${Math.round((Date.now() - started) / 1000)} s.`);
-  return target;
-}
-
-export function ensureClusterBinaries(log: (line: string) => void): ClusterBinaries {
-  return {
-    server: ensureGoBinary(CLUSTER_BINARIES.server, log),
-    sqlTool: ensureGoBinary(CLUSTER_BINARIES.sqlTool, log),
-    uiServer: ensureGoBinary(CLUSTER_BINARIES.uiServer, log),
-  };
-}
+export {
+  CLUSTER_BINARIES,
+  cachedBinaryPath,
+  ensureClusterBinaries,
+  ensureGoBinary,
+  TEMPORAL_SERVER_VERSION,
+  TEMPORAL_UI_SERVER_VERSION,
+  type ClusterBinaries,
+  type GoBinary,
+} from './cluster-binaries';
 
 export const TEMPORAL_SERVICES = ['frontend', 'history', 'matching', 'worker'] as const;
 export type TemporalService = (typeof TEMPORAL_SERVICES)[number];
@@ -274,118 +204,9 @@ export async function setupTemporalDatabases(sqlTool: string, db: TemporalDataba
   return created ? 'created' : 'updated';
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Processes
+import { managedProcess, waitForPort, type ManagedProcess } from './managed-process';
 
-export interface ManagedProcess {
-  name: string;
-  readonly pid: number | undefined;
-  readonly running: boolean;
-  /** Times the process was started (1 after the first start). */
-  readonly starts: number;
-  logFile: string;
-  start(): void;
-  /** Sends the signal and waits for the exit (SIGKILL after `graceMs`). */
-  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
-  /** The reason of the last exit, if the process is not running. */
-  readonly exitReason: string | undefined;
-  /** Called at every exit the process did not ask for (not by stop()). */
-  onUnexpectedExit?: (reason: string) => void;
-}
-
-/** A child process with its output appended to a log file, restartable with the same command. */
-export function managedProcess(options: {
-  name: string;
-  command: string;
-  args: string[];
-  env: Record<string, string>;
-  logFile: string;
-  cwd?: string;
-}): ManagedProcess {
-  let child: ChildProcess | undefined;
-  let exited: Promise<void> = Promise.resolve();
-  let exitReason: string | undefined;
-  let stopping = false;
-  let starts = 0;
-  fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
-  const p: ManagedProcess = {
-    name: options.name,
-    logFile: options.logFile,
-    get pid() {
-      return child?.pid;
-    },
-    get running() {
-      return child !== undefined && child.exitCode === null && child.signalCode === null;
-    },
-    get starts() {
-      return starts;
-    },
-    get exitReason() {
-      return exitReason;
-    },
-    start() {
-      if (p.running) return;
-      const log = fs.openSync(options.logFile, 'a');
-      fs.writeSync(log, `\n--- ${new Date().toISOString()} starting ${options.name}\n`);
-      stopping = false;
-      exitReason = undefined;
-      const c = spawn(options.command, options.args, {
-        cwd: options.cwd ?? PROJECT_ROOT,
-        env: { ...process.env, ...options.env },
-        stdio: ['ignore', log, log],
-        // Its own process group: Ctrl-C reaches only the supervisor, which stops everything in order.
-        detached: true,
-      });
-      fs.closeSync(log);
-      child = c;
-      starts++;
-      exited = new Promise<void>((resolve) => {
-        c.once('error', (err) => {
-          exitReason = `could not start: ${err.message}`;
-          resolve();
-        });
-        c.once('exit', (code, signal) => {
-          exitReason = `exit ${code ?? signal}; see ${options.logFile}`;
-          resolve();
-        });
-      });
-      void exited.then(() => {
-        if (!stopping && child === c) p.onUnexpectedExit?.(exitReason!);
-      });
-    },
-    async stop(signal = 'SIGTERM', graceMs = 20_000) {
-      stopping = true;
-      if (!p.running) return exited;
-      child!.kill(signal);
-      const timer = setTimeout(() => child?.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-  return p;
-}
-
-/** Waits until something accepts TCP connections on the port, failing at once if `process` exits. */
-export async function waitForPort(port: number, process: ManagedProcess, timeoutMs = 120_000): Promise<void> {
-  const { connect } = await import('node:net');
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!process.running) throw new ConfigError(`${process.name} stopped during start-up: ${process.exitReason}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new ConfigError(
-    `${process.name} did not listen on port ${port} within ${timeoutMs / 1000} s; see ${process.logFile}.`,
-  );
-}
+export { managedProcess, waitForPort, type ManagedProcess };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Namespace and search attributes
