@@ -57,10 +57,10 @@ export class Round {
   // Writes happen one at a time, in the order decisions were accepted, so the trail's seq order is the
   // order of the database writes.
   private readonly queue = new SerialQueue();
-  /** Decisions handed over and not yet taken by the step, and how each one's handler hears the answer. */
+  /** How the step waiting at a decision stage takes a decision handed to it (set while it waits). */
+  private taker?: Take;
+  /** Decisions handed over while the step was not waiting (it was recording), and how their handlers hear back. */
   private readonly handoffs: { handed: Handed; answer: (result: Promise<DecisionResult>) => void }[] = [];
-  /** Wakes the step waiting for a hand-off. */
-  private arrived?: () => void;
 
   constructor(readonly input: RoundInput) {
     this.version = rulesVersion(input);
@@ -191,21 +191,23 @@ export class Round {
       if (status !== 'OPEN') refuse(RoundError.CLOSED, `The round is ${status.toLowerCase()}.`);
       if (!this.opened || stage !== handed.stage)
         refuse(RoundError.WRONG_STAGE, `The round is not waiting for this decision (at ${stage}).`, { stage });
+      // The step waiting at the stage records it at once, where the handler's own write used to start.
+      if (this.taker) return this.taker(handed);
+      // The step is still recording (the end of a publicity, a reminder): it takes the decision when it waits.
       return new Promise<DecisionResult>((resolve, reject) => {
         this.handoffs.push({ handed, answer: (result) => void result.then(resolve, reject) });
-        this.arrived?.();
       });
     });
   }
 
   /**
    * Waits until something the procedure waits on changes, or at most the shortest of `waits` (ms). A decision
-   * stage passes `take`: a decision handed over meanwhile is recorded by it and answered while the wait, and its
-   * timer, go on untouched, ended (the timer cancelled) by the change that decision's write brings, as when the
+   * stage passes `take`: while it waits, a decision handed over is recorded by it and answered, and the wait and
+   * its timer go on untouched, ended (the timer cancelled) by the change the decision's write brings, as when the
    * handlers recorded decisions themselves. The recorded histories replay only with this order of commands.
    */
   async changeOr(seen: number, waits: number[], take?: Take): Promise<void> {
-    const changed: Promise<unknown> =
+    const changed =
       waits.length > 0
         ? condition(() => this.epoch !== seen, Math.max(1, Math.min(...waits)))
         : condition(() => this.epoch !== seen);
@@ -213,28 +215,13 @@ export class Round {
       await changed;
       return;
     }
-    let over = false;
-    const ended = changed.then(() => {
-      over = true;
-    });
-    for (;;) {
-      await Promise.race([ended, this.handoff()]);
-      if (over) return;
-      const next = this.handoffs.shift();
-      // Not awaited: the write and its answer run beside the wait, as a handler's write did.
-      if (next) next.answer(take(next.handed));
+    this.taker = take;
+    try {
+      for (let next = this.handoffs.shift(); next; next = this.handoffs.shift()) next.answer(take(next.handed));
+      await changed;
+    } finally {
+      if (this.taker === take) this.taker = undefined;
     }
-  }
-
-  /** Resolves once a decision is handed over and not yet taken. */
-  private handoff(): Promise<void> {
-    if (this.handoffs.length > 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.arrived = () => {
-        this.arrived = undefined;
-        resolve();
-      };
-    });
   }
 
   /** The workflow's summary in the Temporal UI. */
