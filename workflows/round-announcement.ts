@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import { drawCountySample, periodsBelowMinimum, rulesVersion } from '../domain/procedure';
 import type { CountyAnnouncementUpdate, DecisionResult, ResolutionUpdate, RoundInput } from '../domain/round';
 import type { Stage } from '../domain/enums';
-import { type Round } from './round-context';
+import type { Round, Step } from './round-context';
 import { iso } from './serial';
 import { RoundError } from './round-contract';
 
@@ -51,14 +51,15 @@ export function drawSampleOnEntering(round: Round, next: Stage): Promise<void> |
 
 /**
  * The county's ANNOUNCE under the rules of version 2: the list less what it rejects is published as the
- * announcement, signed by the county, and the announcement period begins; the registry waits for its end.
+ * announcement, signed by the county, and the announcement period begins; the registry waits for its end. What the
+ * step waiting at the county announcement writes (round-stage-decisions.ts).
  */
 export function announce(
   round: Round,
   { actor, note, spotChecks = [], rejected = [] }: CountyAnnouncementUpdate,
-): Promise<DecisionResult> {
+): Step<DecisionResult> {
   const { state } = round;
-  return round.record<DecisionResult>((seq, at) => {
+  return (seq, at) => {
     const stage = 'COUNTY_ANNOUNCEMENT';
     const rejectedIds = new Set(rejected.map((r) => r.proposalId));
     const announced = round
@@ -94,7 +95,7 @@ export function announce(
         return round.result(seq, version);
       },
     };
-  });
+  };
 }
 
 /** The announcement period is over with no objection open: the registry changes once and the round completes. */

@@ -1,11 +1,22 @@
 // A round's state inside its workflow and the one way it changes: `record(...)` writes a trail entry (with
-// whatever goes with it) after the writes before it, then applies it to the state the query answers.
+// whatever goes with it) after the writes before it, then applies it to the state the query answers. A stage
+// decision is handed by its update handler (`hand`) to the step waiting at its stage, which records it (`changeOr`).
 import { condition, proxyActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { durationMs } from '../domain/duration';
 import { STAGE_LABELS, type Stage } from '../domain/enums';
 import { isObjectionStage, rulesVersion, stageTimes, type StageClock, type StageTimes } from '../domain/procedure';
-import type { DecisionResult, RoundInput, RoundState, Transition } from '../domain/round';
+import type {
+  AssessmentUpdate,
+  CountyAnnouncementUpdate,
+  DecisionResult,
+  RoundInput,
+  RoundState,
+  TownshipReviewUpdate,
+  Transition,
+} from '../domain/round';
+import { refuse } from './errors';
+import { RoundError } from './round-contract';
 import { STAGE_KEY } from './search-attributes';
 import { iso, PERSISTENCE_ACTIVITY, SerialQueue } from './serial';
 
@@ -16,6 +27,18 @@ const { applyTransition } = proxyActivities<ReturnType<typeof createActivities>>
 export type Entry = Omit<Transition, 'roundId' | 'at'>;
 /** One write of the round, given its trail number and time: what to write, and what follows once written. */
 export type Step<T> = (seq: number, at: number) => { entry: Entry; then?: () => T };
+
+/** The decision each decision stage waits for, brought by its update. */
+interface StageDecisions {
+  VILLAGE_ASSESSMENT: AssessmentUpdate;
+  TOWNSHIP_REVIEW: TownshipReviewUpdate;
+  COUNTY_ANNOUNCEMENT: CountyAnnouncementUpdate;
+}
+export type DecisionStage = keyof StageDecisions;
+/** A decision its validator accepted, for the step waiting at its stage. */
+export type Handed = { [S in DecisionStage]: { stage: S; decision: StageDecisions[S] } }[DecisionStage];
+/** What a step does with a decision handed to it: records it, resolving with the handler's answer. */
+export type Take = (handed: Handed) => Promise<DecisionResult>;
 
 export class Round {
   readonly state: RoundState;
@@ -34,6 +57,10 @@ export class Round {
   // Writes happen one at a time, in the order decisions were accepted, so the trail's seq order is the
   // order of the database writes.
   private readonly queue = new SerialQueue();
+  /** How the step waiting at a decision stage takes a decision handed to it (set while it waits). */
+  private taker?: Take;
+  /** Decisions handed over while the step was not waiting (it was recording), and how their handlers hear back. */
+  private readonly handoffs: { handed: Handed; answer: (result: Promise<DecisionResult>) => void }[] = [];
 
   constructor(readonly input: RoundInput) {
     this.version = rulesVersion(input);
@@ -150,10 +177,51 @@ export class Round {
     return { roundId: this.input.roundId, stage: this.state.stage, seq, noticeVersion };
   }
 
-  /** Waits until something the procedure waits on changes, or at most the shortest of `waits` (ms). */
-  async changeOr(seen: number, waits: number[]): Promise<void> {
-    if (waits.length > 0) await condition(() => this.epoch !== seen, Math.max(1, Math.min(...waits)));
-    else await condition(() => this.epoch !== seen);
+  /**
+   * An update handler's half of a stage decision: in its turn among the writes (after those accepted before it,
+   * before those after it), hands the accepted decision to the step waiting at its stage and resolves with the
+   * step's answer. The turn is held until then, so nothing else is written in between.
+   */
+  hand(handed: Handed): Promise<DecisionResult> {
+    return this.serial(() => {
+      // The step takes it only at its stage of an open, recorded round. What can move the round off meanwhile is a
+      // cancellation accepted before it (the campaign's signal); a decision let in before the round was recorded
+      // would otherwise hold its turn ahead of the round's own first write.
+      const { status, stage } = this.state;
+      if (status !== 'OPEN') refuse(RoundError.CLOSED, `The round is ${status.toLowerCase()}.`);
+      if (!this.opened || stage !== handed.stage)
+        refuse(RoundError.WRONG_STAGE, `The round is not waiting for this decision (at ${stage}).`, { stage });
+      // The step waiting at the stage records it at once, where the handler's own write used to start.
+      if (this.taker) return this.taker(handed);
+      // The step is still recording (the end of a publicity, a reminder): it takes the decision when it waits.
+      return new Promise<DecisionResult>((resolve, reject) => {
+        this.handoffs.push({ handed, answer: (result) => void result.then(resolve, reject) });
+      });
+    });
+  }
+
+  /**
+   * Waits until something the procedure waits on changes, or at most the shortest of `waits` (ms). A decision
+   * stage passes `take`: while it waits, a decision handed over is recorded by it and answered, and the wait and
+   * its timer go on untouched, ended (the timer cancelled) by the change the decision's write brings, as when the
+   * handlers recorded decisions themselves. The recorded histories replay only with this order of commands.
+   */
+  async changeOr(seen: number, waits: number[], take?: Take): Promise<void> {
+    const changed =
+      waits.length > 0
+        ? condition(() => this.epoch !== seen, Math.max(1, Math.min(...waits)))
+        : condition(() => this.epoch !== seen);
+    if (!take) {
+      await changed;
+      return;
+    }
+    this.taker = take;
+    try {
+      for (let next = this.handoffs.shift(); next; next = this.handoffs.shift()) next.answer(take(next.handed));
+      await changed;
+    } finally {
+      if (this.taker === take) this.taker = undefined;
+    }
   }
 
   /** The workflow's summary in the Temporal UI. */

@@ -1,28 +1,19 @@
-// What each official's decision writes and does to the round. The handlers at the end are thin: the
-// validator refuses what may not be decided now, the decision is recorded in its turn, the answer goes back.
+// The round's message handlers, and what the decisions no step waits for write: objections and their resolutions,
+// cancellation, supervision findings. The handlers at the end are thin: the validator refuses what may not be
+// decided now; a stage decision is handed to the step waiting at its stage (round.ts), which records it
+// (round-stage-decisions.ts) and answers; the others are recorded here in their turn.
 import { condition, patched, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import {
-  approvedList,
-  noticeKindOf,
-  objectionWithdraws,
-  returnTarget,
-  supersededByReturn,
-  type ObjectionStage,
-} from '../domain/procedure';
+import { noticeKindOf, objectionWithdraws, type ObjectionStage } from '../domain/procedure';
 import type {
-  AssessmentUpdate,
   CancelUpdate,
-  CountyAnnouncementUpdate,
   DecisionResult,
   ObjectionUpdate,
   ProposalRecord,
   ResolutionUpdate,
   SupervisionFindingSignal,
-  TownshipReviewUpdate,
 } from '../domain/round';
-import { announce, returnFromAnnouncement } from './round-announcement';
+import { returnFromAnnouncement } from './round-announcement';
 import { type Round } from './round-context';
-import { iso } from './serial';
 import {
   cancelRoundSignal,
   cancelRoundUpdate,
@@ -37,50 +28,6 @@ import {
 } from './round-contract';
 import { validators } from './round-validators';
 import { STAGE_KEY } from './search-attributes';
-
-/** The village's list: the proposals join the round and the first publicity starts with notice version 1, 2, … */
-function submitAssessment(round: Round, { actor, meeting, proposals, noChange }: AssessmentUpdate) {
-  const { state } = round;
-  return round.record((seq, at) => {
-    const assessmentNo = state.assessmentNo + 1;
-    const version = ++state.noticeVersion;
-    const patch = round.times('FIRST_PUBLICITY', at);
-    return {
-      entry: {
-        decision: {
-          seq,
-          stage: 'VILLAGE_ASSESSMENT',
-          kind: 'ASSESSMENT_SUBMITTED',
-          actor,
-          payload: { meeting, count: proposals.length, ...(noChange ? { noChange } : {}) },
-        },
-        round: patch,
-        newProposals: proposals.map((p) => ({ ...p, assessmentNo })),
-        notice: {
-          version,
-          kind: 'FIRST_PUBLICITY',
-          startsAt: patch.stageEnteredAt,
-          endsAt: patch.publicityEndsAt,
-          proposalIds: proposals.map((p) => p.id),
-        },
-      },
-      then: () => {
-        state.assessmentNo = assessmentNo;
-        for (const p of proposals) {
-          state.proposals.push({
-            id: p.id,
-            action: p.action,
-            householdId: p.householdId,
-            status: 'PROPOSED',
-            assessmentNo,
-          });
-        }
-        round.enter(patch);
-        return round.result(seq, version);
-      },
-    };
-  });
-}
 
 /** An objection during a publicity: it holds the publicity open until the township resolves it. */
 function fileObjection(
@@ -186,101 +133,6 @@ function resolveObjection(round: Round, update: ResolutionUpdate) {
   });
 }
 
-/** The township approves the list (less what it rejects) into the second publicity, or returns it to the village. */
-function townshipReview(
-  round: Round,
-  { actor, decision, rejected = [], verification = [], note }: TownshipReviewUpdate,
-) {
-  const { state } = round;
-  return round.record<DecisionResult>((seq, at) => {
-    const stage = 'TOWNSHIP_REVIEW';
-    if (decision === 'RETURN') {
-      const to = returnTarget(stage);
-      const patch = round.times(to, at);
-      const superseded = supersededByReturn(to, round.current());
-      return {
-        entry: {
-          decision: { seq, stage, kind: stage, actor, decision, note, payload: { returnTo: to, verification } },
-          round: patch,
-          proposalStatus: [{ ids: superseded, status: 'SUPERSEDED', reason: note }],
-        },
-        then: () => {
-          for (const p of round.current()) p.status = 'SUPERSEDED';
-          state.lastReturn = { from: stage, to, reason: note, at: iso(at) };
-          round.enter(patch);
-          return round.result(seq);
-        },
-      };
-    }
-    const rejectedIds = new Set(rejected.map((r) => r.proposalId));
-    const approved = approvedList(round.current(), rejectedIds);
-    const version = ++state.noticeVersion;
-    const patch = round.times('SECOND_PUBLICITY', at);
-    return {
-      entry: {
-        decision: { seq, stage, kind: stage, actor, decision, note, payload: { rejected, verification } },
-        round: patch,
-        proposalStatus: rejected.map((r) => ({ ids: [r.proposalId], status: 'REJECTED' as const, reason: r.reason })),
-        notice: {
-          version,
-          kind: 'SECOND_PUBLICITY',
-          startsAt: patch.stageEnteredAt,
-          endsAt: patch.publicityEndsAt,
-          proposalIds: approved.map((p) => p.id),
-        },
-      },
-      then: () => {
-        for (const p of round.current()) if (rejectedIds.has(p.id)) p.status = 'REJECTED';
-        round.enter(patch);
-        return round.result(seq, version);
-      },
-    };
-  });
-}
-
-/** The county announces the list (applied to the registry; the round completes) or returns it. */
-function countyAnnouncement(round: Round, { actor, decision, returnTo, note }: CountyAnnouncementUpdate) {
-  const { state } = round;
-  return round.record<DecisionResult>((seq, at) => {
-    const stage = 'COUNTY_ANNOUNCEMENT';
-    if (decision === 'RETURN') {
-      const to = returnTarget(stage, returnTo);
-      const patch = round.times(to, at);
-      const superseded = supersededByReturn(to, round.current());
-      return {
-        entry: {
-          decision: { seq, stage, kind: stage, actor, decision, note, payload: { returnTo: to } },
-          round: patch,
-          proposalStatus: superseded.length ? [{ ids: superseded, status: 'SUPERSEDED', reason: note }] : undefined,
-        },
-        then: () => {
-          if (to === 'VILLAGE_ASSESSMENT') for (const p of round.current()) p.status = 'SUPERSEDED';
-          state.lastReturn = { from: stage, to, reason: note, at: iso(at) };
-          round.enter(patch);
-          return round.result(seq);
-        },
-      };
-    }
-    // Rules of version 1: the announcement changes the registry at once and completes the round.
-    const done = round.completion(at);
-    const announced = done.announced;
-    const version = ++state.noticeVersion;
-    return {
-      entry: {
-        decision: { seq, stage, kind: stage, actor, decision, note, payload: { announced: announced.length } },
-        round: done.round,
-        notice: { version, kind: 'ANNOUNCEMENT', startsAt: iso(at), endsAt: null, proposalIds: announced },
-        proposalStatus: done.proposalStatus,
-        applyRegistry: done.applyRegistry,
-      },
-      then: () => {
-        done.apply();
-        return round.result(seq, version);
-      },
-    };
-  });
-}
-
 /** Cancels the round; shared by the cancel update (an official) and the cancel signal (a campaign). */
 function cancel(round: Round, { actor, reason }: CancelUpdate): Promise<DecisionResult> {
   const { state } = round;
@@ -329,7 +181,7 @@ async function holdingStage<T>(round: Round, decide: () => Promise<T>): Promise<
   }
 }
 
-/** The round's message handlers: validate, record the decision in its turn, answer. */
+/** The round's message handlers: validate, hand the decision to its step (or record it in its turn), answer. */
 export function acceptDecisions(round: Round): void {
   const { state } = round;
   const valid = validators(round);
@@ -340,9 +192,11 @@ export function acceptDecisions(round: Round): void {
     return round.result(1);
   });
 
-  setHandler(submitAssessmentUpdate, (d) => holdingStage(round, () => submitAssessment(round, d)), {
-    validator: valid.assessment,
-  });
+  setHandler(
+    submitAssessmentUpdate,
+    (decision) => holdingStage(round, () => round.hand({ stage: 'VILLAGE_ASSESSMENT', decision })),
+    { validator: valid.assessment },
+  );
 
   setHandler(
     fileObjectionUpdate,
@@ -378,15 +232,16 @@ export function acceptDecisions(round: Round): void {
     { validator: valid.resolution },
   );
 
-  setHandler(townshipReviewUpdate, (d) => holdingStage(round, () => townshipReview(round, d)), {
-    validator: valid.townshipReview,
-  });
-  // Under the rules of version 2 an announcement opens the announcement period instead of completing the round.
-  const announceOrReturn = (d: CountyAnnouncementUpdate) =>
-    d.decision === 'ANNOUNCE' && round.version >= 2 ? announce(round, d) : countyAnnouncement(round, d);
-  setHandler(countyAnnouncementUpdate, (d) => holdingStage(round, () => announceOrReturn(d)), {
-    validator: valid.countyAnnouncement,
-  });
+  setHandler(
+    townshipReviewUpdate,
+    (decision) => holdingStage(round, () => round.hand({ stage: 'TOWNSHIP_REVIEW', decision })),
+    { validator: valid.townshipReview },
+  );
+  setHandler(
+    countyAnnouncementUpdate,
+    (decision) => holdingStage(round, () => round.hand({ stage: 'COUNTY_ANNOUNCEMENT', decision })),
+    { validator: valid.countyAnnouncement },
+  );
   setHandler(cancelRoundUpdate, (d) => holdingStage(round, () => cancel(round, d)), { validator: valid.cancel });
 
   // A campaign cancels its rounds without waiting for an answer; a closed round ignores it.

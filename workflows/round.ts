@@ -1,16 +1,18 @@
 // One village's identification round, as the procedure of DOMAIN.md: village assessment → first publicity →
 // township review → second publicity → county announcement (→ announcement period under the rules of version 2).
 // Officials decide through Updates (round-decisions.ts) whose validators refuse a decision at the wrong stage or by
-// the wrong kind of official at once; each step here waits for its stage to end, keeping the clock: a publicity
+// the wrong kind of official at once; a decision stage's step takes the decision its handler hands over, records it
+// (round-stage-decisions.ts) and answers. Each step waits for its stage to end, keeping the clock: a publicity
 // closes when its period is over, an overdue stage is recorded once. The rules themselves (order, who acts, times)
 // are domain/procedure.ts.
 import { allHandlersFinished, condition, upsertSearchAttributes } from '@temporalio/workflow';
 import { publicityCanClose, STAGE_ACTOR, stageAfter, type ObjectionStage, type OpenStage } from '../domain/procedure';
 import type { RoundInput, RoundState } from '../domain/round';
 import { closeAnnouncementPeriod, drawSampleOnEntering, requireValidRules } from './round-announcement';
-import { Round } from './round-context';
+import { Round, type DecisionStage } from './round-context';
 import { iso } from './serial';
 import { acceptDecisions } from './round-decisions';
+import { decide } from './round-stage-decisions';
 import { CAMPAIGN_KEY, STAGE_KEY, TOWNSHIP_KEY, VILLAGE_KEY } from './search-attributes';
 
 export async function roundWorkflow(input: RoundInput): Promise<RoundState> {
@@ -72,13 +74,16 @@ const townshipReview = (round: Round) => decisionStage(round, 'TOWNSHIP_REVIEW')
 /** Until the county announces (→ completed) or returns the list (countyAnnouncement). */
 const countyAnnouncement = (round: Round) => decisionStage(round, 'COUNTY_ANNOUNCEMENT');
 
-/** A decision stage: the decision comes through its update; meanwhile the deadline is kept. */
-async function decisionStage(round: Round, stage: OpenStage): Promise<void> {
+/**
+ * A decision stage: its update's handler hands the decision over, and the step records it and answers while the
+ * wait goes on; meanwhile the deadline is kept.
+ */
+async function decisionStage(round: Round, stage: DecisionStage): Promise<void> {
   while (round.at(stage)) {
     const seen = round.epoch;
     const waits: number[] = [];
     if (await remindIfOverdue(round, Date.now(), waits)) continue;
-    await round.changeOr(seen, waits);
+    await round.changeOr(seen, waits, (handed) => decide(round, handed));
   }
 }
 
