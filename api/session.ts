@@ -37,7 +37,7 @@ export async function officialByToken(prisma: PrismaClient, token: string): Prom
       Prisma.sql`SELECT "id", "name", "role"::text AS "role", "scopeCode" FROM "Official"
                  WHERE "tokenHash" = ${tokenHash} AND "revokedAt" IS NULL`,
     );
-    return o && { id: o.id, name: o.name, role: o.role, scopeCode: o.scopeCode };
+    return o;
   });
 }
 
