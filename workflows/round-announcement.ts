@@ -6,7 +6,6 @@ import { drawCountySample, periodsBelowMinimum, rulesVersion } from '../domain/p
 import type { CountyAnnouncementUpdate, DecisionResult, ResolutionUpdate, RoundInput } from '../domain/round';
 import type { Stage } from '../domain/enums';
 import type { Round, Step } from './round-context';
-import { iso } from './serial';
 import { RoundError } from './round-contract';
 
 /**
@@ -150,8 +149,7 @@ export function returnFromAnnouncement(
       then: () => {
         objection.status = decision;
         state.countySample = undefined;
-        state.lastReturn = { from, to, reason: note, at: iso(at) };
-        round.enter(patch);
+        round.returned(from, to, note, at, patch);
         return round.result(seq);
       },
     };

@@ -144,6 +144,16 @@ export class Round {
   }
 
   /**
+   * Once a return from `from` to `to` is written: a list sent back to the village is superseded (it assesses afresh),
+   * the return is noted with its reason, and the round enters `to` (`patch`, from `times`).
+   */
+  returned(from: Stage, to: Stage, reason: string, at: number, patch: StageTimes): void {
+    if (to === 'VILLAGE_ASSESSMENT') for (const p of this.current()) p.status = 'SUPERSEDED';
+    this.state.lastReturn = { from, to, reason, at: iso(at) };
+    this.enter(patch);
+  }
+
+  /**
    * Completing the round at `at` with the current list applied to the registry (once per round): what the step
    * writes, and `apply` to bring the state up to date once it is written.
    */

@@ -91,9 +91,7 @@ function townshipReview(
           proposalStatus: [{ ids: superseded, status: 'SUPERSEDED', reason: note }],
         },
         then: () => {
-          for (const p of round.current()) p.status = 'SUPERSEDED';
-          state.lastReturn = { from: stage, to, reason: note, at: iso(at) };
-          round.enter(patch);
+          round.returned(stage, to, note, at, patch);
           return round.result(seq);
         },
       };
@@ -143,9 +141,7 @@ function countyAnnouncement(
           proposalStatus: superseded.length ? [{ ids: superseded, status: 'SUPERSEDED', reason: note }] : undefined,
         },
         then: () => {
-          if (to === 'VILLAGE_ASSESSMENT') for (const p of round.current()) p.status = 'SUPERSEDED';
-          state.lastReturn = { from: stage, to, reason: note, at: iso(at) };
-          round.enter(patch);
+          round.returned(stage, to, note, at, patch);
           return round.result(seq);
         },
       };
