@@ -45,7 +45,7 @@ interface Run {
   historyEvents: number;
   shape: string;
   /** Seconds from POST /campaigns to each role's first and last decision answered. */
-  phases: Map<string, { first: number; last: number; n: number }>;
+  phases: Map<string, { first: number; last: number }>;
 }
 
 // `-- --cluster`: the campaign on the dev server and on `npm run cluster` side by side (bench/campaign-cluster.ts).
@@ -115,8 +115,7 @@ if (cluster) void import('./campaign-cluster');
       officials,
       onDecision: ({ role }) => {
         const at = (performance.now() - t0) / 1000;
-        const p = phases.get(role) ?? { first: at, last: at, n: 0 };
-        phases.set(role, { first: p.first, last: at, n: p.n + 1 });
+        phases.set(role, { first: phases.get(role)?.first ?? at, last: at });
       },
       until: async () => (await http(baseUrl, county.token, 'GET', `/campaigns/${id}`)).json?.status === 'COMPLETED',
       timeoutMs: 10 * 60_000,

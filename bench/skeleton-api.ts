@@ -1,8 +1,8 @@
 // The HTTP surface that sim/officials.ts uses, answered by the skeleton workflows: GET /tasks from the skeleton
 // activities' in-memory board, decisions as executeUpdate on the skeleton rounds. No database and no business
 // rules, so the simulated officials drive the skeleton exactly as they drive the product: it also answers the
-// round page the township and county read before deciding (the proposal ids it handed out, the county's sample of
-// the same size as the product's) and the facts the village records before an exit, so the officials send it the
+// round page the township and county read before deciding (the proposal ids it handed out; no county sample, as
+// the product's rounds here have none) and the facts the village records before an exit, so the officials send it the
 // same visits and spot checks, and make the same calls, as they send the product.
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -17,7 +17,6 @@ import {
   type TownshipReviewUpdate,
 } from '../domain/round';
 import type { Stage } from '../domain/enums';
-import { countySampleSize, MIN_COUNTY_SAMPLE_SHARE } from '../domain/procedure';
 import type { Board } from './skeleton-activities';
 import { timeRequests, type RequestLog } from './support';
 import {
@@ -77,7 +76,8 @@ export function createSkeletonApp(deps: {
     res.json({ householdId: req.params.id, facts: req.body as unknown });
   });
 
-  // Proposal ids by round, as the assessment handed them out; the round page lists them and the county's sample.
+  // Proposal ids by round, as the assessment handed them out, for the round page. The product's API in the benchmark
+  // captures no rules, so its rounds run under the rules of version 1 and draw no county sample: nor does this.
   const proposalsOf = new Map<string, string[]>();
   v1.get('/rounds/:roundId', (req, res) => {
     const roundId = String(req.params.roundId);
@@ -90,7 +90,7 @@ export function createSkeletonApp(deps: {
       stage: round.stage,
       status: round.status,
       proposals: ids.map((id) => ({ id, status: 'PROPOSED' })),
-      countySample: ids.slice(0, countySampleSize(ids.length, MIN_COUNTY_SAMPLE_SHARE)),
+      countySample: [],
     });
   });
 
