@@ -36,22 +36,31 @@ export async function roundCandidates(
   round: { id: string; villageCode: string; status: string; stage: string },
 ): Promise<z.input<typeof ZEntryCandidate>[]> {
   const waiting = round.status === 'OPEN' && round.stage === 'VILLAGE_ASSESSMENT';
-  const cancelled = waiting
-    ? (
-        await prisma.round.findMany({
-          where: { villageCode: round.villageCode, status: 'CANCELLED' },
-          select: { id: true },
-        })
-      ).map((r) => r.id)
-    : [];
-  const rows = await prisma.entryCandidate.findMany({
-    where: {
-      villageCode: round.villageCode,
-      OR: [{ roundId: round.id }, ...(waiting ? [{ roundId: null }, { roundId: { in: cancelled } }] : [])],
-    },
-    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    include: { household: { select: { registryNo: true, headName: true, idNumber: true, size: true } } },
-  });
+  // One statement, raw (issue 16: every round page reads it).
+  const rows = await rawQuery<{
+    id: string;
+    householdId: string;
+    source: string;
+    sourceId: string;
+    note: string | null;
+    createdAt: Date;
+    roundId: string | null;
+    proposalId: string | null;
+    household: { registryNo: string; headName: string; idNumber: string; size: number };
+  }>(
+    prisma,
+    Prisma.sql`SELECT c."id"::text AS "id", c."householdId"::text AS "householdId", c."source", c."sourceId", c."note",
+                      c."createdAt", c."roundId", c."proposalId"::text AS "proposalId",
+                      json_build_object('registryNo', h."registryNo", 'headName', h."headName",
+                                        'idNumber', h."idNumber", 'size', h."size") AS "household"
+               FROM "EntryCandidate" c JOIN "Household" h ON h."id" = c."householdId"
+               WHERE c."villageCode" = ${round.villageCode}
+                 AND (c."roundId" = ${round.id}
+                      OR (${waiting} AND (c."roundId" IS NULL OR c."roundId" IN (
+                            SELECT x."id" FROM "Round" x
+                            WHERE x."villageCode" = ${round.villageCode} AND x."status" = 'CANCELLED'))))
+               ORDER BY c."createdAt", c."id"`,
+  );
   const full = seesIdNumbers(o, round.villageCode);
   return rows.map((c) => ({
     id: c.id,

@@ -1,9 +1,9 @@
 // The exits waiting for the caller (GET /tasks): the county verifies, resolves the publicity's objections and
 // announces, for every unit in its jurisdiction. Others act on no open exit (a township only requests one).
 import { EXIT_DECIDER, type ExitLevel, type ExitStage } from '../../domain/exit';
-import type { PrismaClient } from '../../infra/db';
+import { Prisma, rawQuery, type PrismaClient } from '../../infra/db';
 import type { Official } from '../auth';
-import { codesWithin } from '../scope';
+import { sqlCodesWithin } from '../scope';
 
 export interface ExitTask {
   kind: 'DECIDE_EXIT' | 'RESOLVE_EXIT_OBJECTION';
@@ -17,6 +17,15 @@ export interface ExitTask {
   action: string;
 }
 
+interface ExitRow {
+  id: string;
+  level: ExitLevel;
+  code: string;
+  year: number;
+  stage: ExitStage;
+  stageDeadline: Date | null;
+}
+
 const ACTIONS: Partial<Record<ExitStage, string>> = {
   COUNTY_VERIFICATION: 're-check the sampled households and approve or reject the exit',
   ANNOUNCEMENT: 'announce the exit',
@@ -24,21 +33,27 @@ const ACTIONS: Partial<Record<ExitStage, string>> = {
 
 export async function exitTasks(prisma: PrismaClient, o: Official, limit: number, now: number): Promise<ExitTask[]> {
   if (o.role !== EXIT_DECIDER) return [];
-  const code = codesWithin(o.scopeCode);
+  // Raw (issue 16): the county polls its inbox all day. The exits at a stage the county decides, and the open
+  // objections of exits in their publicity, each in Prisma's order.
+  const cols = Prisma.sql`e."id", e."level"::text AS "level", e."code", e."year", e."stage"::text AS "stage",
+                          e."stageDeadline"`;
   const [deciding, objections] = await Promise.all([
-    prisma.exit.findMany({
-      where: { status: 'OPEN', stage: { in: ['COUNTY_VERIFICATION', 'ANNOUNCEMENT'] }, code },
-      orderBy: [{ stageDeadline: 'asc' }, { id: 'asc' }],
-      take: limit,
-    }),
-    prisma.exitObjection.findMany({
-      where: { status: 'OPEN', exit: { status: 'OPEN', stage: 'PUBLICITY', code } },
-      include: { exit: true },
-      orderBy: [{ filedAt: 'asc' }, { id: 'asc' }],
-      take: limit,
-    }),
+    rawQuery<ExitRow>(
+      prisma,
+      Prisma.sql`SELECT ${cols} FROM "Exit" e
+                 WHERE e."status" = 'OPEN' AND e."stage" IN ('COUNTY_VERIFICATION', 'ANNOUNCEMENT')
+                   AND ${sqlCodesWithin(Prisma.sql`e."code"`, o.scopeCode)}
+                 ORDER BY e."stageDeadline" ASC NULLS LAST, e."id" LIMIT ${limit}`,
+    ),
+    rawQuery<ExitRow & { objectionId: string }>(
+      prisma,
+      Prisma.sql`SELECT ${cols}, ob."id"::text AS "objectionId" FROM "ExitObjection" ob JOIN "Exit" e ON e."id" = ob."exitId"
+                 WHERE ob."status" = 'OPEN' AND e."status" = 'OPEN' AND e."stage" = 'PUBLICITY'
+                   AND ${sqlCodesWithin(Prisma.sql`e."code"`, o.scopeCode)}
+                 ORDER BY ob."filedAt", ob."id" LIMIT ${limit}`,
+    ),
   ]);
-  const of = (x: (typeof deciding)[number]) => ({
+  const of = (x: ExitRow) => ({
     roundId: null,
     villageCode: x.level === 'VILLAGE' ? x.code : null,
     stage: null,
@@ -50,8 +65,8 @@ export async function exitTasks(prisma: PrismaClient, o: Official, limit: number
     ...deciding.map((x) => ({ kind: 'DECIDE_EXIT' as const, ...of(x), action: ACTIONS[x.stage] ?? 'decide' })),
     ...objections.map((ob) => ({
       kind: 'RESOLVE_EXIT_OBJECTION' as const,
-      ...of(ob.exit),
-      objectionId: ob.id,
+      ...of(ob),
+      objectionId: ob.objectionId,
       action: 'resolve the objection to the exit',
     })),
   ];

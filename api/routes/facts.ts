@@ -11,7 +11,7 @@ import {
   type HouseholdFacts,
 } from '../../domain/facts';
 import { maskIdNumber } from '../../domain/idNumber';
-import type { PrismaClient } from '../../infra/db';
+import { Prisma, rawQuery, type PrismaClient } from '../../infra/db';
 import { COUNTY_ENTERED_SOURCE, povertyLines, readFacts, writeFacts } from '../../infra/facts';
 import { caller, requireRole, type Official } from '../auth';
 import { ZFacts, ZIndicators } from '../facts-schemas';
@@ -92,7 +92,18 @@ export async function householdFactsView(
   const [facts, lines, history] = await Promise.all([
     readFacts(prisma, household.id),
     povertyLines(prisma),
-    prisma.householdFactsChange.findMany({ where: { householdId: household.id }, orderBy: { changedAt: 'asc' } }),
+    rawQuery<{
+      changedAt: Date;
+      source: string;
+      changedById: string | null;
+      changedByName: string | null;
+      changes: unknown;
+    }>(
+      prisma,
+      Prisma.sql`SELECT "changedAt", "source", "changedById"::text AS "changedById", "changedByName",
+                        "changes"
+                 FROM "HouseholdFactsChange" WHERE "householdId" = ${household.id}::uuid ORDER BY "changedAt"`,
+    ),
   ]);
   const lineOf = new Map(lines.map((l) => [l.year, l.perCapita]));
   return {
@@ -129,7 +140,10 @@ export function factsRouter(prisma: PrismaClient): Router {
   r.put('/households/:id/facts', async (req, res) => {
     const o = requireRole(req, FACT_WRITERS, "Recording a household's facts");
     const id = parseOr400(ZUuid, req.params.id, 'household id');
-    const h = await prisma.household.findUnique({ where: { id }, select: { id: true, villageCode: true } });
+    const [h] = await rawQuery<{ id: string; villageCode: string }>(
+      prisma,
+      Prisma.sql`SELECT "id"::text AS "id", "villageCode" FROM "Household" WHERE "id" = ${id}::uuid`,
+    );
     if (!h) throw notFound(`No household ${id}.`);
     requireScope(o, h.villageCode, `Household ${id}`);
     const body: HouseholdFacts = parseOr400(ZFacts, req.body);

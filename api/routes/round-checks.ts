@@ -9,7 +9,7 @@ import {
 } from '../../domain/facts';
 import { verificationProblems } from '../../domain/procedure';
 import type { AddedProposal, ResolutionUpdate, Visit } from '../../domain/round';
-import type { PrismaClient } from '../../infra/db';
+import { Prisma, rawQuery, type PrismaClient } from '../../infra/db';
 import { evidenceOfHouseholds, povertyLines } from '../../infra/facts';
 import { badRequest } from '../problem';
 import type { TAssessment, TResolution, TTownshipReview } from '../schemas';
@@ -32,12 +32,19 @@ async function householdErrors(
   const errors: FieldError[] = [];
   const ids = proposals.map((p) => p.householdId).filter((id): id is string => id !== undefined);
   const newIds = proposals.map((p) => p.household?.idNumber).filter((v): v is string => v !== undefined);
-  const [households, known] = await Promise.all([
-    prisma.household.findMany({ where: { id: { in: ids } } }),
-    prisma.household.findMany({ where: { idNumber: { in: newIds } }, select: { idNumber: true } }),
-  ]);
-  const byId = new Map(households.map((h) => [h.id, h]));
-  const knownIds = new Set(known.map((k) => k.idNumber));
+  // One raw statement for both (issue 16: every assessment runs it): the households named, and the new ID numbers
+  // the registry already has.
+  const rows =
+    ids.length + newIds.length === 0
+      ? []
+      : await rawQuery<{ id: string; villageCode: string; status: string; category: string | null; idNumber: string }>(
+          prisma,
+          Prisma.sql`SELECT "id"::text AS "id", "villageCode", "status"::text AS "status", "category"::text AS "category",
+                            "idNumber"
+                     FROM "Household" WHERE "id" = ANY(${ids}::uuid[]) OR "idNumber" = ANY(${newIds}::text[])`,
+        );
+  const byId = new Map(rows.filter((h) => ids.includes(h.id)).map((h) => [h.id, h]));
+  const knownIds = new Set(rows.filter((h) => newIds.includes(h.idNumber)).map((h) => h.idNumber));
   const seenHouseholds = new Set<string>();
   const seenIdNumbers = new Set<string>();
   proposals.forEach((p, i) => {
@@ -121,10 +128,12 @@ export async function checkProposals(prisma: PrismaClient, round: RoundRef, body
 
 /** The round's current list as the database holds it (proposals still PROPOSED). */
 function currentList(prisma: PrismaClient, roundId: string) {
-  return prisma.proposal.findMany({
-    where: { roundId, status: 'PROPOSED' },
-    select: { id: true, action: true, householdId: true, newHousehold: true },
-  });
+  return rawQuery<{ id: string; action: string; householdId: string | null; newHousehold: unknown }>(
+    prisma,
+    Prisma.sql`SELECT "id"::text AS "id", "action"::text AS "action", "householdId"::text AS "householdId",
+                      "newHousehold"
+               FROM "Proposal" WHERE "roundId" = ${roundId} AND "status" = 'PROPOSED'`,
+  );
 }
 
 /**

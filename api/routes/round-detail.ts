@@ -2,44 +2,168 @@
 import { z } from 'zod';
 import { townshipOf } from '../../domain/constants';
 import { maskIdNumber, maskPhone } from '../../domain/idNumber';
+import type {
+  Category,
+  Cause,
+  EntryReason,
+  ExitReason,
+  NoticeKind,
+  ObjectionStatus,
+  ProposalAction,
+  ProposalStatus,
+  RoundStatus,
+  Stage,
+} from '../../domain/enums';
 import { type RoundPolicy } from '../../domain/round';
-import type { PrismaClient } from '../../infra/db';
+import { Prisma, rawQuery, type PrismaClient } from '../../infra/db';
 import { type Official } from '../auth';
 import { trailEntry } from '../responses';
 import { seesIdNumbers } from '../scope';
 import { roundCandidates } from './candidates';
 import { ZRoundDetail } from './round-responses';
 
+interface RoundRow {
+  id: string;
+  villageCode: string;
+  villageName: string;
+  townshipCode: string | null;
+  roundNo: number;
+  rulesVersion: number | null;
+  campaignId: string | null;
+  stage: Stage;
+  status: RoundStatus;
+  policy: unknown;
+  countySample: string[];
+  stageEnteredAt: Date;
+  stageDeadline: Date | null;
+  publicityEndsAt: Date | null;
+  overdueSince: Date | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+}
+
+interface ProposalRow {
+  id: string;
+  assessmentNo: number;
+  action: ProposalAction;
+  status: ProposalStatus;
+  statusReason: string | null;
+  householdId: string | null;
+  newHousehold: unknown;
+  category: Category | null;
+  cause: Cause | null;
+  entryReason: EntryReason | null;
+  exitReason: ExitReason | null;
+  /** YYYY-MM-DD */
+  consentSignedOn: string | null;
+  votesFor: number | null;
+  votesAgainst: number | null;
+  note: string | null;
+  addedByObjectionId: string | null;
+  evidence: unknown;
+  overrideReason: string | null;
+  /** The household's, when the proposal names one in the registry. */
+  headName: string | null;
+  idNumber: string | null;
+  size: number | null;
+}
+
+interface ObjectionRow {
+  id: string;
+  noticeVersion: number;
+  proposalId: string | null;
+  objectorName: string;
+  objectorContact: string | null;
+  reason: string;
+  status: ObjectionStatus;
+  filedById: string;
+  filedAt: Date;
+  resolvedById: string | null;
+  resolvedAt: Date | null;
+  resolutionNote: string | null;
+  withdrewProposal: boolean;
+  amendedProposalId: string | null;
+  addedProposalId: string | null;
+}
+
+interface DecisionRow {
+  seq: number;
+  stage: Stage;
+  kind: string;
+  officialId: string | null;
+  officialName: string | null;
+  at: Date;
+  decision: string | null;
+  note: string | null;
+  payload: unknown;
+}
+
+/**
+ * A round's page in five statements of raw SQL (issue 16: it is read at every township review and county
+ * announcement, and Prisma's include issued eight queries through its interpreter). Same rows, same order.
+ */
 export async function roundDetail(
   prisma: PrismaClient,
   o: Official,
   roundId: string,
 ): Promise<z.input<typeof ZRoundDetail> | undefined> {
-  const round = await prisma.round.findUnique({
-    where: { id: roundId },
-    include: {
-      village: { select: { name: true } },
-      proposals: { orderBy: [{ assessmentNo: 'asc' }, { id: 'asc' }] },
-      notices: {
-        orderBy: { version: 'asc' },
-        select: { version: true, kind: true, startsAt: true, endsAt: true, publishedAt: true },
-      },
-      objections: { orderBy: { filedAt: 'asc' } },
-      decisions: { orderBy: { seq: 'asc' } },
-    },
-  });
-  if (!round) return undefined;
-  const full = seesIdNumbers(o, round.villageCode);
-  const householdIds = round.proposals.map((p) => p.householdId).filter((id): id is string => id !== null);
-  const households = new Map(
-    (await prisma.household.findMany({ where: { id: { in: householdIds } } })).map((h) => [h.id, h]),
+  const [round] = await rawQuery<RoundRow>(
+    prisma,
+    Prisma.sql`SELECT r."id", r."villageCode", v."name" AS "villageName", r."townshipCode", r."roundNo", r."rulesVersion",
+                      r."campaignId", r."stage"::text AS "stage", r."status"::text AS "status", r."policy",
+                      r."countySample", r."stageEnteredAt", r."stageDeadline", r."publicityEndsAt", r."overdueSince",
+                      r."startedAt", r."finishedAt"
+               FROM "Round" r JOIN "Village" v ON v."code" = r."villageCode"
+               WHERE r."id" = ${roundId}`,
   );
+  if (!round) return undefined;
+  const proposals = await rawQuery<ProposalRow>(
+    prisma,
+    Prisma.sql`SELECT p."id"::text AS "id", p."assessmentNo", p."action"::text AS "action", p."status"::text AS "status",
+                      p."statusReason", p."householdId"::text AS "householdId", p."newHousehold",
+                      p."category"::text AS "category", p."cause"::text AS "cause",
+                      p."entryReason"::text AS "entryReason", p."exitReason"::text AS "exitReason",
+                      to_char(p."consentSignedOn", 'YYYY-MM-DD') AS "consentSignedOn",
+                      p."votesFor", p."votesAgainst", p."note", p."addedByObjectionId"::text AS "addedByObjectionId",
+                      p."evidence", p."overrideReason",
+                      h."headName", h."idNumber", h."size"
+               FROM "Proposal" p LEFT JOIN "Household" h ON h."id" = p."householdId"
+               WHERE p."roundId" = ${roundId}
+               ORDER BY p."assessmentNo", p."id"`,
+  );
+  const notices = await rawQuery<{
+    version: number;
+    kind: NoticeKind;
+    startsAt: Date;
+    endsAt: Date | null;
+    publishedAt: Date;
+  }>(
+    prisma,
+    Prisma.sql`SELECT "version", "kind"::text AS "kind", "startsAt", "endsAt", "publishedAt"
+               FROM "Notice" WHERE "roundId" = ${roundId} ORDER BY "version"`,
+  );
+  const objections = await rawQuery<ObjectionRow>(
+    prisma,
+    Prisma.sql`SELECT "id"::text AS "id", "noticeVersion", "proposalId"::text AS "proposalId", "objectorName",
+                      "objectorContact", "reason", "status"::text AS "status", "filedById"::text AS "filedById",
+                      "filedAt", "resolvedById"::text AS "resolvedById", "resolvedAt", "resolutionNote",
+                      "withdrewProposal", "amendedProposalId"::text AS "amendedProposalId",
+                      "addedProposalId"::text AS "addedProposalId"
+               FROM "Objection" WHERE "roundId" = ${roundId} ORDER BY "filedAt"`,
+  );
+  const decisions = await rawQuery<DecisionRow>(
+    prisma,
+    Prisma.sql`SELECT "seq", "stage"::text AS "stage", "kind", "officialId"::text AS "officialId", "officialName", "at",
+                      "decision", "note", "payload"
+               FROM "Decision" WHERE "roundId" = ${roundId} ORDER BY "seq"`,
+  );
+  const full = seesIdNumbers(o, round.villageCode);
   const candidates = await roundCandidates(prisma, o, round);
   return {
     roundId: round.id,
     workflowId: round.id,
     villageCode: round.villageCode,
-    villageName: round.village.name,
+    villageName: round.villageName,
     townshipCode: round.townshipCode ?? townshipOf(round.villageCode),
     roundNo: round.roundNo,
     rulesVersion: round.rulesVersion ?? 1,
@@ -54,10 +178,9 @@ export async function roundDetail(
     overdueSince: round.overdueSince,
     startedAt: round.startedAt,
     finishedAt: round.finishedAt,
-    proposals: round.proposals.map((p) => {
-      const h = p.householdId ? households.get(p.householdId) : undefined;
+    proposals: proposals.map((p) => {
       const fresh = p.newHousehold as { headName: string; idNumber: string; size: number } | null;
-      const idNumber = h?.idNumber ?? fresh?.idNumber ?? '';
+      const idNumber = p.idNumber ?? fresh?.idNumber ?? '';
       return {
         id: p.id,
         assessmentNo: p.assessmentNo,
@@ -65,14 +188,14 @@ export async function roundDetail(
         status: p.status,
         statusReason: p.statusReason,
         householdId: p.householdId,
-        headName: h?.headName ?? fresh?.headName ?? null,
+        headName: p.headName ?? fresh?.headName ?? null,
         idNumber: full ? idNumber : maskIdNumber(idNumber),
-        size: h?.size ?? fresh?.size ?? null,
+        size: p.size ?? fresh?.size ?? null,
         category: p.category,
         cause: p.cause,
         entryReason: p.entryReason,
         exitReason: p.exitReason,
-        householdConsent: p.consentSignedOn ? { signedOn: p.consentSignedOn.toISOString().slice(0, 10) } : null,
+        householdConsent: p.consentSignedOn ? { signedOn: p.consentSignedOn } : null,
         addedByObjectionId: p.addedByObjectionId,
         votesFor: p.votesFor,
         votesAgainst: p.votesAgainst,
@@ -82,8 +205,8 @@ export async function roundDetail(
       };
     }),
     candidates,
-    notices: round.notices.map((n) => ({ ...n, url: `/api/v1/rounds/${round.id}/notices/${n.version}` })),
-    objections: round.objections.map((x) => ({
+    notices: notices.map((n) => ({ ...n, url: `/api/v1/rounds/${round.id}/notices/${n.version}` })),
+    objections: objections.map((x) => ({
       id: x.id,
       noticeVersion: x.noticeVersion,
       proposalId: x.proposalId,
@@ -102,6 +225,6 @@ export async function roundDetail(
       amendedProposalId: x.amendedProposalId,
       addedProposalId: x.addedProposalId,
     })),
-    decisions: round.decisions.map(trailEntry),
+    decisions: decisions.map(trailEntry),
   };
 }
