@@ -36,3 +36,49 @@ export async function rawQuery<T>(prisma: PrismaClient, sql: Prisma.Sql): Promis
   const { rows } = await pool.query({ text: sql.text, values: sql.values, types });
   return rows as T[];
 }
+
+/**
+ * Raw parameterised SQL, in a transaction (sqlTransaction) or not (sqlOf). Rows come as rawQuery's do; select
+ * uuids as text or plain, integers as int (a bigint is a string here and a BigInt through Prisma), and no `date`.
+ */
+export interface Sql {
+  query<T>(statement: Prisma.Sql): Promise<T[]>;
+}
+
+/** Raw SQL outside a transaction: each statement on its own, as rawQuery runs it. */
+export function sqlOf(prisma: PrismaClient): Sql {
+  return { query: (statement) => rawQuery(prisma, statement) };
+}
+
+/**
+ * Runs `fn` in one transaction of raw SQL: on a pg client of the pool behind a client made by createPrisma (BEGIN,
+ * COMMIT, ROLLBACK on error), without Prisma's query compiler, request pipeline and result mapping (the writes of a
+ * round's step were most of the worker's CPU); through an interactive `$transaction` and $queryRawUnsafe for a
+ * client made otherwise (tests' and benchmarks' own), so both run the same statements.
+ */
+export async function sqlTransaction<T>(prisma: PrismaClient, fn: (sql: Sql) => Promise<T>): Promise<T> {
+  const pool = pools.get(prisma);
+  if (!pool) {
+    return prisma.$transaction(
+      (tx) => fn({ query: (statement) => tx.$queryRawUnsafe(statement.text, ...statement.values) }),
+      { timeout: 30_000, maxWait: 10_000 },
+    );
+  }
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await fn({
+      query: async <R>(statement: Prisma.Sql) =>
+        (await client.query({ text: statement.text, values: statement.values, types })).rows as R[],
+    });
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    // A connection that cannot even roll back is dropped from the pool rather than handed to the next caller.
+    await client.query('ROLLBACK').catch((e: unknown) => (broken = e instanceof Error ? e : new Error(String(e))));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
