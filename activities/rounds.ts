@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { Prisma, sqlTransaction, type PrismaClient, type Sql } from '../infra/db';
-import { chunks, json, updateOne, utc, utcDay } from '../infra/sql';
+import { assignments, chunks, json, updateOne, utc, utcDay } from '../infra/sql';
 import type { ProposalRecord, Transition } from '../domain/round';
 import { markCandidatesProposed } from '../infra/verifications';
 import { publishNotice } from './round-notice';
@@ -41,10 +41,12 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
       }
       for (const s of t.proposalStatus ?? []) {
         if (s.ids.length === 0) continue;
+        const set = assignments([
+          ['status', s.status, '"ProposalStatus"'],
+          ['statusReason', s.reason, 'text'],
+        ]);
         await sql.query(Prisma.sql`
-          UPDATE "Proposal" SET "status" = ${s.status}::"ProposalStatus"
-            ${s.reason === undefined ? Prisma.empty : Prisma.sql`, "statusReason" = ${s.reason}`}
-          WHERE "id" = ANY(${s.ids}::uuid[]) AND "roundId" = ${t.roundId}`);
+          UPDATE "Proposal" SET ${set!} WHERE "id" = ANY(${s.ids}::uuid[]) AND "roundId" = ${t.roundId}`);
       }
       if (t.amendProposal) {
         const { proposalId, category, cause } = t.amendProposal;
