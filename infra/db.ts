@@ -38,8 +38,9 @@ export async function rawQuery<T>(prisma: PrismaClient, sql: Prisma.Sql): Promis
 }
 
 /**
- * Raw parameterised SQL, in a transaction (sqlTransaction) or not (sqlOf). Rows come as rawQuery's do; select
- * uuids as text or plain, integers as int (a bigint is a string here and a BigInt through Prisma), and no `date`.
+ * Raw parameterised SQL, in a transaction (sqlTransaction) or not (sqlOf). Rows come as rawQuery's do, alike on
+ * both paths when enums and uuids are cast to text, counts to int (a bigint is a string from pg and a BigInt from
+ * Prisma), and no `date` column is selected (pg would read it as local midnight).
  */
 export interface Sql {
   query<T>(statement: Prisma.Sql): Promise<T[]>;
