@@ -10,6 +10,9 @@ const pools = new WeakMap<PrismaClient, pg.Pool>();
 
 export function createPrisma(databaseUrl: string, options: { max?: number } = {}): PrismaClient {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
+  // An idle connection that is lost is reported on the pool, which drops it; unheard, the event would end the process.
+  // Prisma's adapter listens once Prisma connects, but the raw paths (rawQuery, sqlTransaction) may use the pool first.
+  pool.on('error', () => undefined);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   pools.set(prisma, pool);
   return prisma;
@@ -67,6 +70,10 @@ export async function sqlTransaction<T>(prisma: PrismaClient, fn: (sql: Sql) => 
   }
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A connection cut while checked out reports it as an 'error' event, which with no listener would be thrown from
+  // the socket and end the process (Prisma's adapter listens likewise); the pending query rejects on its own.
+  const onError = (e: Error) => (broken = e);
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await fn({
@@ -80,6 +87,7 @@ export async function sqlTransaction<T>(prisma: PrismaClient, fn: (sql: Sql) => 
     await client.query('ROLLBACK').catch((e: unknown) => (broken = e instanceof Error ? e : new Error(String(e))));
     throw error;
   } finally {
+    client.removeListener('error', onError);
     client.release(broken);
   }
 }
