@@ -1,140 +1,117 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Prisma, PrismaClient } from '../infra/db';
-import { maskIdNumber } from '../domain/idNumber';
-import { renderNoticeHtml, type NoticeContent, type NoticeItem } from '../domain/notice';
-import type { HouseholdFacts } from '../domain/facts';
-import type { NewHousehold, Transition } from '../domain/round';
+import { Prisma, sqlTransaction, type PrismaClient, type Sql } from '../infra/db';
+import { assignments, chunks, json, updateOne, utc, utcDay } from '../infra/sql';
+import type { ProposalRecord, Transition } from '../domain/round';
 import { markCandidatesProposed } from '../infra/verifications';
-import { writeFacts } from '../infra/facts';
-
-type Tx = Prisma.TransactionClient;
+import { publishNotice } from './round-notice';
+import { applyToRegistry } from './round-registry';
 
 export interface RoundActivityDeps {
   prisma: PrismaClient;
 }
 
-const date = (iso: string | null | undefined) => (iso === undefined ? undefined : iso === null ? null : new Date(iso));
+/** An optional instant of `t.round`: undefined (not written), null (written NULL) or the instant as UTC text. */
+const instant = (iso: string | null | undefined) => (iso == null ? iso : utc(iso));
 
 export function createRoundActivities({ prisma }: RoundActivityDeps) {
   /**
-   * Writes one step of a round in one transaction. The decision's (roundId, seq) is unique, so a retried
-   * or duplicated attempt finds its own decision and writes nothing: every step happens exactly once.
+   * Writes one step of a round in one transaction of raw SQL (infra/db.ts sqlTransaction: Prisma's client was most
+   * of the worker's CPU). The decision's (roundId, seq) is unique, so a retried or duplicated attempt finds its own
+   * decision and writes nothing: every step happens exactly once.
    */
   async function applyTransition(t: Transition): Promise<{ applied: boolean }> {
-    return prisma.$transaction(
-      async (tx) => {
-        const at = new Date(t.at);
-        if (t.create) await createRound(tx, t);
-        // The decision first, in one statement: a retried or duplicated attempt finds its (roundId, seq) taken.
-        const d = t.decision;
-        const inserted = await tx.$queryRaw<{ id: string }[]>`
-          INSERT INTO "Decision" ("id", "roundId", "seq", "stage", "kind", "officialId", "officialName", "at",
-                                  "decision", "note", "payload")
-          VALUES (gen_random_uuid(), ${t.roundId}, ${d.seq}, ${d.stage}::"RoundStage", ${d.kind},
-                  ${d.actor?.id ?? null}::uuid, ${d.actor?.name ?? null}, ${at.toISOString()}::timestamp(3),
-                  ${d.decision ?? null}, ${d.note ?? null},
-                  ${d.payload == null ? null : JSON.stringify(d.payload)}::jsonb)
-          ON CONFLICT ("roundId", "seq") DO NOTHING
-          RETURNING "id"::text`;
-        if (inserted.length === 0) return { applied: false };
-        if (t.newProposals?.length) {
-          await tx.proposal.createMany({
-            skipDuplicates: true,
-            data: t.newProposals.map((p) => ({
-              id: p.id,
-              roundId: t.roundId,
-              assessmentNo: p.assessmentNo,
-              action: p.action,
-              householdId: p.householdId,
-              newHousehold: p.household ? (p.household as unknown as Prisma.InputJsonValue) : undefined,
-              category: p.category,
-              cause: p.cause,
-              entryReason: p.entryReason,
-              exitReason: p.exitReason,
-              consentSignedOn: p.householdConsent ? new Date(p.householdConsent.signedOn) : undefined,
-              votesFor: p.votesFor,
-              votesAgainst: p.votesAgainst,
-              note: p.note,
-              addedByObjectionId: p.addedByObjectionId,
-              facts: p.facts ? (p.facts as unknown as Prisma.InputJsonValue) : undefined,
-              evidence: p.evidence ? (p.evidence as unknown as Prisma.InputJsonValue) : undefined,
-              overrideReason: p.override?.reason,
-            })),
-          });
-          // Entry candidates (a county verification's MISSED_POOR households) this list proposes are used.
-          await markCandidatesProposed(tx, t.roundId, t.newProposals);
-        }
-        for (const s of t.proposalStatus ?? []) {
-          if (s.ids.length === 0) continue;
-          await tx.proposal.updateMany({
-            where: { id: { in: s.ids }, roundId: t.roundId },
-            data: { status: s.status, statusReason: s.reason },
-          });
-        }
-        if (t.amendProposal) {
-          const { proposalId, category, cause } = t.amendProposal;
-          await tx.proposal.update({ where: { id: proposalId }, data: { category, cause } });
-        }
-        if (t.newObjection) {
-          const o = t.newObjection;
-          await tx.objection.create({
-            data: {
-              id: o.id,
-              roundId: t.roundId,
-              noticeVersion: o.noticeVersion,
-              proposalId: o.proposalId,
-              objectorName: o.objectorName,
-              objectorContact: o.objectorContact,
-              reason: o.reason,
-              filedById: t.decision.actor!.id,
-              filedAt: at,
-            },
-          });
-        }
-        if (t.resolveObjection) {
-          const r = t.resolveObjection;
-          await tx.objection.update({
-            where: { id: r.id },
-            data: {
-              status: r.status,
-              resolutionNote: r.note,
-              withdrewProposal: r.withdrewProposal,
-              amendedProposalId: r.amendedProposalId,
-              addedProposalId: r.addedProposalId,
-              resolvedById: t.decision.actor?.id,
-              resolvedAt: at,
-            },
-          });
-        }
-        if (t.applyRegistry) await applyToRegistry(tx, t, at);
-        if (t.notice) await publishNotice(tx, t, at);
-        if (t.round) {
-          const r = t.round;
-          await tx.round.update({
-            where: { id: t.roundId },
-            data: {
-              stage: r.stage,
-              status: r.status,
-              stageEnteredAt: r.stageEnteredAt ? new Date(r.stageEnteredAt) : undefined,
-              stageDeadline: date(r.stageDeadline),
-              publicityEndsAt: date(r.publicityEndsAt),
-              overdueSince: date(r.overdueSince),
-              countySample: r.countySample,
-              ...(r.status && r.status !== 'OPEN' ? { openVillageCode: null, finishedAt: at } : {}),
-            },
-          });
-        }
-        return { applied: true };
-      },
-      { timeout: 30_000, maxWait: 10_000 },
-    );
+    return sqlTransaction(prisma, async (sql) => {
+      const at = new Date(t.at);
+      if (t.create) await createRound(sql, t);
+      // The decision first, in one statement: a retried or duplicated attempt finds its (roundId, seq) taken.
+      const d = t.decision;
+      const inserted = await sql.query<{ id: string }>(Prisma.sql`
+        INSERT INTO "Decision" ("id", "roundId", "seq", "stage", "kind", "officialId", "officialName", "at",
+                                "decision", "note", "payload")
+        VALUES (gen_random_uuid(), ${t.roundId}, ${d.seq}::int, ${d.stage}::"RoundStage", ${d.kind},
+                ${d.actor?.id ?? null}::uuid, ${d.actor?.name ?? null}, ${utc(at)}::timestamp(3),
+                ${d.decision ?? null}, ${d.note ?? null}, ${json(d.payload)}::jsonb)
+        ON CONFLICT ("roundId", "seq") DO NOTHING
+        RETURNING "id"::text`);
+      if (inserted.length === 0) return { applied: false };
+      if (t.newProposals?.length) {
+        await insertProposals(sql, t.roundId, t.newProposals);
+        // Entry candidates (a county verification's MISSED_POOR households) this list proposes are used.
+        await markCandidatesProposed(sql, t.roundId, t.newProposals);
+      }
+      for (const s of t.proposalStatus ?? []) {
+        if (s.ids.length === 0) continue;
+        const set = assignments([
+          ['status', s.status, '"ProposalStatus"'],
+          ['statusReason', s.reason, 'text'],
+        ]);
+        await sql.query(Prisma.sql`
+          UPDATE "Proposal" SET ${set!} WHERE "id" = ANY(${s.ids}::uuid[]) AND "roundId" = ${t.roundId}`);
+      }
+      if (t.amendProposal) {
+        const { proposalId, category, cause } = t.amendProposal;
+        await updateOne(sql, 'Proposal', proposalId, [
+          ['category', category, '"HouseholdCategory"'],
+          ['cause', cause, '"PovertyCause"'],
+        ]);
+      }
+      if (t.newObjection) {
+        const o = t.newObjection;
+        await sql.query(Prisma.sql`
+          INSERT INTO "Objection" ("id", "roundId", "noticeVersion", "proposalId", "objectorName", "objectorContact",
+                                   "reason", "filedById", "filedAt")
+          VALUES (${o.id}::uuid, ${t.roundId}, ${o.noticeVersion}::int, ${o.proposalId ?? null}::uuid,
+                  ${o.objectorName}, ${o.objectorContact ?? null}, ${o.reason}, ${t.decision.actor!.id}::uuid,
+                  ${utc(at)}::timestamp(3))`);
+      }
+      if (t.resolveObjection) {
+        const r = t.resolveObjection;
+        await updateOne(sql, 'Objection', r.id, [
+          ['status', r.status, '"ObjectionStatus"'],
+          ['resolutionNote', r.note, 'text'],
+          ['withdrewProposal', r.withdrewProposal, 'boolean'],
+          ['amendedProposalId', r.amendedProposalId, 'uuid'],
+          ['addedProposalId', r.addedProposalId, 'uuid'],
+          ['resolvedById', t.decision.actor?.id, 'uuid'],
+          ['resolvedAt', utc(at), 'timestamp(3)'],
+        ]);
+      }
+      if (t.applyRegistry) await applyToRegistry(sql, t, at);
+      if (t.notice) await publishNotice(sql, t, at);
+      if (t.round) {
+        const r = t.round;
+        const closes = r.status !== undefined && r.status !== 'OPEN';
+        await updateOne(
+          sql,
+          'Round',
+          t.roundId,
+          [
+            ['stage', r.stage, '"RoundStage"'],
+            ['status', r.status, '"RoundStatus"'],
+            ['stageEnteredAt', r.stageEnteredAt ? utc(r.stageEnteredAt) : undefined, 'timestamp(3)'],
+            ['stageDeadline', instant(r.stageDeadline), 'timestamp(3)'],
+            ['publicityEndsAt', instant(r.publicityEndsAt), 'timestamp(3)'],
+            ['overdueSince', instant(r.overdueSince), 'timestamp(3)'],
+            ['countySample', r.countySample, 'text[]'],
+            ['openVillageCode', closes ? null : undefined, 'text'],
+            ['finishedAt', closes ? utc(at) : undefined, 'timestamp(3)'],
+            // @updatedAt: Prisma sets it to the time of the call, not the step's.
+            ['updatedAt', utc(new Date()), 'timestamp(3)'],
+          ],
+          'text',
+        );
+      }
+      return { applied: true };
+    });
   }
 
-  async function createRound(tx: Tx, t: Transition) {
+  async function createRound(sql: Sql, t: Transition) {
     const input = t.create!;
-    const existing = await tx.round.findUnique({ where: { id: input.roundId }, select: { id: true } });
-    if (existing) return;
-    const open = await tx.round.findUnique({ where: { openVillageCode: input.villageCode }, select: { id: true } });
+    // The round itself (a retried first step) or another open round of the village, in one statement.
+    const rows = await sql.query<{ id: string }>(Prisma.sql`
+      SELECT "id" FROM "Round" WHERE "id" = ${input.roundId} OR "openVillageCode" = ${input.villageCode}`);
+    if (rows.some((r) => r.id === input.roundId)) return;
+    const open = rows[0];
     if (open) {
       throw ApplicationFailure.create({
         type: 'DuplicateOpenRound',
@@ -142,167 +119,37 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
         message: `Village ${input.villageCode} already has an open round ${open.id}.`,
       });
     }
-    await tx.round.create({
-      data: {
-        id: input.roundId,
-        villageCode: input.villageCode,
-        townshipCode: input.townshipCode,
-        roundNo: input.roundNo,
-        campaignId: input.campaignId,
-        stage: 'VILLAGE_ASSESSMENT',
-        status: 'OPEN',
-        openVillageCode: input.villageCode,
-        policy: input.policy as unknown as Prisma.InputJsonValue,
-        stageEnteredAt: new Date(t.at),
-        startedById: input.startedBy.id,
-        startedAt: new Date(t.at),
-        rulesVersion: input.rules?.version ?? null,
-      },
-    });
-  }
-
-  async function publishNotice(tx: Tx, t: Transition, at: Date) {
-    const n = t.notice!;
-    // The round's place names in one statement instead of four (a round publishes three notices or more).
-    const [place] = await tx.$queryRaw<
-      { villageCode: string; villageName: string; townshipName: string; countyName: string }[]
-    >`
-      SELECT r."villageCode", v."name" AS "villageName", tw."name" AS "townshipName", c."name" AS "countyName"
-      FROM "Round" r
-      JOIN "Village" v ON v."code" = r."villageCode"
-      JOIN "Township" tw ON tw."code" = v."townshipCode"
-      JOIN "County" c ON c."code" = tw."countyCode"
-      WHERE r."id" = ${t.roundId}`;
-    if (!place) throw new Error(`Round ${t.roundId} is not recorded.`);
-    const proposals = await tx.proposal.findMany({ where: { id: { in: n.proposalIds } } });
-    const householdIds = proposals.map((p) => p.householdId).filter((id): id is string => id !== null);
-    const households = new Map(
-      (await tx.household.findMany({ where: { id: { in: householdIds } } })).map((h) => [h.id, h]),
-    );
-    const order = new Map(n.proposalIds.map((id, i) => [id, i]));
-    proposals.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-    const items: NoticeItem[] = proposals.map((p, i) => {
-      const h = p.householdId ? households.get(p.householdId) : undefined;
-      const fresh = p.newHousehold as unknown as NewHousehold | null;
-      return {
-        no: i + 1,
-        proposalId: p.id,
-        action: p.action,
-        headName: h?.headName ?? fresh?.headName ?? '',
-        idNumberMasked: maskIdNumber(h?.idNumber ?? fresh?.idNumber ?? ''),
-        size: h?.size ?? fresh?.size ?? 0,
-        category: p.category ?? h?.category ?? undefined,
-        cause: p.cause ?? undefined,
-        entryReason: p.entryReason ?? undefined,
-        exitReason: p.exitReason ?? undefined,
-      };
-    });
-    const content: NoticeContent = {
-      kind: n.kind,
-      version: n.version,
-      roundId: t.roundId,
-      countyName: place.countyName,
-      townshipName: place.townshipName,
-      villageName: place.villageName,
-      villageCode: place.villageCode,
-      startsAt: n.startsAt,
-      endsAt: n.endsAt,
-      publishedAt: at.toISOString(),
-      items,
-    };
-    await tx.notice.create({
-      data: {
-        roundId: t.roundId,
-        version: n.version,
-        kind: n.kind,
-        content: content as unknown as Prisma.InputJsonValue,
-        html: renderNoticeHtml(content),
-        startsAt: new Date(n.startsAt),
-        endsAt: n.endsAt ? new Date(n.endsAt) : null,
-        publishedAt: at,
-      },
-    });
-  }
-
-  async function applyToRegistry(tx: Tx, t: Transition, at: Date) {
-    const ids = t.applyRegistry!.proposalIds;
-    if (ids.length === 0) return;
-    const round = await tx.round.findUniqueOrThrow({ where: { id: t.roundId }, select: { villageCode: true } });
-    const proposals = await tx.proposal.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } });
-    let nextNo = (await tx.household.count({ where: { villageCode: round.villageCode } })) + 1;
-    for (const p of proposals) {
-      let householdId = p.householdId;
-      const before = householdId ? await tx.household.findUniqueOrThrow({ where: { id: householdId } }) : null;
-      if (p.action === 'ENTER') {
-        const data = {
-          status: 'REGISTERED' as const,
-          category: p.category,
-          cause: p.cause,
-          entryReason: p.entryReason,
-          registeredOn: at,
-          exitReason: null,
-          exitedOn: null,
-        };
-        if (before) {
-          await tx.household.update({ where: { id: before.id }, data });
-        } else {
-          const fresh = p.newHousehold as unknown as NewHousehold;
-          let registryNo = `${round.villageCode}-${String(nextNo++).padStart(4, '0')}`;
-          while (await tx.household.findUnique({ where: { registryNo }, select: { id: true } })) {
-            registryNo = `${round.villageCode}-${String(nextNo++).padStart(4, '0')}`;
-          }
-          const created = await tx.household.create({
-            data: {
-              ...data,
-              registryNo,
-              villageCode: round.villageCode,
-              headName: fresh.headName,
-              idNumber: fresh.idNumber,
-              size: fresh.size,
-            },
-          });
-          householdId = created.id;
-          // The facts the proposal carried become the new household's own, recorded as the round's doing.
-          const facts = p.facts as unknown as HouseholdFacts | null;
-          if (facts) {
-            await writeFacts(tx, created.id, facts, {
-              id: t.decision.actor?.id,
-              // The announcement period ends by the clock: the round itself is the author then.
-              name: t.decision.actor?.name ?? t.roundId,
-              source: 'ROUND',
-              at,
-            });
-          }
-        }
-      } else if (p.action === 'EXIT') {
-        await tx.household.update({
-          where: { id: householdId! },
-          data: { status: 'EXITED', exitReason: p.exitReason, exitedOn: at },
-        });
-      } else {
-        await tx.household.update({ where: { id: householdId! }, data: { category: p.category } });
-      }
-      await tx.registryChange.create({
-        data: {
-          householdId: householdId!,
-          roundId: t.roundId,
-          proposalId: p.id,
-          source: 'ROUND',
-          action: p.action,
-          fromStatus: before?.status ?? null,
-          toStatus: p.action === 'EXIT' ? 'EXITED' : p.action === 'ENTER' ? 'REGISTERED' : before!.status,
-          fromCategory: before?.category ?? null,
-          toCategory: p.action === 'EXIT' ? (before?.category ?? null) : p.category,
-          cause: p.cause,
-          entryReason: p.entryReason,
-          exitReason: p.exitReason,
-          decidedById: t.decision.actor?.id,
-          at,
-        },
-      });
-      if (!p.householdId) await tx.proposal.update({ where: { id: p.id }, data: { householdId } });
-    }
+    await sql.query(Prisma.sql`
+      INSERT INTO "Round" ("id", "villageCode", "townshipCode", "roundNo", "campaignId", "stage", "status",
+                           "openVillageCode", "policy", "stageEnteredAt", "startedById", "startedAt", "rulesVersion",
+                           "updatedAt")
+      VALUES (${input.roundId}, ${input.villageCode}, ${input.townshipCode}, ${input.roundNo}::int,
+              ${input.campaignId ?? null}, 'VILLAGE_ASSESSMENT'::"RoundStage", 'OPEN'::"RoundStatus",
+              ${input.villageCode}, ${json(input.policy)}::jsonb, ${utc(t.at)}::timestamp(3),
+              ${input.startedBy.id}::uuid, ${utc(t.at)}::timestamp(3), ${input.rules?.version ?? null}::int,
+              ${utc(new Date())}::timestamp(3))`);
   }
 
   return { applyTransition };
+}
+
+/** The list's proposals; one already recorded (a list written again) is left as it is (skipDuplicates). */
+async function insertProposals(sql: Sql, roundId: string, proposals: readonly ProposalRecord[]) {
+  for (const rows of chunks(proposals)) {
+    const values = rows.map(
+      (p) => Prisma.sql`(${p.id}::uuid, ${roundId}, ${p.assessmentNo}::int, ${p.action}::"ProposalAction",
+        ${p.householdId ?? null}::uuid, ${json(p.household)}::jsonb, ${p.category ?? null}::"HouseholdCategory",
+        ${p.cause ?? null}::"PovertyCause", ${p.entryReason ?? null}::"EntryReason",
+        ${p.exitReason ?? null}::"ExitReason",
+        ${p.householdConsent ? utcDay(p.householdConsent.signedOn) : null}::date, ${p.votesFor ?? null}::int,
+        ${p.votesAgainst ?? null}::int, ${p.note ?? null}, ${p.addedByObjectionId ?? null}::uuid,
+        ${json(p.facts)}::jsonb, ${json(p.evidence)}::jsonb, ${p.override?.reason ?? null})`,
+    );
+    await sql.query(Prisma.sql`
+      INSERT INTO "Proposal" ("id", "roundId", "assessmentNo", "action", "householdId", "newHousehold", "category",
+                              "cause", "entryReason", "exitReason", "consentSignedOn", "votesFor", "votesAgainst",
+                              "note", "addedByObjectionId", "facts", "evidence", "overrideReason")
+      VALUES ${Prisma.join(values)}
+      ON CONFLICT DO NOTHING`);
+  }
 }

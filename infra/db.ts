@@ -10,6 +10,9 @@ const pools = new WeakMap<PrismaClient, pg.Pool>();
 
 export function createPrisma(databaseUrl: string, options: { max?: number } = {}): PrismaClient {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
+  // An idle connection that is lost is reported on the pool, which drops it; unheard, the event would end the process.
+  // Prisma's adapter listens once Prisma connects, but the raw paths (rawQuery, sqlTransaction) may use the pool first.
+  pool.on('error', () => undefined);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   pools.set(prisma, pool);
   return prisma;
@@ -35,4 +38,65 @@ export async function rawQuery<T>(prisma: PrismaClient, sql: Prisma.Sql): Promis
   if (!pool) return prisma.$queryRawUnsafe<T[]>(sql.text, ...sql.values);
   const { rows } = await pool.query({ text: sql.text, values: sql.values, types });
   return rows as T[];
+}
+
+/**
+ * Raw parameterised SQL, in a transaction (sqlTransaction) or not (sqlOf). Rows come as rawQuery's do, alike on
+ * both paths when enums and uuids are cast to text, counts to int (a bigint is a string from pg and a BigInt from
+ * Prisma), and no `date` column is selected (pg would read it as local midnight).
+ */
+export interface Sql {
+  query<T>(statement: Prisma.Sql): Promise<T[]>;
+}
+
+/** Raw SQL outside a transaction: each statement on its own, as rawQuery runs it. */
+export function sqlOf(prisma: PrismaClient): Sql {
+  return { query: (statement) => rawQuery(prisma, statement) };
+}
+
+/** The limit of one statement, or of a pause between two, in a transaction of sqlTransaction. */
+const TRANSACTION_TIMEOUT_MS = 30_000;
+
+/**
+ * Runs `fn` in one transaction of raw SQL: on a pg client of the pool behind a client made by createPrisma (BEGIN,
+ * COMMIT, ROLLBACK on error), without Prisma's query compiler, request pipeline and result mapping (the writes of a
+ * round's step were most of the worker's CPU); through an interactive `$transaction` and $queryRawUnsafe for a
+ * client made otherwise (tests' and benchmarks' own), so both run the same statements.
+ */
+export async function sqlTransaction<T>(prisma: PrismaClient, fn: (sql: Sql) => Promise<T>): Promise<T> {
+  const pool = pools.get(prisma);
+  if (!pool) {
+    return prisma.$transaction(
+      (tx) => fn({ query: (statement) => tx.$queryRawUnsafe(statement.text, ...statement.values) }),
+      { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 10_000 },
+    );
+  }
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  // A connection cut while checked out reports it as an 'error' event, which with no listener would be thrown from
+  // the socket and end the process (Prisma's adapter listens likewise); the pending query rejects on its own.
+  const onError = (e: Error) => (broken = e);
+  client.on('error', onError);
+  try {
+    // Bounded as Prisma's interactive transactions were (30 s): a statement or a lock wait that runs longer ends the
+    // transaction with an error, so that a stuck attempt frees its connection and its locks before a retry takes
+    // them. One round trip with BEGIN.
+    await client.query(
+      `BEGIN; SET LOCAL statement_timeout = ${TRANSACTION_TIMEOUT_MS}; ` +
+        `SET LOCAL idle_in_transaction_session_timeout = ${TRANSACTION_TIMEOUT_MS}`,
+    );
+    const result = await fn({
+      query: async <R>(statement: Prisma.Sql) =>
+        (await client.query({ text: statement.text, values: statement.values, types })).rows as R[],
+    });
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    // A connection that cannot even roll back is dropped from the pool rather than handed to the next caller.
+    await client.query('ROLLBACK').catch((e: unknown) => (broken = e instanceof Error ? e : new Error(String(e))));
+    throw error;
+  } finally {
+    client.removeListener('error', onError);
+    client.release(broken);
+  }
 }

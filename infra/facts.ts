@@ -2,7 +2,8 @@
 // replaces whole sections and records what changed (HouseholdFactsChange, ID numbers masked) in the caller's
 // transaction, so a change and its history are written together or not at all. Logs nothing: members carry names
 // and ID numbers.
-import type { Prisma, PrismaClient } from './db';
+import { Prisma, type PrismaClient, type Sql } from './db';
+import { chunks, json, utc, utcDay } from './sql';
 import {
   evidenceOf,
   factsDiff,
@@ -43,9 +44,12 @@ function indicatorsOf(row: {
 
 type StoredMember = Omit<Member, 'idNumber'> & { idNumber: string | null };
 
-/** A household's facts as stored: members in order, incomes by year, indicators (absent when never assessed). */
+/**
+ * A household's facts as stored: members in order, incomes by year, indicators (absent when never assessed). Raw SQL,
+ * in a write's transaction or not (sqlOf).
+ */
 export async function readFacts(
-  db: Db,
+  sql: Sql,
   householdId: string,
 ): Promise<
   Required<Omit<HouseholdFacts, 'indicators'>> & {
@@ -53,9 +57,11 @@ export async function readFacts(
   }
 > {
   // One statement for the three sections (they are read on every write of facts and every entry announced).
-  const [row] = await db.$queryRaw<
-    { members: StoredMember[]; incomes: { year: number; perCapita: number }[]; indicators: Indicators | null }[]
-  >`
+  const [row] = await sql.query<{
+    members: StoredMember[];
+    incomes: { year: number; perCapita: number }[];
+    indicators: Indicators | null;
+  }>(Prisma.sql`
     SELECT
       (SELECT coalesce(json_agg(json_build_object('name', m."name", 'relation', m."relation", 'idNumber', m."idNumber",
                 'birthYear', m."birthYear", 'sex', m."sex", 'health', m."health", 'schooling', m."schooling",
@@ -66,7 +72,7 @@ export async function readFacts(
       (SELECT json_build_object('foodClothing', x."foodClothing", 'education', x."education", 'medical', x."medical",
                 'housing', x."housing", 'drinkingWater', x."drinkingWater",
                 'assessedOn', to_char(x."assessedOn", 'YYYY-MM-DD'))
-         FROM "HouseholdIndicators" x WHERE x."householdId" = ${householdId}::uuid) AS "indicators"`;
+         FROM "HouseholdIndicators" x WHERE x."householdId" = ${householdId}::uuid) AS "indicators"`);
   return {
     members: row!.members.map(({ idNumber, ...m }) => ({ ...m, ...(idNumber !== null ? { idNumber } : {}) })),
     incomes: row!.incomes,
@@ -76,41 +82,59 @@ export async function readFacts(
 
 /**
  * Replaces the sections `facts` gives (members, incomes, indicators) and records the field-level change, masked,
- * with who made it. Nothing is written when nothing changes. Returns the changes.
+ * with who made it, in the caller's transaction (sqlTransaction). Nothing is written when nothing changes. Returns
+ * the changes.
  */
 export async function writeFacts(
-  tx: Prisma.TransactionClient,
+  sql: Sql,
   householdId: string,
   facts: HouseholdFacts,
   by: FactsAuthor,
 ): Promise<FactChange[]> {
-  const before = await readFacts(tx, householdId);
+  const before = await readFacts(sql, householdId);
   const changes = factsDiff({ ...before, indicators: before.indicators ?? undefined }, facts, maskIdNumber);
   if (changes.length === 0) return changes;
+  const household = Prisma.sql`${householdId}::uuid`;
   if (facts.members) {
-    await tx.householdMember.deleteMany({ where: { householdId } });
-    await tx.householdMember.createMany({
-      data: facts.members.map((m, i) => ({ ...m, idNumber: m.idNumber ?? null, householdId, seq: i + 1 })),
-    });
+    await sql.query(Prisma.sql`DELETE FROM "HouseholdMember" WHERE "householdId" = ${household}`);
+    let seq = 0;
+    for (const rows of chunks(facts.members)) {
+      const values = rows.map(
+        (m) => Prisma.sql`(gen_random_uuid(), ${household}, ${++seq}::int, ${m.name}, ${m.relation}::"MemberRelation",
+          ${m.idNumber ?? null}, ${m.birthYear}::int, ${m.sex}::"Sex", ${m.health}::"HealthStatus",
+          ${m.schooling}::"Schooling", ${m.labour}::"LabourAbility")`,
+      );
+      await sql.query(Prisma.sql`
+        INSERT INTO "HouseholdMember" ("id", "householdId", "seq", "name", "relation", "idNumber", "birthYear", "sex",
+                                       "health", "schooling", "labour")
+        VALUES ${Prisma.join(values)}`);
+    }
   }
   if (facts.incomes) {
-    await tx.householdIncome.deleteMany({ where: { householdId } });
-    await tx.householdIncome.createMany({ data: facts.incomes.map((i) => ({ ...i, householdId })) });
+    await sql.query(Prisma.sql`DELETE FROM "HouseholdIncome" WHERE "householdId" = ${household}`);
+    for (const rows of chunks(facts.incomes)) {
+      const values = rows.map((i) => Prisma.sql`(${household}, ${i.year}::int, ${i.perCapita}::int)`);
+      await sql.query(Prisma.sql`
+        INSERT INTO "HouseholdIncome" ("householdId", "year", "perCapita") VALUES ${Prisma.join(values)}`);
+    }
   }
   if (facts.indicators) {
-    const data = { ...facts.indicators, assessedOn: new Date(facts.indicators.assessedOn) };
-    await tx.householdIndicators.upsert({ where: { householdId }, create: { ...data, householdId }, update: data });
+    const x = facts.indicators;
+    await sql.query(Prisma.sql`
+      INSERT INTO "HouseholdIndicators" ("householdId", "foodClothing", "education", "medical", "housing",
+                                         "drinkingWater", "assessedOn")
+      VALUES (${household}, ${x.foodClothing}::boolean, ${x.education}::boolean, ${x.medical}::boolean,
+              ${x.housing}::boolean, ${x.drinkingWater}::boolean, ${utcDay(x.assessedOn)}::date)
+      ON CONFLICT ("householdId") DO UPDATE SET
+        "foodClothing" = excluded."foodClothing", "education" = excluded."education", "medical" = excluded."medical",
+        "housing" = excluded."housing", "drinkingWater" = excluded."drinkingWater",
+        "assessedOn" = excluded."assessedOn"`);
   }
-  await tx.householdFactsChange.create({
-    data: {
-      householdId,
-      changedById: by.id ?? null,
-      changedByName: by.name ?? null,
-      changedAt: by.at,
-      source: by.source,
-      changes: changes as unknown as Prisma.InputJsonValue,
-    },
-  });
+  await sql.query(Prisma.sql`
+    INSERT INTO "HouseholdFactsChange" ("id", "householdId", "changedById", "changedByName", "changedAt", "source",
+                                        "changes")
+    VALUES (gen_random_uuid(), ${household}, ${by.id ?? null}::uuid, ${by.name ?? null},
+            ${utc(by.at)}::timestamp(3), ${by.source}, ${json(changes)}::jsonb)`);
   return changes;
 }
 

@@ -11,7 +11,7 @@ import {
 } from '../domain/assessment';
 import type { Actor } from '../domain/round';
 import { chinaYearBounds } from '../domain/supervision';
-import type { Prisma, PrismaClient } from './db';
+import { Prisma, type PrismaClient, type Sql } from './db';
 
 type Tx = Prisma.TransactionClient;
 
@@ -179,22 +179,24 @@ export async function recordSurvey(prisma: PrismaClient, input: SurveyInput, act
  * round's write (activities/rounds.ts) inside its transaction.
  */
 export async function markCandidatesProposed(
-  tx: Tx,
+  sql: Sql,
   roundId: string,
   proposals: readonly { id: string; action: string; householdId?: string }[],
 ): Promise<void> {
   const entering = proposals.filter((p) => p.action === 'ENTER' && p.householdId);
   if (entering.length === 0) return;
-  const candidates = await tx.entryCandidate.findMany({
-    where: { householdId: { in: entering.map((p) => p.householdId!) } },
-    select: { id: true, householdId: true, roundId: true },
-  });
+  const candidates = await sql.query<{ id: string; householdId: string; roundId: string | null }>(Prisma.sql`
+    SELECT "id"::text AS "id", "householdId"::text AS "householdId", "roundId" FROM "EntryCandidate"
+    WHERE "householdId" = ANY(${entering.map((p) => p.householdId!)}::uuid[])`);
   if (candidates.length === 0) return;
   const earlier = [...new Set(candidates.map((c) => c.roundId).filter((id): id is string => id !== null))];
   const cancelled = new Set(
-    (await tx.round.findMany({ where: { id: { in: earlier }, status: 'CANCELLED' }, select: { id: true } })).map(
-      (r) => r.id,
-    ),
+    earlier.length === 0
+      ? []
+      : (
+          await sql.query<{ id: string }>(Prisma.sql`
+            SELECT "id" FROM "Round" WHERE "id" = ANY(${earlier}::text[]) AND "status" = 'CANCELLED'::"RoundStatus"`)
+        ).map((r) => r.id),
   );
   for (const p of entering) {
     const ids = candidates
@@ -202,6 +204,8 @@ export async function markCandidatesProposed(
       .filter((c) => c.roundId === null || c.roundId === roundId || cancelled.has(c.roundId))
       .map((c) => c.id);
     if (ids.length > 0)
-      await tx.entryCandidate.updateMany({ where: { id: { in: ids } }, data: { roundId, proposalId: p.id } });
+      await sql.query(Prisma.sql`
+        UPDATE "EntryCandidate" SET "roundId" = ${roundId}, "proposalId" = ${p.id}::uuid
+        WHERE "id" = ANY(${ids}::uuid[])`);
   }
 }

@@ -11,7 +11,7 @@ import {
   type HouseholdFacts,
 } from '../../domain/facts';
 import { maskIdNumber } from '../../domain/idNumber';
-import { Prisma, rawQuery, type PrismaClient } from '../../infra/db';
+import { Prisma, rawQuery, sqlOf, sqlTransaction, type PrismaClient } from '../../infra/db';
 import { COUNTY_ENTERED_SOURCE, povertyLines, readFacts, writeFacts } from '../../infra/facts';
 import { caller, requireRole, type Official } from '../auth';
 import { ZFacts, ZIndicators } from '../facts-schemas';
@@ -90,7 +90,7 @@ export async function householdFactsView(
 ): Promise<z.input<typeof ZHouseholdFactsView>> {
   const full = seesIdNumbers(o, household.villageCode);
   const [facts, lines, history] = await Promise.all([
-    readFacts(prisma, household.id),
+    readFacts(sqlOf(prisma), household.id),
     povertyLines(prisma),
     rawQuery<{
       changedAt: Date;
@@ -147,8 +147,8 @@ export function factsRouter(prisma: PrismaClient): Router {
     if (!h) throw notFound(`No household ${id}.`);
     requireScope(o, h.villageCode, `Household ${id}`);
     const body: HouseholdFacts = parseOr400(ZFacts, req.body);
-    const changes = await prisma.$transaction((tx) =>
-      writeFacts(tx, id, body, { id: o.id, name: o.name, source: 'API', at: new Date() }),
+    const changes = await sqlTransaction(prisma, (sql) =>
+      writeFacts(sql, id, body, { id: o.id, name: o.name, source: 'API', at: new Date() }),
     );
     res.json({
       changed: changes.length > 0,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { createPrisma, type PrismaClient } from '../../infra/db';
+import { createPrisma, sqlTransaction, type PrismaClient } from '../../infra/db';
 import { seedDemoCounty } from '../../infra/seed';
 import { buildDemoCounty, UNASSIGNED_HOUSEHOLD_COUNT } from '../../infra/seed-data';
 import { hashToken } from '../../infra/tokens';
@@ -126,8 +126,8 @@ describe('seedDemoCounty (PostgreSQL)', () => {
     };
     expect(await facts()).toEqual(expected);
     const household = data.households[1]!;
-    await prisma.$transaction((tx) =>
-      writeFacts(tx, household.id, { incomes: [{ year: 2020, perCapita: 1234 }] }, { source: 'API', at: new Date() }),
+    await sqlTransaction(prisma, (sql) =>
+      writeFacts(sql, household.id, { incomes: [{ year: 2020, perCapita: 1234 }] }, { source: 'API', at: new Date() }),
     );
     await seedDemoCounty(prisma, { demoOfficials: false });
     expect(await facts()).toEqual({ ...expected, incomes: expected.incomes - 1 });

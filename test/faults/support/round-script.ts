@@ -2,7 +2,7 @@
 // the first publicity, a township review that rejects one, the second publicity and the county announcement.
 // A test injects its fault by wrapping a step's request (`during`) or by acting after a step (`after`).
 import { makeIdNumber } from '../../../domain/idNumber';
-import type { PrismaClient } from '../../../infra/db';
+import { sqlTransaction, type PrismaClient } from '../../../infra/db';
 import type { Reply } from '../../../kit/http';
 import { writeFacts } from '../../../infra/facts';
 import {
@@ -48,8 +48,8 @@ export async function assessmentFor(prisma: PrismaClient, villageCode: string) {
   if (!exit || !rejectedExit || !reclass) throw new Error(`village ${villageCode} has too few registered households`);
   // Rules v3: the exits as REACHED_STANDARD need facts that show it, recorded as the village would (again: no change).
   for (const h of [exit, rejectedExit]) {
-    await prisma.$transaction((tx) =>
-      writeFacts(tx, h.id, EXIT_FACTS, { name: 'fault-test fixture', source: 'API', at: new Date() }),
+    await sqlTransaction(prisma, (sql) =>
+      writeFacts(sql, h.id, EXIT_FACTS, { name: 'fault-test fixture', source: 'API', at: new Date() }),
     );
   }
   const n = Number(villageCode.slice(-4));

@@ -1,0 +1,493 @@
+// applyTransition's raw SQL (infra/db.ts sqlTransaction), on both of its paths: a pg client of the pool behind a
+// client made by createPrisma, and an interactive $transaction of a client made otherwise. One round, step by step,
+// written through each into its own freshly seeded database: the same rows come out (ids and times generated at write
+// time aside), instants are stored as UTC, @updatedAt and generated ids are set as Prisma set them, and a duplicated
+// step writes nothing.
+import { randomUUID } from 'node:crypto';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { ApplicationFailure } from '@temporalio/activity';
+import { createRoundActivities } from '../../activities/rounds';
+import type { Actor, Transition } from '../../domain/round';
+import { PrismaClient } from '../../generated/prisma/client';
+import { Prisma, rawQuery, sqlOf, sqlTransaction } from '../../infra/db';
+import { readFacts } from '../../infra/facts';
+import { seedDemoCounty } from '../../infra/seed';
+import { createTestDatabase, type TestDatabase } from '../../kit/database';
+import { ENTRY_FACTS } from '../../kit/rounds';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const DAY = 86_400_000;
+const T0 = Date.parse('2026-11-20T08:00:00.123Z');
+const at = (days: number) => new Date(T0 + days * DAY).toISOString();
+
+const ids = { exit: randomUUID(), enterNew: randomUUID(), enterOld: randomUUID(), reclassify: randomUUID() };
+const objectionId = randomUUID();
+const villager: Actor = { id: randomUUID(), name: '村书记', role: 'VILLAGE', scopeCode: '' };
+
+interface Village {
+  code: string;
+  townshipCode: string;
+  registered: [string, string];
+  notRegistered: string;
+}
+
+/** A village of the demo county with two registered households and one not registered; the same in every seed. */
+async function pickVillage(prisma: PrismaClient): Promise<Village> {
+  const households = await prisma.household.findMany({
+    orderBy: { registryNo: 'asc' },
+    select: { id: true, villageCode: true, status: true, village: { select: { townshipCode: true } } },
+  });
+  for (const h of households) {
+    const own = households.filter((o) => o.villageCode === h.villageCode);
+    const registered = own.filter((o) => o.status === 'REGISTERED');
+    const notRegistered = own.find((o) => o.status === 'NOT_REGISTERED');
+    if (registered.length >= 2 && notRegistered) {
+      return {
+        code: h.villageCode,
+        townshipCode: h.village.townshipCode,
+        registered: [registered[0]!.id, registered[1]!.id],
+        notRegistered: notRegistered.id,
+      };
+    }
+  }
+  throw new Error('the demo county has no village with two registered households and one not registered');
+}
+
+function steps(v: Village, roundId: string): Transition[] {
+  const author = { ...villager, scopeCode: v.code };
+  return [
+    {
+      roundId,
+      at: at(0),
+      create: {
+        roundId,
+        villageCode: v.code,
+        townshipCode: v.townshipCode,
+        roundNo: 1,
+        policy: { publicityPeriod: '7 days', stageDeadline: '14 days' },
+        startedBy: author,
+        rules: { version: 3, minPublicityPeriod: '7 days', countySampleShare: 0.1 },
+      },
+      decision: { seq: 1, stage: 'VILLAGE_ASSESSMENT', kind: 'ROUND_OPENED', actor: author },
+      round: { stageDeadline: at(14) },
+    },
+    {
+      roundId,
+      at: at(1),
+      decision: {
+        seq: 2,
+        stage: 'VILLAGE_ASSESSMENT',
+        kind: 'ASSESSMENT_SUBMITTED',
+        actor: author,
+        decision: 'SUBMIT',
+        note: '民主评议',
+        payload: { meeting: { heldOn: '2026-11-21', representativesPresent: 20, representativesTotal: 30 } },
+      },
+      newProposals: [
+        {
+          id: ids.exit,
+          assessmentNo: 1,
+          action: 'EXIT',
+          householdId: v.registered[0],
+          exitReason: 'REACHED_STANDARD',
+          householdConsent: { signedOn: '2026-11-18' },
+          votesFor: 15,
+          votesAgainst: 1,
+        },
+        {
+          id: ids.enterNew,
+          assessmentNo: 1,
+          action: 'ENTER',
+          household: { headName: '新户主', idNumber: '620522199001011234', size: 3 },
+          category: 'TARGETED',
+          cause: 'ILLNESS',
+          entryReason: 'NEW_IDENTIFIED',
+          facts: {
+            ...ENTRY_FACTS,
+            members: [
+              {
+                name: '新户主',
+                relation: 'HEAD',
+                idNumber: '620522199001011234',
+                birthYear: 1990,
+                sex: 'MALE',
+                health: 'CHRONIC_ILLNESS',
+                schooling: 'PRIMARY',
+                labour: 'PARTIAL',
+              },
+              {
+                name: '小孩',
+                relation: 'CHILD',
+                birthYear: 2024,
+                sex: 'FEMALE',
+                health: 'HEALTHY',
+                schooling: 'NONE',
+                labour: 'NONE',
+              },
+            ],
+          },
+          evidence: { incomes: [{ year: 2020, perCapita: 3100, line: 4000 }], indicators: ENTRY_FACTS.indicators },
+          votesFor: 14,
+          votesAgainst: 0,
+          note: '因病致贫',
+        },
+        {
+          id: ids.enterOld,
+          assessmentNo: 1,
+          action: 'ENTER',
+          householdId: v.notRegistered,
+          category: 'POLICY_GUARANTEE',
+          cause: 'DISABILITY',
+          entryReason: 'MISSED',
+          override: { reason: '核查发现' },
+          votesFor: 10,
+          votesAgainst: 2,
+        },
+        {
+          id: ids.reclassify,
+          assessmentNo: 1,
+          action: 'RECLASSIFY',
+          householdId: v.registered[1],
+          category: 'CONSOLIDATION',
+          votesFor: 12,
+          votesAgainst: 0,
+        },
+      ],
+      round: { stage: 'FIRST_PUBLICITY', stageEnteredAt: at(1), publicityEndsAt: at(8), stageDeadline: null },
+      notice: {
+        version: 1,
+        kind: 'FIRST_PUBLICITY',
+        startsAt: at(1),
+        endsAt: at(8),
+        proposalIds: [ids.reclassify, ids.enterNew, ids.exit, ids.enterOld],
+      },
+    },
+    {
+      roundId,
+      at: at(2),
+      decision: { seq: 3, stage: 'FIRST_PUBLICITY', kind: 'OBJECTION_FILED', actor: author },
+      newObjection: {
+        id: objectionId,
+        noticeVersion: 1,
+        proposalId: ids.enterOld,
+        objectorName: '村民甲',
+        objectorContact: '13800000000',
+        reason: '致贫原因不对',
+      },
+    },
+    {
+      roundId,
+      at: at(3),
+      decision: { seq: 4, stage: 'FIRST_PUBLICITY', kind: 'OBJECTION_RESOLVED', actor: author, decision: 'UPHELD' },
+      resolveObjection: {
+        id: objectionId,
+        status: 'UPHELD',
+        note: '改为因病',
+        withdrewProposal: false,
+        amendedProposalId: ids.enterOld,
+      },
+      amendProposal: { proposalId: ids.enterOld, cause: 'ILLNESS' },
+      proposalStatus: [{ ids: [ids.reclassify], status: 'REJECTED', reason: '不符合条件' }],
+      round: { overdueSince: at(3) },
+    },
+    {
+      roundId,
+      at: at(20),
+      // The end of the announcement period, by the clock: no actor.
+      decision: { seq: 5, stage: 'ANNOUNCEMENT_PERIOD', kind: 'ROUND_COMPLETED' },
+      applyRegistry: { proposalIds: [ids.exit, ids.enterNew, ids.enterOld] },
+      proposalStatus: [{ ids: [ids.exit, ids.enterNew, ids.enterOld], status: 'APPLIED' }],
+      notice: {
+        version: 2,
+        kind: 'ANNOUNCEMENT',
+        startsAt: at(20),
+        endsAt: null,
+        proposalIds: [ids.exit, ids.enterNew, ids.enterOld],
+      },
+      round: {
+        stage: 'COMPLETED',
+        status: 'COMPLETED',
+        stageEnteredAt: at(20),
+        stageDeadline: null,
+        publicityEndsAt: null,
+        overdueSince: null,
+        countySample: [ids.enterNew],
+      },
+    },
+  ];
+}
+
+interface Run {
+  village: Village;
+  roundId: string;
+  seeded: { from: number; to: number };
+  written: { from: number; to: number };
+}
+
+/** Seeds, adds an entry candidate and a registry number taken elsewhere, then writes every step. */
+async function writeRound(prisma: PrismaClient, afterStep?: (t: Transition) => Promise<void>): Promise<Run> {
+  const seededFrom = Date.now();
+  await seedDemoCounty(prisma, { demoOfficials: false });
+  const village = await pickVillage(prisma);
+  const roundId = `round-${village.code}-1`;
+  await prisma.entryCandidate.create({
+    data: {
+      householdId: village.notRegistered,
+      villageCode: village.code,
+      source: 'VERIFICATION',
+      sourceId: 'verification-1',
+      createdAt: new Date(at(-30)),
+    },
+  });
+  // The registry number the new household would take is another village's: the next one is used.
+  const next = (await prisma.household.count({ where: { villageCode: village.code } })) + 1;
+  const other = await prisma.village.findFirstOrThrow({
+    where: { code: { not: village.code } },
+    orderBy: { code: 'asc' },
+  });
+  await prisma.household.create({
+    data: {
+      registryNo: `${village.code}-${String(next).padStart(4, '0')}`,
+      villageCode: other.code,
+      headName: '占号户',
+      idNumber: '620522198001015678',
+      size: 1,
+      status: 'NOT_REGISTERED',
+    },
+  });
+  const seeded = { from: seededFrom, to: Date.now() };
+  const { applyTransition } = createRoundActivities({ prisma });
+  const from = Date.now();
+  for (const t of steps(village, roundId)) {
+    expect(await applyTransition(t)).toEqual({ applied: true });
+    await afterStep?.(t);
+  }
+  return { village, roundId, seeded, written: { from, to: Date.now() } };
+}
+
+/**
+ * Every row the round wrote or changed, as Prisma reads it, with the ids generated at write time named by their
+ * order and the instants of the write (@updatedAt, @default(now())) and of the seed named, once checked to be then.
+ */
+async function snapshot(prisma: PrismaClient, run: Run) {
+  const { roundId } = run;
+  const round = await prisma.round.findUniqueOrThrow({ where: { id: roundId } });
+  const decisions = await prisma.decision.findMany({ where: { roundId }, orderBy: { seq: 'asc' } });
+  const proposals = await prisma.proposal.findMany({ where: { roundId }, orderBy: { id: 'asc' } });
+  const objections = await prisma.objection.findMany({ where: { roundId } });
+  const notices = await prisma.notice.findMany({ where: { roundId }, orderBy: { version: 'asc' } });
+  const changes = await prisma.registryChange.findMany({ where: { roundId }, orderBy: { proposalId: 'asc' } });
+  const households = await prisma.household.findMany({
+    where: { id: { in: [...changes.map((c) => c.householdId), run.village.registered[1]] } },
+    orderBy: { registryNo: 'asc' },
+    include: {
+      members: { orderBy: { seq: 'asc' } },
+      incomes: { orderBy: { year: 'asc' } },
+      indicators: true,
+      factChanges: { orderBy: { changedAt: 'asc' } },
+      entryCandidates: true,
+    },
+  });
+  const seeded = new Set(households.map((h) => h.id).filter((id) => Object.values(run.village).flat().includes(id)));
+  const generated = [
+    ...decisions.map((d) => d.id),
+    ...notices.map((n) => n.id),
+    ...changes.map((c) => c.id),
+    ...households.filter((h) => !seeded.has(h.id)).map((h) => h.id),
+    ...households.flatMap((h) => [
+      ...h.members.map((m) => m.id),
+      ...h.factChanges.map((c) => c.id),
+      ...h.entryCandidates.map((c) => c.id),
+    ]),
+  ];
+  const inside = (t: number, { from, to }: { from: number; to: number }) => t >= from && t <= to;
+  let text = JSON.stringify({ round, decisions, proposals, objections, notices, changes, households }, (_, v) => {
+    if (typeof v !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(v)) return v as unknown;
+    const t = Date.parse(v);
+    return inside(t, run.written) ? '<written>' : inside(t, run.seeded) ? '<seeded>' : v;
+  });
+  generated.forEach((id, i) => {
+    expect(id).toMatch(UUID);
+    text = text.replaceAll(id, `<generated ${i}>`);
+  });
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** Rows in every table the round writes. */
+async function counts(prisma: PrismaClient) {
+  const [row] = await rawQuery<Record<string, number>>(
+    prisma,
+    Prisma.sql`SELECT (SELECT count(*)::int FROM "Round") AS "rounds", (SELECT count(*)::int FROM "Decision") AS "decisions",
+      (SELECT count(*)::int FROM "Proposal") AS "proposals", (SELECT count(*)::int FROM "Objection") AS "objections",
+      (SELECT count(*)::int FROM "Notice") AS "notices", (SELECT count(*)::int FROM "Household") AS "households",
+      (SELECT count(*)::int FROM "RegistryChange") AS "changes",
+      (SELECT count(*)::int FROM "HouseholdMember") AS "members",
+      (SELECT count(*)::int FROM "HouseholdFactsChange") AS "factChanges",
+      (SELECT max("updatedAt") FROM "Household") AS "householdUpdatedAt"`,
+  );
+  return row;
+}
+
+let pgDb: TestDatabase;
+let fallbackDb: TestDatabase;
+let fallback: PrismaClient;
+let pgRun: Run;
+let fallbackRun: Run;
+/** The round's updatedAt after each step, and whether the step changed the round. */
+const roundUpdatedAt: { changed: boolean; updatedAt: Date }[] = [];
+
+beforeAll(async () => {
+  [pgDb, fallbackDb] = await Promise.all([createTestDatabase('jz_rawtx'), createTestDatabase('jz_rawtx')]);
+  // A client not made by createPrisma: its transaction is Prisma's own, through $queryRawUnsafe.
+  fallback = new PrismaClient({ adapter: new PrismaPg({ connectionString: fallbackDb.url }) });
+  pgRun = await writeRound(pgDb.prisma, async (t) => {
+    const { updatedAt } = await pgDb.prisma.round.findUniqueOrThrow({ where: { id: t.roundId } });
+    roundUpdatedAt.push({ changed: t.round !== undefined, updatedAt });
+    // The next write's instant is later than the last one's (no fixed sleep: the clock is waited on).
+    while (Date.now() <= updatedAt.getTime()) await new Promise((r) => setImmediate(r));
+  });
+  fallbackRun = await writeRound(fallback);
+}, 240_000);
+
+afterAll(async () => {
+  await fallback?.$disconnect();
+  await Promise.all([pgDb?.drop(), fallbackDb?.drop()]);
+});
+
+test('both paths write the same rows', async () => {
+  expect(pgRun.village).toEqual(fallbackRun.village);
+  expect(await snapshot(pgDb.prisma, pgRun)).toEqual(await snapshot(fallback, fallbackRun));
+});
+
+test('instants are stored as UTC wall time and read back equal', async () => {
+  const { roundId } = pgRun;
+  const [stored] = await rawQuery<{ at: string; startedAt: string; publishedAt: string; finishedAt: string }>(
+    pgDb.prisma,
+    Prisma.sql`SELECT to_char(d."at", 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS "at",
+                      to_char(r."startedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS "startedAt",
+                      to_char(n."publishedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS "publishedAt",
+                      to_char(r."finishedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS "finishedAt"
+               FROM "Round" r JOIN "Decision" d ON d."roundId" = r."id" AND d."seq" = 1
+               JOIN "Notice" n ON n."roundId" = r."id" AND n."version" = 2
+               WHERE r."id" = ${roundId}`,
+  );
+  expect(stored).toEqual({
+    at: at(0).slice(0, -1),
+    startedAt: at(0).slice(0, -1),
+    publishedAt: at(20).slice(0, -1),
+    finishedAt: at(20).slice(0, -1),
+  });
+  const round = await pgDb.prisma.round.findUniqueOrThrow({ where: { id: roundId } });
+  expect(round).toMatchObject({
+    startedAt: new Date(at(0)),
+    stageEnteredAt: new Date(at(20)),
+    stageDeadline: null,
+    publicityEndsAt: null,
+    overdueSince: null,
+    finishedAt: new Date(at(20)),
+    openVillageCode: null,
+    status: 'COMPLETED',
+    stage: 'COMPLETED',
+    countySample: [ids.enterNew],
+    rulesVersion: 3,
+  });
+  const exit = await pgDb.prisma.proposal.findUniqueOrThrow({ where: { id: ids.exit } });
+  expect(exit.consentSignedOn).toEqual(new Date('2026-11-18T00:00:00.000Z'));
+});
+
+test('a step that changes the round advances its updatedAt to the time of the write; another leaves it', () => {
+  expect(roundUpdatedAt.map((u) => u.changed)).toEqual([true, true, false, true, true]);
+  for (let i = 1; i < roundUpdatedAt.length; i++) {
+    const [before, after] = [roundUpdatedAt[i - 1]!.updatedAt.getTime(), roundUpdatedAt[i]!.updatedAt.getTime()];
+    if (roundUpdatedAt[i]!.changed) expect(after).toBeGreaterThan(before);
+    else expect(after).toBe(before);
+  }
+  for (const { updatedAt } of roundUpdatedAt) {
+    expect(updatedAt.getTime()).toBeGreaterThanOrEqual(pgRun.written.from);
+    expect(updatedAt.getTime()).toBeLessThanOrEqual(pgRun.written.to);
+  }
+});
+
+test('the new household, its facts and its notice entries', async () => {
+  const { village, roundId } = pgRun;
+  const created = await pgDb.prisma.household.findFirstOrThrow({ where: { idNumber: '620522199001011234' } });
+  expect(created.id).toMatch(UUID);
+  const count = await pgDb.prisma.household.count({ where: { villageCode: village.code } });
+  // The number count + 1 was taken by another village's household: the loop took the next.
+  expect(created.registryNo).toBe(`${village.code}-${String(count + 1).padStart(4, '0')}`);
+  expect(created).toMatchObject({ status: 'REGISTERED', category: 'TARGETED', registeredOn: new Date(at(20)) });
+  expect(created.createdAt.getTime()).toBeGreaterThanOrEqual(pgRun.written.from);
+  expect(created.updatedAt.getTime()).toBeGreaterThanOrEqual(created.createdAt.getTime());
+  const facts = await readFacts(sqlOf(pgDb.prisma), created.id);
+  expect(facts.incomes).toEqual(ENTRY_FACTS.incomes);
+  expect(facts.indicators).toEqual(ENTRY_FACTS.indicators);
+  expect(facts.members.map((m) => [m.name, m.idNumber])).toEqual([
+    ['新户主', '620522199001011234'],
+    ['小孩', undefined],
+  ]);
+  const [factsChange] = await pgDb.prisma.householdFactsChange.findMany({ where: { householdId: created.id } });
+  expect(factsChange).toMatchObject({ source: 'ROUND', changedById: null, changedByName: roundId });
+  expect(factsChange!.changedAt).toEqual(new Date(at(20)));
+  const notices = await pgDb.prisma.notice.findMany({ where: { roundId }, orderBy: { version: 'asc' } });
+  for (const n of notices) expect(n.id).toMatch(UUID);
+  const items = (n: (typeof notices)[number]) =>
+    (n.content as { items: { proposalId: string; idNumberMasked: string }[] }).items;
+  expect(items(notices[0]!).map((i) => i.proposalId)).toEqual([ids.reclassify, ids.enterNew, ids.exit, ids.enterOld]);
+  for (const i of items(notices[0]!)) expect(i.idNumberMasked).toMatch(/\*/);
+  const candidate = await pgDb.prisma.entryCandidate.findFirstOrThrow({
+    where: { householdId: village.notRegistered },
+  });
+  expect(candidate).toMatchObject({ roundId, proposalId: ids.enterOld });
+});
+
+test('a duplicated step writes nothing, on either path', async () => {
+  for (const [prisma, run] of [
+    [pgDb.prisma, pgRun],
+    [fallback, fallbackRun],
+  ] as const) {
+    const before = await counts(prisma);
+    const { applyTransition } = createRoundActivities({ prisma });
+    for (const t of steps(run.village, run.roundId)) expect(await applyTransition(t)).toEqual({ applied: false });
+    expect(await counts(prisma)).toEqual(before);
+  }
+});
+
+test('a second open round of the village is refused, and nothing of it is written', async () => {
+  for (const prisma of [pgDb.prisma, fallback]) {
+    const { applyTransition } = createRoundActivities({ prisma });
+    const village = await pickVillage(prisma);
+    const first = steps(village, `round-${village.code}-1`)[0]!;
+    const open = {
+      ...first,
+      roundId: `round-${village.code}-2`,
+      create: { ...first.create!, roundId: `round-${village.code}-2`, roundNo: 2 },
+    };
+    expect(await applyTransition(open)).toEqual({ applied: true });
+    const before = await counts(prisma);
+    const second = {
+      ...open,
+      roundId: `round-${village.code}-3`,
+      create: { ...open.create!, roundId: `round-${village.code}-3`, roundNo: 3 },
+    };
+    const refused = applyTransition(second);
+    await expect(refused).rejects.toBeInstanceOf(ApplicationFailure);
+    await expect(refused).rejects.toMatchObject({ type: 'DuplicateOpenRound', nonRetryable: true });
+    expect(await counts(prisma)).toEqual(before);
+  }
+});
+
+test('a transaction on the pool is bounded as Prisma bounded its own: 30 s per statement and per pause', async () => {
+  const settings = await sqlTransaction(pgDb.prisma, (sql) =>
+    sql.query<{ statement: string; idle: string }>(
+      Prisma.sql`SELECT current_setting('statement_timeout') AS "statement",
+                        current_setting('idle_in_transaction_session_timeout') AS "idle"`,
+    ),
+  );
+  expect(settings).toEqual([{ statement: '30s', idle: '30s' }]);
+  // SET LOCAL: the connection goes back to the pool with the server's own settings.
+  const [after] = await rawQuery<{ statement: string }>(
+    pgDb.prisma,
+    Prisma.sql`SELECT current_setting('statement_timeout') AS "statement"`,
+  );
+  expect(after!.statement).not.toBe('30s');
+});
