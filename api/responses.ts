@@ -93,8 +93,8 @@ export const ZMeResponse = z
   .object({ id: z.string(), name: z.string(), role: z.enum(ROLES), scopeCode: z.string() })
   .meta({ id: 'Official' });
 
-/** One entry of a procedure's trail (a round's or an exit's decisions) as GET answers it: who, when, what, why. */
-export function trailEntry<S, P>(d: {
+/** A decision as stored (Decision, ExitDecision), as far as the trail shows it. */
+export interface TrailRow<S, P> {
   seq: number;
   stage: S;
   kind: string;
@@ -104,7 +104,10 @@ export function trailEntry<S, P>(d: {
   decision: string | null;
   note: string | null;
   payload: P | null;
-}) {
+}
+
+/** One entry of a procedure's trail (a round's or an exit's decisions) as GET answers it: who, when, what, why. */
+export function trailEntry<S, P>(d: TrailRow<S, P>) {
   return {
     seq: d.seq,
     stage: d.stage,

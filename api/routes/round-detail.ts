@@ -17,7 +17,7 @@ import type {
 import { type RoundPolicy } from '../../domain/round';
 import { Prisma, rawQuery, type PrismaClient } from '../../infra/db';
 import { type Official } from '../auth';
-import { trailEntry } from '../responses';
+import { trailEntry, type TrailRow } from '../responses';
 import { seesIdNumbers } from '../scope';
 import { roundCandidates } from './candidates';
 import { ZRoundDetail } from './round-responses';
@@ -86,21 +86,10 @@ interface ObjectionRow {
   addedProposalId: string | null;
 }
 
-interface DecisionRow {
-  seq: number;
-  stage: Stage;
-  kind: string;
-  officialId: string | null;
-  officialName: string | null;
-  at: Date;
-  decision: string | null;
-  note: string | null;
-  payload: unknown;
-}
-
 /**
- * A round's page in five statements of raw SQL (issue 16: it is read at every township review and county
- * announcement, and Prisma's include issued eight queries through its interpreter). Same rows, same order.
+ * A round's page in six statements of raw SQL, the entry candidates included (issue 16: it is read at every township
+ * review and county announcement, and Prisma's include issued eight or nine queries through its interpreter). Same
+ * rows, same order.
  */
 export async function roundDetail(
   prisma: PrismaClient,
@@ -151,7 +140,7 @@ export async function roundDetail(
                       "addedProposalId"::text AS "addedProposalId"
                FROM "Objection" WHERE "roundId" = ${roundId} ORDER BY "filedAt"`,
   );
-  const decisions = await rawQuery<DecisionRow>(
+  const decisions = await rawQuery<TrailRow<Stage, unknown>>(
     prisma,
     Prisma.sql`SELECT "seq", "stage"::text AS "stage", "kind", "officialId"::text AS "officialId", "officialName", "at",
                       "decision", "note", "payload"
