@@ -18,8 +18,6 @@ interface AppliedProposal {
   facts: HouseholdFacts | null;
 }
 
-const timestamp = (instant: Date) => Prisma.sql`${utc(instant)}::timestamp(3)`;
-
 export async function applyToRegistry(sql: Sql, t: Transition, at: Date): Promise<void> {
   const ids = t.applyRegistry!.proposalIds;
   if (ids.length === 0) return;
@@ -65,7 +63,7 @@ export async function applyToRegistry(sql: Sql, t: Transition, at: Date): Promis
                                    "createdAt", "updatedAt")
           VALUES (gen_random_uuid(), ${registryNo}, ${round.villageCode}, ${fresh.headName}, ${fresh.idNumber},
                   ${fresh.size}::int, ${p.category}::"HouseholdCategory", 'REGISTERED'::"HouseholdStatus",
-                  ${p.cause}::"PovertyCause", ${p.entryReason}::"EntryReason", NULL, ${timestamp(at)}, NULL,
+                  ${p.cause}::"PovertyCause", ${p.entryReason}::"EntryReason", NULL, ${utc(at)}::timestamp(3), NULL,
                   ${updatedAt}::timestamp(3), ${updatedAt}::timestamp(3))
           RETURNING "id"::text AS "id"`);
         householdId = created!.id;
@@ -103,7 +101,7 @@ export async function applyToRegistry(sql: Sql, t: Transition, at: Date): Promis
               ${before?.status ?? null}::"HouseholdStatus", ${toStatus}::"HouseholdStatus",
               ${before?.category ?? null}::"HouseholdCategory", ${toCategory}::"HouseholdCategory",
               ${p.cause}::"PovertyCause", ${p.entryReason}::"EntryReason", ${p.exitReason}::"ExitReason",
-              ${t.decision.actor?.id ?? null}::uuid, ${timestamp(at)})`);
+              ${t.decision.actor?.id ?? null}::uuid, ${utc(at)}::timestamp(3))`);
     if (!p.householdId) await updateOne(sql, 'Proposal', p.id, [['householdId', householdId, 'uuid']]);
   }
 }

@@ -1,8 +1,8 @@
 // bench:reads — GET /tasks, GET /rounds and GET /households through the real API over a county-sized registry:
 // 1,000,000 households in 10,000 villages (100 new townships beside the demo county's), 10,000 open rounds at
 // every stage (a quarter of them overdue), 10,000 closed ones and 50,000 objections. p50/p99 of each request
-// shape (goals of issue 16: p99 ≤ 5 × SQL + 5 ms and < 20 ms), then EXPLAIN (ANALYZE, BUFFERS) of the SQL each endpoint issues, captured from
-// Prisma's query log. BENCH_PLANS_FILE=path also writes the plans there as Markdown.
+// shape (goals of issue 16: p99 ≤ 5 × SQL + 5 ms and < 20 ms), then EXPLAIN (ANALYZE, BUFFERS) of the SQL each
+// endpoint issues, captured from Prisma's query log. BENCH_PLANS_FILE=path also writes the plans there as Markdown.
 import fs from 'node:fs';
 import nodeHttp from 'node:http';
 import path from 'node:path';

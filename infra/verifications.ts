@@ -173,6 +173,13 @@ export async function recordSurvey(prisma: PrismaClient, input: SurveyInput, act
 }
 
 /**
+ * An entry candidate (aliased `c`) that waits for a round's list: never proposed, or proposed by a round since
+ * cancelled. The one statement of it for the village's tasks, the round page and the marking below.
+ */
+export const CANDIDATE_WAITING = Prisma.sql`(c."roundId" IS NULL OR EXISTS (
+  SELECT 1 FROM "Round" cancelled WHERE cancelled."id" = c."roundId" AND cancelled."status" = 'CANCELLED'))`;
+
+/**
  * A round's assessment (or an upheld objection) proposed these households' entry: their candidates still waiting
  * (never proposed, or proposed by a round since cancelled) and those an earlier list of this same round proposed (a
  * list returned to the village and assessed again) are marked with this round and the new proposal. Called by the
@@ -185,27 +192,10 @@ export async function markCandidatesProposed(
 ): Promise<void> {
   const entering = proposals.filter((p) => p.action === 'ENTER' && p.householdId);
   if (entering.length === 0) return;
-  const candidates = await sql.query<{ id: string; householdId: string; roundId: string | null }>(Prisma.sql`
-    SELECT "id"::text AS "id", "householdId"::text AS "householdId", "roundId" FROM "EntryCandidate"
-    WHERE "householdId" = ANY(${entering.map((p) => p.householdId!)}::uuid[])`);
-  if (candidates.length === 0) return;
-  const earlier = [...new Set(candidates.map((c) => c.roundId).filter((id): id is string => id !== null))];
-  const cancelled = new Set(
-    earlier.length === 0
-      ? []
-      : (
-          await sql.query<{ id: string }>(Prisma.sql`
-            SELECT "id" FROM "Round" WHERE "id" = ANY(${earlier}::text[]) AND "status" = 'CANCELLED'::"RoundStatus"`)
-        ).map((r) => r.id),
-  );
-  for (const p of entering) {
-    const ids = candidates
-      .filter((c) => c.householdId === p.householdId)
-      .filter((c) => c.roundId === null || c.roundId === roundId || cancelled.has(c.roundId))
-      .map((c) => c.id);
-    if (ids.length > 0)
-      await sql.query(Prisma.sql`
-        UPDATE "EntryCandidate" SET "roundId" = ${roundId}, "proposalId" = ${p.id}::uuid
-        WHERE "id" = ANY(${ids}::uuid[])`);
-  }
+  // One statement: each entering household's candidates that wait, or that an earlier list of this round proposed.
+  await sql.query(Prisma.sql`
+    UPDATE "EntryCandidate" c SET "roundId" = ${roundId}, "proposalId" = e."proposalId"
+    FROM unnest(${entering.map((p) => p.householdId!)}::uuid[], ${entering.map((p) => p.id)}::uuid[])
+      AS e("householdId", "proposalId")
+    WHERE c."householdId" = e."householdId" AND (c."roundId" = ${roundId} OR ${CANDIDATE_WAITING})`);
 }

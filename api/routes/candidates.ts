@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { maskIdNumber } from '../../domain/idNumber';
 import { Prisma, rawQuery, type PrismaClient } from '../../infra/db';
+import { CANDIDATE_WAITING } from '../../infra/verifications';
 import type { Official } from '../auth';
 import { ZDateTime } from '../responses';
 import { sqlCodesWithin, seesIdNumbers } from '../scope';
@@ -55,10 +56,7 @@ export async function roundCandidates(
                                         'idNumber', h."idNumber", 'size', h."size") AS "household"
                FROM "EntryCandidate" c JOIN "Household" h ON h."id" = c."householdId"
                WHERE c."villageCode" = ${round.villageCode}
-                 AND (c."roundId" = ${round.id}
-                      OR (${waiting} AND (c."roundId" IS NULL OR c."roundId" IN (
-                            SELECT x."id" FROM "Round" x
-                            WHERE x."villageCode" = ${round.villageCode} AND x."status" = 'CANCELLED'))))
+                 AND (c."roundId" = ${round.id} OR (${waiting} AND ${CANDIDATE_WAITING}))
                ORDER BY c."createdAt", c."id"`,
   );
   const full = seesIdNumbers(o, round.villageCode);
@@ -101,9 +99,8 @@ export function candidateTasks(prisma: PrismaClient, scopeCode: string, limit: n
     SELECT c.id::text AS id, c."householdId"::text AS "householdId", c."villageCode", c.source, c."sourceId",
            c."createdAt", r.id AS "roundId", r."stageDeadline" AS deadline
     FROM "EntryCandidate" c
-    LEFT JOIN "Round" used ON used.id = c."roundId"
     LEFT JOIN "Round" r ON r."openVillageCode" = c."villageCode" AND r.stage = 'VILLAGE_ASSESSMENT'
-    WHERE (c."roundId" IS NULL OR used.status = 'CANCELLED')
+    WHERE ${CANDIDATE_WAITING}
       AND ${sqlCodesWithin(Prisma.sql`c."villageCode"`, scopeCode)}
     ORDER BY c."createdAt", c.id
     LIMIT ${limit}`,

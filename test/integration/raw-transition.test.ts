@@ -11,6 +11,7 @@ import type { Actor, Transition } from '../../domain/round';
 import { PrismaClient } from '../../generated/prisma/client';
 import { Prisma, rawQuery, sqlOf, sqlTransaction } from '../../infra/db';
 import { readFacts } from '../../infra/facts';
+import { markCandidatesProposed } from '../../infra/verifications';
 import { seedDemoCounty } from '../../infra/seed';
 import { createTestDatabase, type TestDatabase } from '../../kit/database';
 import { ENTRY_FACTS } from '../../kit/rounds';
@@ -490,4 +491,64 @@ test('a transaction on the pool is bounded as Prisma bounded its own: 30 s per s
     Prisma.sql`SELECT current_setting('statement_timeout') AS "statement"`,
   );
   expect(after!.statement).not.toBe('30s');
+});
+
+test('an entering household’s candidates are marked when they wait or this round proposed them, not when another open round did', async () => {
+  const prisma = pgDb.prisma;
+  const households = await prisma.household.findMany({ where: { status: 'NOT_REGISTERED' }, take: 4 });
+  expect(households).toHaveLength(4);
+  const [waiting, ofCancelled, ofThisRound, ofOpenRound] = households.map((h) => h!);
+  const village = waiting!.villageCode;
+  const starter = (await prisma.official.findFirst())?.id ?? randomUUID();
+  const round = (id: string, status: 'OPEN' | 'CANCELLED') =>
+    prisma.round.create({
+      data: {
+        id,
+        villageCode: village,
+        townshipCode: village.slice(0, 9),
+        roundNo: Number(id.split('-').pop()),
+        stage: 'VILLAGE_ASSESSMENT',
+        status,
+        policy: {},
+        stageEnteredAt: new Date(),
+        startedById: starter,
+        startedAt: new Date(),
+      },
+    });
+  const thisRound = `round-${village}-91`;
+  await round(`round-${village}-90`, 'CANCELLED');
+  await round(`round-${village}-92`, 'OPEN');
+  const candidate = (h: { id: string; villageCode: string }, roundId: string | null) =>
+    prisma.entryCandidate.create({
+      data: {
+        householdId: h.id,
+        villageCode: h.villageCode,
+        source: 'VERIFICATION',
+        sourceId: `marking-${h.id}`,
+        createdAt: new Date(),
+        roundId,
+      },
+    });
+  const rows = [
+    await candidate(waiting!, null),
+    await candidate(ofCancelled!, `round-${village}-90`),
+    await candidate(ofThisRound!, thisRound),
+    await candidate(ofOpenRound!, `round-${village}-92`),
+  ];
+  const proposalIds = rows.map(() => randomUUID());
+  await sqlTransaction(prisma, (sql) =>
+    markCandidatesProposed(
+      sql,
+      thisRound,
+      rows.map((c, i) => ({ id: proposalIds[i]!, action: 'ENTER', householdId: c.householdId })),
+    ),
+  );
+  const after = await prisma.entryCandidate.findMany({ where: { id: { in: rows.map((c) => c.id) } } });
+  const byId = new Map(after.map((c) => [c.id, c]));
+  expect(rows.map((c) => byId.get(c.id))).toEqual([
+    expect.objectContaining({ roundId: thisRound, proposalId: proposalIds[0] }),
+    expect.objectContaining({ roundId: thisRound, proposalId: proposalIds[1] }),
+    expect.objectContaining({ roundId: thisRound, proposalId: proposalIds[2] }),
+    expect.objectContaining({ roundId: `round-${village}-92`, proposalId: null }),
+  ]);
 });
