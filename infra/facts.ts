@@ -28,19 +28,17 @@ export interface FactsAuthor {
   at: Date;
 }
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
+/** A household's incomes by year, as one json array; `householdId` is the SQL of its id (a uuid). */
+const incomesJson = (householdId: Prisma.Sql) => Prisma.sql`
+  (SELECT coalesce(json_agg(json_build_object('year', i."year", 'perCapita', i."perCapita") ORDER BY i."year"), '[]')
+     FROM "HouseholdIncome" i WHERE i."householdId" = ${householdId})`;
 
-function indicatorsOf(row: {
-  foodClothing: boolean;
-  education: boolean;
-  medical: boolean;
-  housing: boolean;
-  drinkingWater: boolean;
-  assessedOn: Date;
-}): Indicators {
-  const { foodClothing, education, medical, housing, drinkingWater } = row;
-  return { foodClothing, education, medical, housing, drinkingWater, assessedOn: day(row.assessedOn) };
-}
+/** A household's indicators as one json object (Indicators), null when never assessed. */
+const indicatorsJson = (householdId: Prisma.Sql) => Prisma.sql`
+  (SELECT json_build_object('foodClothing', x."foodClothing", 'education', x."education", 'medical', x."medical",
+            'housing', x."housing", 'drinkingWater', x."drinkingWater",
+            'assessedOn', to_char(x."assessedOn", 'YYYY-MM-DD'))
+     FROM "HouseholdIndicators" x WHERE x."householdId" = ${householdId})`;
 
 type StoredMember = Omit<Member, 'idNumber'> & { idNumber: string | null };
 
@@ -67,12 +65,8 @@ export async function readFacts(
                 'birthYear', m."birthYear", 'sex', m."sex", 'health', m."health", 'schooling', m."schooling",
                 'labour', m."labour") ORDER BY m."seq"), '[]')
          FROM "HouseholdMember" m WHERE m."householdId" = ${householdId}::uuid) AS "members",
-      (SELECT coalesce(json_agg(json_build_object('year', i."year", 'perCapita', i."perCapita") ORDER BY i."year"), '[]')
-         FROM "HouseholdIncome" i WHERE i."householdId" = ${householdId}::uuid) AS "incomes",
-      (SELECT json_build_object('foodClothing', x."foodClothing", 'education', x."education", 'medical', x."medical",
-                'housing', x."housing", 'drinkingWater', x."drinkingWater",
-                'assessedOn', to_char(x."assessedOn", 'YYYY-MM-DD'))
-         FROM "HouseholdIndicators" x WHERE x."householdId" = ${householdId}::uuid) AS "indicators"`);
+      ${incomesJson(Prisma.sql`${householdId}::uuid`)} AS "incomes",
+      ${indicatorsJson(Prisma.sql`${householdId}::uuid`)} AS "indicators"`);
   return {
     members: row!.members.map(({ idNumber, ...m }) => ({ ...m, ...(idNumber !== null ? { idNumber } : {}) })),
     incomes: row!.incomes,
@@ -144,9 +138,12 @@ export interface PovertyLineRow extends PovertyLineFigure {
   updatedAt: Date;
 }
 
-/** The poverty line of every year recorded, by year. */
-export function povertyLines(db: Db): Promise<PovertyLineRow[]> {
-  return db.povertyLine.findMany({ orderBy: { year: 'asc' } });
+/** The poverty line of every year recorded, by year (raw: the assessment's check and every facts view read it). */
+export function povertyLines(sql: Sql): Promise<PovertyLineRow[]> {
+  return sql.query<PovertyLineRow>(
+    Prisma.sql`SELECT "year", "perCapita", "source", "enteredById"::text AS "enteredById", "updatedAt"
+               FROM "PovertyLine" ORDER BY "year"`,
+  );
 }
 
 /** The mark of a figure the county entered (in its source): shown as entered, not as published. */
@@ -171,25 +168,23 @@ export function setPovertyLine(
 
 /** The evidence of existing households' facts under today's lines, by household id (domain/facts.ts evidenceOf). */
 export async function evidenceOfHouseholds(
-  db: Db,
+  sql: Sql,
   householdIds: readonly string[],
   lines: readonly PovertyLineFigure[],
 ): Promise<Map<string, FactsEvidence>> {
   const ids = [...new Set(householdIds)];
-  const [incomes, indicators] = await Promise.all([
-    db.householdIncome.findMany({ where: { householdId: { in: ids } } }),
-    db.householdIndicators.findMany({ where: { householdId: { in: ids } } }),
-  ]);
   const out = new Map<string, FactsEvidence>();
-  for (const id of ids) {
-    const own = indicators.find((i) => i.householdId === id);
-    out.set(
-      id,
-      evidenceOf(
-        { incomes: incomes.filter((i) => i.householdId === id), indicators: own ? indicatorsOf(own) : null },
-        lines,
-      ),
-    );
-  }
+  if (ids.length === 0) return out;
+  // One statement for both sections of every household (an assessment's check reads them for each EXIT and ENTER).
+  const rows = await sql.query<{
+    id: string;
+    incomes: { year: number; perCapita: number }[];
+    indicators: Indicators | null;
+  }>(Prisma.sql`
+    SELECT h."id",
+      ${incomesJson(Prisma.sql`h."id"::uuid`)} AS "incomes",
+      ${indicatorsJson(Prisma.sql`h."id"::uuid`)} AS "indicators"
+    FROM unnest(${ids}::text[]) AS h("id")`);
+  for (const r of rows) out.set(r.id, evidenceOf({ incomes: r.incomes, indicators: r.indicators }, lines));
   return out;
 }

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ROLES } from '../domain/enums';
 import { attachDatabase } from '../infra/bootstrap';
+import { sqlOf } from '../infra/db';
 import { ConfigError, loadConfig } from '../infra/config';
 import { ImportError } from '../infra/import';
 import { IMPORT_USAGE, runImportCommand } from '../infra/import-command';
@@ -134,7 +135,7 @@ async function povertyLineCommand(
   if (verb !== 'list' || args.length > 0) throw new UsageError(USAGE);
   const db = await attachDatabase(loadConfig());
   try {
-    const lines = await povertyLines(db.prisma);
+    const lines = await povertyLines(sqlOf(db.prisma));
     out(lines.map((l) => `${l.year}  ${String(l.perCapita).padStart(6)} 元  ${l.source}`).join('\n'), lines);
   } finally {
     await db.stop();

@@ -91,7 +91,7 @@ export async function householdFactsView(
   const full = seesIdNumbers(o, household.villageCode);
   const [facts, lines, history] = await Promise.all([
     readFacts(sqlOf(prisma), household.id),
-    povertyLines(prisma),
+    povertyLines(sqlOf(prisma)),
     rawQuery<{
       changedAt: Date;
       source: string;
@@ -158,7 +158,7 @@ export function factsRouter(prisma: PrismaClient): Router {
 
   r.get('/poverty-lines', async (req, res) => {
     caller(req);
-    const lines = await povertyLines(prisma);
+    const lines = await povertyLines(sqlOf(prisma));
     res.json({
       items: lines.map((l) => ({
         year: l.year,

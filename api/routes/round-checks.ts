@@ -9,7 +9,7 @@ import {
 } from '../../domain/facts';
 import { verificationProblems } from '../../domain/procedure';
 import type { AddedProposal, ResolutionUpdate, Visit } from '../../domain/round';
-import { Prisma, rawQuery, type PrismaClient } from '../../infra/db';
+import { Prisma, rawQuery, sqlOf, type PrismaClient } from '../../infra/db';
 import { evidenceOfHouseholds, povertyLines } from '../../infra/facts';
 import { badRequest } from '../problem';
 import type { TAssessment, TResolution, TTownshipReview } from '../schemas';
@@ -101,9 +101,10 @@ async function factsEvidence(
   pathOf: (i: number) => string,
 ): Promise<(FactsEvidence | undefined)[]> {
   if ((round.rulesVersion ?? 1) < 3 || !proposals.some(needsFacts)) return proposals.map(() => undefined);
-  const lines = await povertyLines(prisma);
+  const sql = sqlOf(prisma);
+  const lines = await povertyLines(sql);
   const ids = proposals.filter((p) => needsFacts(p) && p.householdId).map((p) => p.householdId!);
-  const registry = await evidenceOfHouseholds(prisma, ids, lines);
+  const registry = await evidenceOfHouseholds(sql, ids, lines);
   const errors: FieldError[] = [];
   const evidence = proposals.map((p, i) => {
     if (!needsFacts(p)) return undefined;
