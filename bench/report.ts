@@ -112,6 +112,20 @@ export async function printMachine() {
   log(`machine: ${m.cpu}, ${m.memory}; load ${m.load}; Node ${m.node}; PostgreSQL ${m.postgres}; ${m.temporal}`);
 }
 
+/**
+ * CPU seconds spent so far: by this process (all its threads: the API, the worker and its workflow thread, the
+ * simulated officials) and by the whole machine (every process: PostgreSQL and the dev server too), from
+ * /proc/stat's busy jiffies. The difference of two readings is what a run cost, a steadier figure than its wall time.
+ */
+export function cpuSeconds(): { process: number; machine: number } {
+  const u = process.cpuUsage();
+  const [, ...fields] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  // user nice system idle iowait irq softirq steal …: busy is everything but idle and iowait.
+  const j = fields.map(Number);
+  const busy = j.reduce((a, b) => a + b, 0) - (j[3] ?? 0) - (j[4] ?? 0);
+  return { process: (u.user + u.system) / 1e6, machine: busy / 100 };
+}
+
 /** Resident set size of a process, in MiB (Linux). */
 export function rssMiB(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
