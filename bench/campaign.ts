@@ -36,6 +36,8 @@ import {
 const GOAL = 0.9;
 const PAIRS = Number(process.env.BENCH_RUNS ?? 2);
 const POLICY = { publicityPeriod: '1s' };
+/** Where a run's CPU went: this process (API, worker, officials), PostgreSQL, the dev server, the whole machine. */
+const CPU_SOURCES = ['process', 'postgres', 'temporal', 'machine'] as const;
 
 interface Run {
   kind: 'product' | 'skeleton';
@@ -49,7 +51,7 @@ interface Run {
   /** Seconds from POST /campaigns to each role's first and last decision answered. */
   phases: Map<string, { first: number; last: number }>;
   /** CPU seconds the run cost: this process's, and the machine's (PostgreSQL and the dev server included). */
-  cpu: { process: number; machine: number };
+  cpu: ReturnType<typeof cpuSeconds>;
   /** When it ran (ISO), to cut a CPU profile of the whole benchmark into runs. */
   window: [string, string];
 }
@@ -151,13 +153,18 @@ if (cluster) void import('./campaign-cluster');
       historyEvents: history.events?.length ?? 0,
       shape: historyShape(history.events ?? []),
       phases,
-      cpu: { process: cpu1.process - cpu0.process, machine: cpu1.machine - cpu0.machine },
+      cpu: {
+        process: cpu1.process - cpu0.process,
+        postgres: cpu1.postgres - cpu0.postgres,
+        temporal: cpu1.temporal - cpu0.temporal,
+        machine: cpu1.machine - cpu0.machine,
+      },
       window,
     };
     log(
       `${kind.padEnd(8)} ${fmt(seconds)} s, ${fmt(run.rounds / seconds, 2)} rounds/s, ${run.decisions} decisions, ` +
-        `${run.failures} refused, ${run.passes} passes, CPU ${fmt(run.cpu.process)} s here / ${fmt(run.cpu.machine)} s ` +
-        `machine, ${window.join(' – ')}; round ${roundId}: ${run.shape}`,
+        `${run.failures} refused, ${run.passes} passes, CPU s ${CPU_SOURCES.map((c) => `${c} ${fmt(run.cpu[c])}`).join(', ')}, ` +
+        `${window.join(' – ')}; round ${roundId}: ${run.shape}`,
     );
     return run;
   }
@@ -184,20 +191,32 @@ if (cluster) void import('./campaign-cluster');
     r.failures,
     r.passes,
     r.historyEvents,
-    r.cpu.process,
-    r.cpu.machine,
+    ...CPU_SOURCES.map((c) => r.cpu[c]),
   ]);
   printTable(
     `bench:campaign — ${villages.length} villages, publicity ${POLICY.publicityPeriod}, simulated officials (${officials.length})`,
-    ['run', 'wall s', 'rounds/s', 'decisions', 'refused', 'passes', 'events/round', 'CPU s here', 'CPU s machine'],
+    [
+      'run',
+      'wall s',
+      'rounds/s',
+      'decisions',
+      'refused',
+      'passes',
+      'events/round',
+      ...CPU_SOURCES.map((c) => `CPU s ${c}`),
+    ],
     rows,
   );
   const total = (kind: Run['kind']) =>
     runs
       .filter((r) => r.kind === kind)
       .reduce(
-        (a, r) => ({ s: a.s + r.seconds, n: a.n + r.rounds, cpu: a.cpu + r.cpu.process, all: a.all + r.cpu.machine }),
-        { s: 0, n: 0, cpu: 0, all: 0 },
+        (a, r) => ({
+          s: a.s + r.seconds,
+          n: a.n + r.rounds,
+          cpu: Object.fromEntries(CPU_SOURCES.map((c) => [c, a.cpu[c] + r.cpu[c]])) as Run['cpu'],
+        }),
+        { s: 0, n: 0, cpu: Object.fromEntries(CPU_SOURCES.map((c) => [c, 0])) as Run['cpu'] },
       );
   const product = total('product');
   const skeleton = total('skeleton');
@@ -250,22 +269,14 @@ if (cluster) void import('./campaign-cluster');
       ],
       ['ratio per pair', '', '', pairRatios.map((r) => fmt(r, 2)).join(' '), '', ''],
       // Not a goal: what a round costs in CPU, so a change can be judged by its cost as well as by the wall time.
-      [
-        'CPU ms per round, this process',
-        fmt((product.cpu / product.n) * 1000, 0),
-        fmt((skeleton.cpu / skeleton.n) * 1000, 0),
-        fmt(product.cpu / product.n / (skeleton.cpu / skeleton.n), 2),
+      ...CPU_SOURCES.map((c) => [
+        `CPU ms per round, ${c}`,
+        fmt((product.cpu[c] / product.n) * 1000, 0),
+        fmt((skeleton.cpu[c] / skeleton.n) * 1000, 0),
+        fmt(product.cpu[c] / product.n / (skeleton.cpu[c] / skeleton.n), 2),
         '',
         '',
-      ],
-      [
-        'CPU ms per round, machine',
-        fmt((product.all / product.n) * 1000, 0),
-        fmt((skeleton.all / skeleton.n) * 1000, 0),
-        fmt(product.all / product.n / (skeleton.all / skeleton.n), 2),
-        '',
-        '',
-      ],
+      ]),
     ],
   );
 });

@@ -114,16 +114,32 @@ export async function printMachine() {
 
 /**
  * CPU seconds spent so far: by this process (all its threads: the API, the worker and its workflow thread, the
- * simulated officials) and by the whole machine (every process: PostgreSQL and the dev server too), from
- * /proc/stat's busy jiffies. The difference of two readings is what a run cost, a steadier figure than its wall time.
+ * simulated officials), by PostgreSQL's processes (with the backends that have exited), by the Temporal dev server,
+ * and by the whole machine (/proc/stat's busy jiffies: the kernel and everything else too). The difference of two
+ * readings is what a run cost, a steadier figure than its wall time.
  */
-export function cpuSeconds(): { process: number; machine: number } {
+export function cpuSeconds(): { process: number; postgres: number; temporal: number; machine: number } {
   const u = process.cpuUsage();
   const [, ...fields] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
   // user nice system idle iowait irq softirq steal …: busy is everything but idle and iowait.
   const j = fields.map(Number);
   const busy = j.reduce((a, b) => a + b, 0) - (j[3] ?? 0) - (j[4] ?? 0);
-  return { process: (u.user + u.system) / 1e6, machine: busy / 100 };
+  const by = { postgres: 0, temporal: 0 };
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const which = comm === 'postgres' ? 'postgres' : comm.startsWith('temporal') ? 'temporal' : undefined;
+    if (!which) continue;
+    // After the command: state is field 3; utime, stime, cutime, cstime are fields 14–17 (clock ticks).
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    by[which] += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
+  }
+  return { process: (u.user + u.system) / 1e6, ...by, machine: busy / 100 };
 }
 
 /** Resident set size of a process, in MiB (Linux). */
