@@ -15,6 +15,7 @@ import {
   devServerOptionsFromEnv,
   fmt,
   historyShape,
+  historyTimings,
   http,
   listen,
   log,
@@ -103,6 +104,7 @@ if (cluster) void import('./campaign-cluster');
   );
 
   const requestTimes = { product: new Map<string, number[]>(), skeleton: new Map<string, number[]>() };
+  const stepTimes = { product: new Map<string, number[]>(), skeleton: new Map<string, number[]>() };
 
   async function campaign(kind: Run['kind'], scope: 'ALL' | string[] = 'ALL'): Promise<Run> {
     const baseUrl = kind === 'product' ? stack.baseUrl : skeletonUrl;
@@ -143,6 +145,25 @@ if (cluster) void import('./campaign-cluster');
         ? (await p.round.findFirstOrThrow({ where: { campaignId: id, villageCode: v }, select: { id: true } })).id
         : `skeleton-${id}-round-${v}-1`;
     const history = await stack.env.client.workflow.getHandle(roundId).fetchHistory();
+    // Where a round's time went on the server (activities queued and run, workflow tasks), from the histories of
+    // every eighth village's round of a counted run.
+    if (scope === 'ALL') {
+      const sampled = villages.filter((_, i) => i % 8 === 0).map((x) => x.code);
+      const ids =
+        kind === 'product'
+          ? (
+              await p.round.findMany({
+                where: { campaignId: id, villageCode: { in: sampled } },
+                select: { id: true },
+              })
+            ).map((r) => r.id)
+          : sampled.map((code) => `skeleton-${id}-round-${code}-1`);
+      for (const rid of ids) {
+        const h = await stack.env.client.workflow.getHandle(rid).fetchHistory();
+        for (const { what, ms } of historyTimings(h.events ?? []))
+          stepTimes[kind].set(what, [...(stepTimes[kind].get(what) ?? []), ms]);
+      }
+    }
     const run: Run = {
       kind,
       seconds,
@@ -253,6 +274,19 @@ if (cluster) void import('./campaign-cluster');
         return [String(st.n), fmt(st.p50, 0), fmt(st.p99, 0), fmt(ms.reduce((a, b) => a + b, 0) / 1000)];
       };
       return [route, ...cells(requestTimes.product.get(route)), ...cells(requestTimes.skeleton.get(route))];
+    }),
+  );
+  const steps = [...new Set([...stepTimes.product.keys(), ...stepTimes.skeleton.keys()])].sort();
+  printTable(
+    'bench:campaign — a round on the server (ms, from the histories of every eighth round of the counted runs)',
+    ['step', 'product n', 'p50', 'p99', 'mean', 'skeleton n', 'p50', 'p99', 'mean'],
+    steps.map((what) => {
+      const cells = (ms: number[] | undefined) => {
+        if (!ms) return ['-', '-', '-', '-'];
+        const st = summarize(ms);
+        return [String(st.n), fmt(st.p50, 1), fmt(st.p99, 1), fmt(ms.reduce((a, b) => a + b, 0) / ms.length, 1)];
+      };
+      return [what, ...cells(stepTimes.product.get(what)), ...cells(stepTimes.skeleton.get(what))];
     }),
   );
   printTable(

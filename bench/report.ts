@@ -149,6 +149,44 @@ export function rssMiB(pid: number): number {
   return kb / 1024;
 }
 
+/**
+ * Where a round's time went, as the server recorded it: for each activity, the time from its scheduling to a worker
+ * starting it (queued) and from then to its completion (run: the activity's own work plus the worker's answer), and
+ * each workflow task's time from start to completion (the workflow code and the worker's answer). Milliseconds.
+ */
+export function historyTimings(
+  events: {
+    eventId?: unknown;
+    eventType?: number | null;
+    eventTime?: { seconds?: unknown; nanos?: number | null } | null;
+    activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null;
+    activityTaskStartedEventAttributes?: { scheduledEventId?: unknown } | null;
+    activityTaskCompletedEventAttributes?: { startedEventId?: unknown } | null;
+    workflowTaskCompletedEventAttributes?: { startedEventId?: unknown } | null;
+  }[],
+): { what: string; ms: number }[] {
+  const E = temporal.api.enums.v1.EventType;
+  /** A number, a Long (protobuf's int64: its decimal text) or nothing. */
+  const num = (x: unknown) => (typeof x === 'number' ? x : x == null ? NaN : Number(String(x)));
+  const ms = (e: (typeof events)[number]) => num(e.eventTime?.seconds) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
+  const byId = new Map(events.map((e) => [num(e.eventId), e]));
+  const out: { what: string; ms: number }[] = [];
+  for (const e of events) {
+    if (e.eventType === E.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
+      const started = byId.get(num(e.activityTaskCompletedEventAttributes?.startedEventId));
+      const scheduled = byId.get(num(started?.activityTaskStartedEventAttributes?.scheduledEventId));
+      if (!started || !scheduled) continue;
+      const name = scheduled.activityTaskScheduledEventAttributes?.activityType?.name ?? '?';
+      out.push({ what: `activity ${name}: queued`, ms: ms(started) - ms(scheduled) });
+      out.push({ what: `activity ${name}: run`, ms: ms(e) - ms(started) });
+    } else if (e.eventType === E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
+      const started = byId.get(num(e.workflowTaskCompletedEventAttributes?.startedEventId));
+      if (started) out.push({ what: 'workflow task', ms: ms(e) - ms(started) });
+    }
+  }
+  return out;
+}
+
 /** A history's shape in one line: workflow tasks, activities, timers (fired), updates, search-attribute upserts. */
 export function historyShape(events: { eventType?: number | null }[]): string {
   const count: Record<string, number> = {};
