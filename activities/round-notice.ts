@@ -23,26 +23,29 @@ interface ListedProposal {
 
 export async function publishNotice(sql: Sql, t: Transition, at: Date): Promise<void> {
   const n = t.notice!;
-  // The round's place names in one statement instead of four (a round publishes three notices or more).
-  const [place] = await sql.query<{
-    villageCode: string;
-    villageName: string;
-    townshipName: string;
-    countyName: string;
-  }>(Prisma.sql`
+  // The round's place names in one statement instead of four (a round publishes three notices or more), asked for
+  // with the listed proposals: both go in one trip of the transaction's connection.
+  const [[place], proposals] = await Promise.all([
+    sql.query<{
+      villageCode: string;
+      villageName: string;
+      townshipName: string;
+      countyName: string;
+    }>(Prisma.sql`
     SELECT r."villageCode", v."name" AS "villageName", tw."name" AS "townshipName", c."name" AS "countyName"
     FROM "Round" r
     JOIN "Village" v ON v."code" = r."villageCode"
     JOIN "Township" tw ON tw."code" = v."townshipCode"
     JOIN "County" c ON c."code" = tw."countyCode"
-    WHERE r."id" = ${t.roundId}`);
-  if (!place) throw new Error(`Round ${t.roundId} is not recorded.`);
-  const proposals = await sql.query<ListedProposal>(Prisma.sql`
+    WHERE r."id" = ${t.roundId}`),
+    sql.query<ListedProposal>(Prisma.sql`
     SELECT p."id"::text AS "id", p."action"::text AS "action", p."newHousehold", p."category"::text AS "category",
            p."cause"::text AS "cause", p."entryReason"::text AS "entryReason", p."exitReason"::text AS "exitReason",
            h."headName", h."idNumber", h."size", h."category"::text AS "householdCategory"
     FROM "Proposal" p LEFT JOIN "Household" h ON h."id" = p."householdId"
-    WHERE p."id" = ANY(${n.proposalIds}::uuid[])`);
+    WHERE p."id" = ANY(${n.proposalIds}::uuid[])`),
+  ]);
+  if (!place) throw new Error(`Round ${t.roundId} is not recorded.`);
   const order = new Map(n.proposalIds.map((id, i) => [id, i]));
   proposals.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
   const items: NoticeItem[] = proposals.map((p, i) => {

@@ -34,10 +34,14 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
         ON CONFLICT ("roundId", "seq") DO NOTHING
         RETURNING "id"::text`);
       if (inserted.length === 0) return { applied: false };
+      // What follows depends on no result of another: asked for together, the statements follow each other on the
+      // connection in this order (sqlTransaction) without a trip through the event loop between them, which a busy
+      // process makes long. Only the registry's changes, which read as they go, are waited for on their own.
+      const writes: Promise<unknown>[] = [];
       if (t.newProposals?.length) {
-        await insertProposals(sql, t.roundId, t.newProposals);
+        writes.push(insertProposals(sql, t.roundId, t.newProposals));
         // Entry candidates (a county verification's MISSED_POOR households) this list proposes are used.
-        await markCandidatesProposed(sql, t.roundId, t.newProposals);
+        writes.push(markCandidatesProposed(sql, t.roundId, t.newProposals));
       }
       for (const s of t.proposalStatus ?? []) {
         if (s.ids.length === 0) continue;
@@ -45,62 +49,78 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
           ['status', s.status, '"ProposalStatus"'],
           ['statusReason', s.reason, 'text'],
         ]);
-        await sql.query(Prisma.sql`
-          UPDATE "Proposal" SET ${set!} WHERE "id" = ANY(${s.ids}::uuid[]) AND "roundId" = ${t.roundId}`);
+        writes.push(
+          sql.query(Prisma.sql`
+            UPDATE "Proposal" SET ${set!} WHERE "id" = ANY(${s.ids}::uuid[]) AND "roundId" = ${t.roundId}`),
+        );
       }
       if (t.amendProposal) {
         const { proposalId, category, cause } = t.amendProposal;
-        await updateOne(sql, 'Proposal', proposalId, [
-          ['category', category, '"HouseholdCategory"'],
-          ['cause', cause, '"PovertyCause"'],
-        ]);
+        writes.push(
+          updateOne(sql, 'Proposal', proposalId, [
+            ['category', category, '"HouseholdCategory"'],
+            ['cause', cause, '"PovertyCause"'],
+          ]),
+        );
       }
       if (t.newObjection) {
         const o = t.newObjection;
-        await sql.query(Prisma.sql`
-          INSERT INTO "Objection" ("id", "roundId", "noticeVersion", "proposalId", "objectorName", "objectorContact",
-                                   "reason", "filedById", "filedAt")
-          VALUES (${o.id}::uuid, ${t.roundId}, ${o.noticeVersion}::int, ${o.proposalId ?? null}::uuid,
-                  ${o.objectorName}, ${o.objectorContact ?? null}, ${o.reason}, ${t.decision.actor!.id}::uuid,
-                  ${utc(at)}::timestamp(3))`);
+        writes.push(
+          sql.query(Prisma.sql`
+            INSERT INTO "Objection" ("id", "roundId", "noticeVersion", "proposalId", "objectorName", "objectorContact",
+                                     "reason", "filedById", "filedAt")
+            VALUES (${o.id}::uuid, ${t.roundId}, ${o.noticeVersion}::int, ${o.proposalId ?? null}::uuid,
+                    ${o.objectorName}, ${o.objectorContact ?? null}, ${o.reason}, ${t.decision.actor!.id}::uuid,
+                    ${utc(at)}::timestamp(3))`),
+        );
       }
       if (t.resolveObjection) {
         const r = t.resolveObjection;
-        await updateOne(sql, 'Objection', r.id, [
-          ['status', r.status, '"ObjectionStatus"'],
-          ['resolutionNote', r.note, 'text'],
-          ['withdrewProposal', r.withdrewProposal, 'boolean'],
-          ['amendedProposalId', r.amendedProposalId, 'uuid'],
-          ['addedProposalId', r.addedProposalId, 'uuid'],
-          ['resolvedById', t.decision.actor?.id, 'uuid'],
-          ['resolvedAt', utc(at), 'timestamp(3)'],
-        ]);
+        writes.push(
+          updateOne(sql, 'Objection', r.id, [
+            ['status', r.status, '"ObjectionStatus"'],
+            ['resolutionNote', r.note, 'text'],
+            ['withdrewProposal', r.withdrewProposal, 'boolean'],
+            ['amendedProposalId', r.amendedProposalId, 'uuid'],
+            ['addedProposalId', r.addedProposalId, 'uuid'],
+            ['resolvedById', t.decision.actor?.id, 'uuid'],
+            ['resolvedAt', utc(at), 'timestamp(3)'],
+          ]),
+        );
       }
-      if (t.applyRegistry) await applyToRegistry(sql, t, at);
-      if (t.notice) await publishNotice(sql, t, at);
+      if (t.applyRegistry) {
+        // The registry reads the proposals' statuses written above.
+        await Promise.all(writes.splice(0));
+        await applyToRegistry(sql, t, at);
+      }
+      // The notice reads the proposals inserted or changed above, which run first.
+      if (t.notice) writes.push(publishNotice(sql, t, at));
       if (t.round) {
         const r = t.round;
         const closes = r.status !== undefined && r.status !== 'OPEN';
-        await updateOne(
-          sql,
-          'Round',
-          t.roundId,
-          [
-            ['stage', r.stage, '"RoundStage"'],
-            ['status', r.status, '"RoundStatus"'],
-            ['stageEnteredAt', r.stageEnteredAt ? utc(r.stageEnteredAt) : undefined, 'timestamp(3)'],
-            ['stageDeadline', instant(r.stageDeadline), 'timestamp(3)'],
-            ['publicityEndsAt', instant(r.publicityEndsAt), 'timestamp(3)'],
-            ['overdueSince', instant(r.overdueSince), 'timestamp(3)'],
-            ['countySample', r.countySample, 'text[]'],
-            ['openVillageCode', closes ? null : undefined, 'text'],
-            ['finishedAt', closes ? utc(at) : undefined, 'timestamp(3)'],
-            // @updatedAt: Prisma sets it to the time of the call, not the step's.
-            ['updatedAt', utc(new Date()), 'timestamp(3)'],
-          ],
-          'text',
+        writes.push(
+          updateOne(
+            sql,
+            'Round',
+            t.roundId,
+            [
+              ['stage', r.stage, '"RoundStage"'],
+              ['status', r.status, '"RoundStatus"'],
+              ['stageEnteredAt', r.stageEnteredAt ? utc(r.stageEnteredAt) : undefined, 'timestamp(3)'],
+              ['stageDeadline', instant(r.stageDeadline), 'timestamp(3)'],
+              ['publicityEndsAt', instant(r.publicityEndsAt), 'timestamp(3)'],
+              ['overdueSince', instant(r.overdueSince), 'timestamp(3)'],
+              ['countySample', r.countySample, 'text[]'],
+              ['openVillageCode', closes ? null : undefined, 'text'],
+              ['finishedAt', closes ? utc(at) : undefined, 'timestamp(3)'],
+              // @updatedAt: Prisma sets it to the time of the call, not the step's.
+              ['updatedAt', utc(new Date()), 'timestamp(3)'],
+            ],
+            'text',
+          ),
         );
       }
+      await Promise.all(writes);
       return { applied: true };
     });
   }
@@ -135,7 +155,7 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
 
 /** The list's proposals; one already recorded (a list written again) is left as it is (skipDuplicates). */
 async function insertProposals(sql: Sql, roundId: string, proposals: readonly ProposalRecord[]) {
-  for (const rows of chunks(proposals)) {
+  const inserts = chunks(proposals).map((rows) => {
     const values = rows.map(
       (p) => Prisma.sql`(${p.id}::uuid, ${roundId}, ${p.assessmentNo}::int, ${p.action}::"ProposalAction",
         ${p.householdId ?? null}::uuid, ${json(p.household)}::jsonb, ${p.category ?? null}::"HouseholdCategory",
@@ -145,11 +165,13 @@ async function insertProposals(sql: Sql, roundId: string, proposals: readonly Pr
         ${p.votesAgainst ?? null}::int, ${p.note ?? null}, ${p.addedByObjectionId ?? null}::uuid,
         ${json(p.facts)}::jsonb, ${json(p.evidence)}::jsonb, ${p.override?.reason ?? null})`,
     );
-    await sql.query(Prisma.sql`
+    return Prisma.sql`
       INSERT INTO "Proposal" ("id", "roundId", "assessmentNo", "action", "householdId", "newHousehold", "category",
                               "cause", "entryReason", "exitReason", "consentSignedOn", "votesFor", "votesAgainst",
                               "note", "addedByObjectionId", "facts", "evidence", "overrideReason")
       VALUES ${Prisma.join(values)}
-      ON CONFLICT DO NOTHING`);
-  }
+      ON CONFLICT DO NOTHING`;
+  });
+  // Asked for together: in a transaction they run in this order, before anything asked for after them.
+  await Promise.all(inserts.map((statement) => sql.query(statement)));
 }

@@ -46,6 +46,11 @@ export async function rawQuery<T>(prisma: PrismaClient, sql: Prisma.Sql): Promis
  * Prisma), and no `date` column is selected (pg would read it as local midnight).
  */
 export interface Sql {
+  /**
+   * Runs a statement. In a transaction (sqlTransaction) statements run in the order they are asked for, so several
+   * asked for at once (Promise.all) follow each other on the connection without a round trip through the event loop
+   * between them; outside one (sqlOf) each runs on its own, in any order.
+   */
   query<T>(statement: Prisma.Sql): Promise<T[]>;
 }
 
@@ -65,9 +70,24 @@ const TRANSACTION_TIMEOUT_MS = 30_000;
  */
 export async function sqlTransaction<T>(prisma: PrismaClient, fn: (sql: Sql) => Promise<T>): Promise<T> {
   const pool = pools.get(prisma);
+  /** Set once the transaction is ending: a statement asked for after that is refused, never run outside it. */
+  let closed = false;
+  const ended = 'The transaction has ended: no statement may be added to it.';
   if (!pool) {
     return prisma.$transaction(
-      (tx) => fn({ query: (statement) => tx.$queryRawUnsafe(statement.text, ...statement.values) }),
+      (tx) => {
+        // Statements run one after the other in the order they were asked for, as on a pg client (below).
+        let last: Promise<unknown> = Promise.resolve();
+        return fn({
+          query: <R>(statement: Prisma.Sql) => {
+            const run = closed
+              ? Promise.reject(new Error(ended))
+              : last.then(() => tx.$queryRawUnsafe<R[]>(statement.text, ...statement.values));
+            last = run.catch(() => undefined);
+            return run;
+          },
+        }).finally(() => (closed = true));
+      },
       { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 10_000 },
     );
   }
@@ -85,13 +105,19 @@ export async function sqlTransaction<T>(prisma: PrismaClient, fn: (sql: Sql) => 
       `BEGIN; SET LOCAL statement_timeout = ${TRANSACTION_TIMEOUT_MS}; ` +
         `SET LOCAL idle_in_transaction_session_timeout = ${TRANSACTION_TIMEOUT_MS}`,
     );
+    // The client queues statements and runs them in the order they were asked for: statements asked for together
+    // (Promise.all) go one after the other without waiting for this process's event loop in between.
     const result = await fn({
-      query: async <R>(statement: Prisma.Sql) =>
-        (await client.query({ text: statement.text, values: statement.values, types })).rows as R[],
+      query: async <R>(statement: Prisma.Sql) => {
+        if (closed) throw new Error(ended);
+        return (await client.query({ text: statement.text, values: statement.values, types })).rows as R[];
+      },
     });
+    closed = true;
     await client.query('COMMIT');
     return result;
   } catch (error) {
+    closed = true;
     // A connection that cannot even roll back is dropped from the pool rather than handed to the next caller.
     await client.query('ROLLBACK').catch((e: unknown) => (broken = e instanceof Error ? e : new Error(String(e))));
     throw error;

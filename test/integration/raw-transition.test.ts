@@ -493,6 +493,57 @@ test('a transaction on the pool is bounded as Prisma bounded its own: 30 s per s
   expect(after!.statement).not.toBe('30s');
 });
 
+describe.each([
+  ['a pg client of the pool', () => pgDb.prisma],
+  ['Prisma’s $transaction', () => fallback],
+])('statements asked for together, on %s', (_, client) => {
+  const table = `jz_order_${randomUUID().slice(0, 8)}`;
+  const t = Prisma.raw(`"${table}"`);
+  beforeAll(async () => {
+    await rawQuery(pgDb.prisma, Prisma.sql`CREATE TABLE ${t} ("n" int PRIMARY KEY)`);
+    if (client() === fallback) await fallback.$executeRawUnsafe(`CREATE TABLE "${table}" ("n" int PRIMARY KEY)`);
+  });
+  const count = async () =>
+    (await sqlOf(client()).query<{ n: number }>(Prisma.sql`SELECT count(*)::int AS "n" FROM ${t}`))[0]!.n;
+
+  test('run in the order they were asked for: a read asked for after a write sees it', async () => {
+    const seen = await sqlTransaction(client(), async (sql) => {
+      const [, , read] = await Promise.all([
+        sql.query(Prisma.sql`INSERT INTO ${t} VALUES (1)`),
+        sql.query(Prisma.sql`INSERT INTO ${t} VALUES (2)`),
+        sql.query<{ ns: number[] }>(Prisma.sql`SELECT array_agg("n" ORDER BY "n") AS "ns" FROM ${t}`),
+      ]);
+      return read[0]!.ns;
+    });
+    expect(seen).toEqual([1, 2]);
+    expect(await count()).toBe(2);
+  });
+
+  test('one failing rolls back all of them, and nothing asked for after the end runs', async () => {
+    let late: Promise<unknown> | undefined;
+    await expect(
+      sqlTransaction(client(), async (sql) => {
+        const slow = sql.query(Prisma.sql`SELECT 1`).then(async () => {
+          // A statement asked for once the transaction may be ending: it must never run outside it.
+          await new Promise((r) => setTimeout(r, 50));
+          late = sql.query(Prisma.sql`INSERT INTO ${t} VALUES (100)`);
+          await late.catch(() => undefined);
+        });
+        await Promise.all([
+          sql.query(Prisma.sql`INSERT INTO ${t} VALUES (10)`),
+          sql.query(Prisma.sql`INSERT INTO ${t} VALUES (1)`), // taken: fails
+          sql.query(Prisma.sql`INSERT INTO ${t} VALUES (11)`),
+          slow,
+        ]);
+      }),
+    ).rejects.toThrow(/duplicate key|unique/i);
+    await new Promise((r) => setTimeout(r, 200));
+    await expect(late).rejects.toThrow();
+    const left = await sqlOf(client()).query<{ n: number }>(Prisma.sql`SELECT "n" FROM ${t} ORDER BY "n"`);
+    expect(left.map((r) => r.n)).toEqual([1, 2]);
+  });
+});
+
 test('an entering household’s candidates are marked when they wait or this round proposed them, not when another open round did', async () => {
   const prisma = pgDb.prisma;
   const households = await prisma.household.findMany({ where: { status: 'NOT_REGISTERED' }, take: 4 });
