@@ -89,8 +89,11 @@ export async function writeFacts(
   const changes = factsDiff({ ...before, indicators: before.indicators ?? undefined }, facts, maskIdNumber);
   if (changes.length === 0) return changes;
   const household = Prisma.sql`${householdId}::uuid`;
+  // The writes depend on no result of another: asked for together, they follow each other on the transaction's
+  // connection in this order (sqlTransaction).
+  const writes: Prisma.Sql[] = [];
   if (facts.members) {
-    await sql.query(Prisma.sql`DELETE FROM "HouseholdMember" WHERE "householdId" = ${household}`);
+    writes.push(Prisma.sql`DELETE FROM "HouseholdMember" WHERE "householdId" = ${household}`);
     let seq = 0;
     for (const rows of chunks(facts.members)) {
       const values = rows.map(
@@ -98,23 +101,23 @@ export async function writeFacts(
           ${m.idNumber ?? null}, ${m.birthYear}::int, ${m.sex}::"Sex", ${m.health}::"HealthStatus",
           ${m.schooling}::"Schooling", ${m.labour}::"LabourAbility")`,
       );
-      await sql.query(Prisma.sql`
+      writes.push(Prisma.sql`
         INSERT INTO "HouseholdMember" ("id", "householdId", "seq", "name", "relation", "idNumber", "birthYear", "sex",
                                        "health", "schooling", "labour")
         VALUES ${Prisma.join(values)}`);
     }
   }
   if (facts.incomes) {
-    await sql.query(Prisma.sql`DELETE FROM "HouseholdIncome" WHERE "householdId" = ${household}`);
+    writes.push(Prisma.sql`DELETE FROM "HouseholdIncome" WHERE "householdId" = ${household}`);
     for (const rows of chunks(facts.incomes)) {
       const values = rows.map((i) => Prisma.sql`(${household}, ${i.year}::int, ${i.perCapita}::int)`);
-      await sql.query(Prisma.sql`
+      writes.push(Prisma.sql`
         INSERT INTO "HouseholdIncome" ("householdId", "year", "perCapita") VALUES ${Prisma.join(values)}`);
     }
   }
   if (facts.indicators) {
     const x = facts.indicators;
-    await sql.query(Prisma.sql`
+    writes.push(Prisma.sql`
       INSERT INTO "HouseholdIndicators" ("householdId", "foodClothing", "education", "medical", "housing",
                                          "drinkingWater", "assessedOn")
       VALUES (${household}, ${x.foodClothing}::boolean, ${x.education}::boolean, ${x.medical}::boolean,
@@ -124,11 +127,12 @@ export async function writeFacts(
         "housing" = excluded."housing", "drinkingWater" = excluded."drinkingWater",
         "assessedOn" = excluded."assessedOn"`);
   }
-  await sql.query(Prisma.sql`
+  writes.push(Prisma.sql`
     INSERT INTO "HouseholdFactsChange" ("id", "householdId", "changedById", "changedByName", "changedAt", "source",
                                         "changes")
     VALUES (gen_random_uuid(), ${household}, ${by.id ?? null}::uuid, ${by.name ?? null},
             ${utc(by.at)}::timestamp(3), ${by.source}, ${json(changes)}::jsonb)`);
+  await Promise.all(writes.map((statement) => sql.query(statement)));
   return changes;
 }
 
