@@ -70,23 +70,15 @@ const TRANSACTION_TIMEOUT_MS = 30_000;
  */
 export async function sqlTransaction<T>(prisma: PrismaClient, fn: (sql: Sql) => Promise<T>): Promise<T> {
   const pool = pools.get(prisma);
-  /** Set once the transaction is ending: a statement asked for after that is refused, never run outside it. */
-  let closed = false;
-  const ended = 'The transaction has ended: no statement may be added to it.';
   if (!pool) {
     return prisma.$transaction(
-      (tx) => {
-        // Statements run one after the other in the order they were asked for, as on a pg client (below).
-        let last: Promise<unknown> = Promise.resolve();
-        return fn({
-          query: <R>(statement: Prisma.Sql) => {
-            const run = closed
-              ? Promise.reject(new Error(ended))
-              : last.then(() => tx.$queryRawUnsafe<R[]>(statement.text, ...statement.values));
-            last = run.catch(() => undefined);
-            return run;
-          },
-        }).finally(() => (closed = true));
+      async (tx) => {
+        const order = inOrder((statement) => tx.$queryRawUnsafe(statement.text, ...statement.values));
+        try {
+          return await fn(order.sql);
+        } finally {
+          await order.end();
+        }
       },
       { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 10_000 },
     );
@@ -97,6 +89,9 @@ export async function sqlTransaction<T>(prisma: PrismaClient, fn: (sql: Sql) => 
   // the socket and end the process (Prisma's adapter listens likewise); the pending query rejects on its own.
   const onError = (e: Error) => (broken = e);
   client.on('error', onError);
+  const order = inOrder(
+    async (statement) => (await client.query({ text: statement.text, values: statement.values, types })).rows,
+  );
   try {
     // Bounded as Prisma's interactive transactions were (30 s): a statement or a lock wait that runs longer ends the
     // transaction with an error, so that a stuck attempt frees its connection and its locks before a retry takes
@@ -105,19 +100,12 @@ export async function sqlTransaction<T>(prisma: PrismaClient, fn: (sql: Sql) => 
       `BEGIN; SET LOCAL statement_timeout = ${TRANSACTION_TIMEOUT_MS}; ` +
         `SET LOCAL idle_in_transaction_session_timeout = ${TRANSACTION_TIMEOUT_MS}`,
     );
-    // The client queues statements and runs them in the order they were asked for: statements asked for together
-    // (Promise.all) go one after the other without waiting for this process's event loop in between.
-    const result = await fn({
-      query: async <R>(statement: Prisma.Sql) => {
-        if (closed) throw new Error(ended);
-        return (await client.query({ text: statement.text, values: statement.values, types })).rows as R[];
-      },
-    });
-    closed = true;
+    const result = await fn(order.sql);
+    await order.end();
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    closed = true;
+    await order.end();
     // A connection that cannot even roll back is dropped from the pool rather than handed to the next caller.
     await client.query('ROLLBACK').catch((e: unknown) => (broken = e instanceof Error ? e : new Error(String(e))));
     throw error;
@@ -125,4 +113,33 @@ export async function sqlTransaction<T>(prisma: PrismaClient, fn: (sql: Sql) => 
     client.removeListener('error', onError);
     client.release(broken);
   }
+}
+
+/**
+ * A transaction's statements, run one at a time in the order they were asked for. The next one is sent from the
+ * microtask that settles the one before, so statements asked for together (Promise.all) follow each other on the
+ * connection without waiting for a turn of a busy event loop in between. `end` refuses any statement asked for or
+ * due after it and waits for the one running, so that nothing runs after COMMIT or ROLLBACK, outside the transaction.
+ */
+function inOrder(run: (statement: Prisma.Sql) => Promise<unknown[]>): { sql: Sql; end: () => Promise<void> } {
+  let ended = false;
+  let last: Promise<unknown> = Promise.resolve();
+  const refused = () => new Error('The transaction has ended: no statement may be added to it.');
+  return {
+    sql: {
+      query: <R>(statement: Prisma.Sql) => {
+        if (ended) return Promise.reject(refused());
+        const next = last.then(() => {
+          if (ended) throw refused();
+          return run(statement) as Promise<R[]>;
+        });
+        last = next.catch(() => undefined);
+        return next;
+      },
+    },
+    end: async () => {
+      ended = true;
+      await last;
+    },
+  };
 }

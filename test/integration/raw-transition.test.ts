@@ -5,6 +5,7 @@
 // step writes nothing.
 import { randomUUID } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { ApplicationFailure } from '@temporalio/activity';
 import { createRoundActivities } from '../../activities/rounds';
 import type { Actor, Transition } from '../../domain/round';
@@ -542,6 +543,30 @@ describe.each([
     const left = await sqlOf(client()).query<{ n: number }>(Prisma.sql`SELECT "n" FROM ${t} ORDER BY "n"`);
     expect(left.map((r) => r.n)).toEqual([1, 2]);
   });
+});
+
+test('statements asked for together are sent one at a time: never while another runs on the client', async () => {
+  // pg deprecates sending a statement while another runs (its own queue, going in pg 9): count what is in flight.
+  const query = pg.Client.prototype.query;
+  let inFlight = 0;
+  let most = 0;
+  const spy = jest.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args) {
+    most = Math.max(most, ++inFlight);
+    const done = () => inFlight--;
+    const result = (query as (...a: unknown[]) => unknown).apply(this, args) as Promise<unknown>;
+    result.then(done, done);
+    return result as never;
+  });
+  try {
+    const rows = await sqlTransaction(pgDb.prisma, (sql) =>
+      Promise.all([1, 2, 3, 4].map((n) => sql.query<{ n: number }>(Prisma.sql`SELECT ${n}::int AS "n"`))),
+    );
+    expect(rows.map(([r]) => r!.n)).toEqual([1, 2, 3, 4]);
+    expect(spy.mock.calls.length).toBeGreaterThanOrEqual(6); // BEGIN, the four, COMMIT
+    expect(most).toBe(1);
+  } finally {
+    spy.mockRestore();
+  }
 });
 
 test('an entering household’s candidates are marked when they wait or this round proposed them, not when another open round did', async () => {
