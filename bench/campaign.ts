@@ -262,32 +262,37 @@ if (cluster) void import('./campaign-cluster');
       r.seconds,
     ]),
   );
+  /** A table of samples by key, the product's beside the skeleton's: n, p50, p99 and the total or the mean. */
+  const sideBySide = (
+    title: string,
+    key: string,
+    times: typeof requestTimes,
+    last: { name: string; of: (ms: number[]) => number; digits: number },
+  ) => {
+    const keys = [...new Set([...times.product.keys(), ...times.skeleton.keys()])].sort();
+    const cells = (ms: number[] | undefined) => {
+      if (!ms) return ['-', '-', '-', '-'];
+      const st = summarize(ms);
+      return [String(st.n), fmt(st.p50, last.digits), fmt(st.p99, last.digits), fmt(last.of(ms))];
+    };
+    printTable(
+      title,
+      [key, 'product n', 'p50', 'p99', last.name, 'skeleton n', 'p50', 'p99', last.name],
+      keys.map((k) => [k, ...cells(times.product.get(k)), ...cells(times.skeleton.get(k))]),
+    );
+  };
+  const sum = (ms: number[]) => ms.reduce((a, b) => a + b, 0);
   // Where the time goes: the server-side time of each route the officials called, summed over the counted runs.
-  const routes = [...new Set([...requestTimes.product.keys(), ...requestTimes.skeleton.keys()])].sort();
-  printTable(
-    'bench:campaign — server time per route (ms; total in s)',
-    ['route', 'product n', 'p50', 'p99', 'total s', 'skeleton n', 'p50', 'p99', 'total s'],
-    routes.map((route) => {
-      const cells = (ms: number[] | undefined) => {
-        if (!ms) return ['-', '-', '-', '-'];
-        const st = summarize(ms);
-        return [String(st.n), fmt(st.p50, 0), fmt(st.p99, 0), fmt(ms.reduce((a, b) => a + b, 0) / 1000)];
-      };
-      return [route, ...cells(requestTimes.product.get(route)), ...cells(requestTimes.skeleton.get(route))];
-    }),
-  );
-  const steps = [...new Set([...stepTimes.product.keys(), ...stepTimes.skeleton.keys()])].sort();
-  printTable(
+  sideBySide('bench:campaign — server time per route (ms; total in s)', 'route', requestTimes, {
+    name: 'total s',
+    of: (ms) => sum(ms) / 1000,
+    digits: 0,
+  });
+  sideBySide(
     'bench:campaign — a round on the server (ms, from the histories of every eighth round of the counted runs)',
-    ['step', 'product n', 'p50', 'p99', 'mean', 'skeleton n', 'p50', 'p99', 'mean'],
-    steps.map((what) => {
-      const cells = (ms: number[] | undefined) => {
-        if (!ms) return ['-', '-', '-', '-'];
-        const st = summarize(ms);
-        return [String(st.n), fmt(st.p50, 1), fmt(st.p99, 1), fmt(ms.reduce((a, b) => a + b, 0) / ms.length, 1)];
-      };
-      return [what, ...cells(stepTimes.product.get(what)), ...cells(stepTimes.skeleton.get(what))];
-    }),
+    'step',
+    stepTimes,
+    { name: 'mean', of: (ms) => sum(ms) / ms.length, digits: 1 },
   );
   printTable(
     'bench:campaign — result',
