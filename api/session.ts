@@ -36,6 +36,7 @@ export async function officialByToken(prisma: PrismaClient, token: string): Prom
       prisma,
       Prisma.sql`SELECT "id", "name", "role"::text AS "role", "scopeCode" FROM "Official"
                  WHERE "tokenHash" = ${tokenHash} AND "revokedAt" IS NULL`,
+      { prepared: true },
     );
     return o;
   });

@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { PrismaClient, type Prisma } from '../generated/prisma/client';
 
@@ -33,12 +34,38 @@ const types = {
  * the same Prisma.sql object $queryRaw takes, and so are the rows for text, booleans, integers and timestamps; a
  * client not made by createPrisma (tests' and benchmarks' own) reads through $queryRawUnsafe as before.
  */
-export async function rawQuery<T>(prisma: PrismaClient, sql: Prisma.Sql): Promise<T[]> {
+export async function rawQuery<T>(
+  prisma: PrismaClient,
+  sql: Prisma.Sql,
+  options: { prepared?: boolean } = {},
+): Promise<T[]> {
   const pool = pools.get(prisma);
   if (!pool) return prisma.$queryRawUnsafe<T[]>(sql.text, ...sql.values);
-  const { rows } = await pool.query({ text: sql.text, values: sql.values, types });
+  const { rows } = await pool.query({
+    text: sql.text,
+    values: sql.values,
+    types,
+    ...(options.prepared ? { name: preparedName(sql.text) } : {}),
+  });
   return rows as T[];
 }
+
+/**
+ * The name of a prepared statement: each connection parses it once, and PostgreSQL may keep its plan (a generic
+ * plan after five custom ones, when that costs no more). For the hottest reads only, whose text takes a few fixed
+ * shapes (the officials' polls of GET /tasks, the token's official, a round's row): PostgreSQL's log of a campaign
+ * put 90 % of such a statement's time in parsing and planning, not in running it (docs/BENCHMARKS.md). A text that
+ * varies with the data would leave a prepared statement per variant on every connection.
+ */
+function preparedName(text: string): string {
+  let name = preparedNames.get(text);
+  if (!name) {
+    name = `jz_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    preparedNames.set(text, name);
+  }
+  return name;
+}
+const preparedNames = new Map<string, string>();
 
 /**
  * Raw parameterised SQL, in a transaction (sqlTransaction) or not (sqlOf). Rows come as rawQuery's do, alike on

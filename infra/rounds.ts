@@ -10,6 +10,7 @@ export async function findRound(prisma: PrismaClient, id: string): Promise<Round
                       "publicityEndsAt", "overdueSince", "countySample", "rulesVersion",
                       "startedById"::text AS "startedById", "startedAt", "finishedAt", "updatedAt"
                FROM "Round" WHERE "id" = ${id}`,
+    { prepared: true },
   );
   return round;
 }

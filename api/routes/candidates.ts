@@ -104,5 +104,6 @@ export function candidateTasks(prisma: PrismaClient, scopeCode: string, limit: n
       AND ${sqlCodesWithin(Prisma.sql`c."villageCode"`, scopeCode)}
     ORDER BY c."createdAt", c.id
     LIMIT ${limit}`,
+    { prepared: true },
   );
 }

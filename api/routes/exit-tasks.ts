@@ -44,6 +44,7 @@ export async function exitTasks(prisma: PrismaClient, o: Official, limit: number
                  WHERE e."status" = 'OPEN' AND e."stage" IN ('COUNTY_VERIFICATION', 'ANNOUNCEMENT')
                    AND ${sqlCodesWithin(Prisma.sql`e."code"`, o.scopeCode)}
                  ORDER BY e."stageDeadline" ASC NULLS LAST, e."id" LIMIT ${limit}`,
+      { prepared: true },
     ),
     rawQuery<ExitRow & { objectionId: string }>(
       prisma,
@@ -51,6 +52,7 @@ export async function exitTasks(prisma: PrismaClient, o: Official, limit: number
                  WHERE ob."status" = 'OPEN' AND e."status" = 'OPEN' AND e."stage" = 'PUBLICITY'
                    AND ${sqlCodesWithin(Prisma.sql`e."code"`, o.scopeCode)}
                  ORDER BY ob."filedAt", ob."id" LIMIT ${limit}`,
+      { prepared: true },
     ),
   ]);
   const of = (x: ExitRow) => ({

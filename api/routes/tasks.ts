@@ -231,7 +231,7 @@ export function tasksRouter(prisma: PrismaClient): Router {
     const query = taskQuery(o, q.limit);
     mark(res, 'query');
     const [rows, exits, candidates] = await Promise.all([
-      rawQuery<TaskRow>(prisma, query),
+      rawQuery<TaskRow>(prisma, query, { prepared: true }),
       exitTasks(prisma, o, q.limit, now),
       o.role === 'VILLAGE' ? candidateTasks(prisma, o.scopeCode, q.limit) : [],
     ]);
