@@ -10,7 +10,13 @@ export { Prisma } from '../generated/prisma/client';
 const pools = new WeakMap<PrismaClient, pg.Pool>();
 
 export function createPrisma(databaseUrl: string, options: { max?: number } = {}): PrismaClient {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
+  // A prepared statement (rawQuery's `prepared`) is planned for its values every time, as an unnamed one is: a generic
+  // plan, which PostgreSQL would otherwise pick after five runs, doubled the county's GET /tasks at 1 M households.
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.max ?? 10,
+    options: '-c plan_cache_mode=force_custom_plan',
+  });
   // An idle connection that is lost is reported on the pool, which drops it; unheard, the event would end the process.
   // Prisma's adapter listens once Prisma connects, but the raw paths (rawQuery, sqlTransaction) may use the pool first.
   pool.on('error', () => undefined);
@@ -51,8 +57,8 @@ export async function rawQuery<T>(
 }
 
 /**
- * The name of a prepared statement: each connection parses it once, and PostgreSQL may keep its plan (a generic
- * plan after five custom ones, when that costs no more). For the hottest reads only, whose text takes a few fixed
+ * The name of a prepared statement: each connection parses it once (its plan is still made for each run's values:
+ * createPrisma's pool sets plan_cache_mode). For the hottest reads only, whose text takes a few fixed
  * shapes (the officials' polls of GET /tasks, the token's official, a round's row): PostgreSQL's log of a campaign
  * put 90 % of such a statement's time in parsing and planning, not in running it (docs/BENCHMARKS.md). A text that
  * varies with the data would leave a prepared statement per variant on every connection.
