@@ -108,7 +108,14 @@ const NO_FINDING = Prisma.sql`NULL::text AS "fId", NULL::text AS "fKind", NULL::
  */
 export function taskQuery(o: Official, limit: number): Prisma.Sql {
   const stage = stageDecidedBy(o.role);
-  const villages = sqlCodesWithin(Prisma.sql`r."villageCode"`, o.scopeCode);
+  // A township's rounds are also named by their township code: (townshipCode, status, stage) is an index, so each
+  // branch reads that township's open rounds alone instead of intersecting the village range with every open round
+  // of the county (bench:reads). Jurisdiction is still decided by the village code, as a filter on those few rows
+  // (starts_with, which no btree serves, so the planner does not intersect the two indexes again).
+  const villages =
+    o.role === 'TOWNSHIP'
+      ? Prisma.sql`r."townshipCode" = ${o.scopeCode} AND starts_with(r."villageCode", ${o.scopeCode})`
+      : sqlCodesWithin(Prisma.sql`r."villageCode"`, o.scopeCode);
   const branches: Prisma.Sql[] = [];
   if (stage) {
     branches.push(Prisma.sql`(SELECT 'DECIDE' AS "kind", ${ROUND_COLUMNS}, NULL::text AS "objectionId", ${NO_FINDING}
