@@ -5,7 +5,7 @@ import { maskIdNumber } from '../../domain/idNumber';
 import { Prisma, rawQuery, type PrismaClient } from '../../infra/db';
 import { CANDIDATE_WAITING } from '../../infra/verifications';
 import type { Official } from '../auth';
-import { ZDateTime } from '../responses';
+import { jsonTimestamp, ZDateTime } from '../responses';
 import { sqlCodesWithin, seesIdNumbers } from '../scope';
 
 export const ZEntryCandidate = z
@@ -28,49 +28,54 @@ export const ZEntryCandidate = z
   .meta({ id: 'EntryCandidate' });
 
 /**
- * The candidates a round shows: while it is open at VILLAGE_ASSESSMENT, those of its village still waiting (never
- * proposed, or proposed by a round since cancelled); at every stage, those this round proposed.
+ * The candidates a round (aliased `r`) shows, as a json array for the round page's one statement: while it is open
+ * at VILLAGE_ASSESSMENT, those of its village still waiting (never proposed, or proposed by a round since cancelled);
+ * at every stage, those this round proposed. Read back by candidatesOfRound.
  */
-export async function roundCandidates(
-  prisma: PrismaClient,
+export const ROUND_CANDIDATES_JSON = Prisma.sql`(
+  SELECT COALESCE(json_agg(json_build_object(
+           'id', c."id"::text, 'householdId', c."householdId"::text, 'source', c."source", 'sourceId', c."sourceId",
+           'note', c."note", 'createdAt', c."createdAt", 'roundId', c."roundId", 'proposalId', c."proposalId"::text,
+           'registryNo', h."registryNo", 'headName', h."headName", 'idNumber', h."idNumber", 'size', h."size")
+         ORDER BY c."createdAt", c."id"), '[]'::json)
+  FROM "EntryCandidate" c JOIN "Household" h ON h."id" = c."householdId"
+  WHERE c."villageCode" = r."villageCode"
+    AND (c."roundId" = r."id" OR (r."status" = 'OPEN' AND r."stage" = 'VILLAGE_ASSESSMENT' AND ${CANDIDATE_WAITING})))`;
+
+/** One element of ROUND_CANDIDATES_JSON (a timestamp is json text in UTC without its zone). */
+export interface RoundCandidateJson {
+  id: string;
+  householdId: string;
+  source: string;
+  sourceId: string;
+  note: string | null;
+  createdAt: string;
+  roundId: string | null;
+  proposalId: string | null;
+  registryNo: string;
+  headName: string;
+  idNumber: string;
+  size: number;
+}
+
+/** The round page's candidates, ID numbers masked for the caller. */
+export function candidatesOfRound(
   o: Official,
-  round: { id: string; villageCode: string; status: string; stage: string },
-): Promise<z.input<typeof ZEntryCandidate>[]> {
-  const waiting = round.status === 'OPEN' && round.stage === 'VILLAGE_ASSESSMENT';
-  // One statement, raw (issue 16: every round page reads it).
-  const rows = await rawQuery<{
-    id: string;
-    householdId: string;
-    source: string;
-    sourceId: string;
-    note: string | null;
-    createdAt: Date;
-    roundId: string | null;
-    proposalId: string | null;
-    household: { registryNo: string; headName: string; idNumber: string; size: number };
-  }>(
-    prisma,
-    Prisma.sql`SELECT c."id"::text AS "id", c."householdId"::text AS "householdId", c."source", c."sourceId", c."note",
-                      c."createdAt", c."roundId", c."proposalId"::text AS "proposalId",
-                      json_build_object('registryNo', h."registryNo", 'headName', h."headName",
-                                        'idNumber', h."idNumber", 'size', h."size") AS "household"
-               FROM "EntryCandidate" c JOIN "Household" h ON h."id" = c."householdId"
-               WHERE c."villageCode" = ${round.villageCode}
-                 AND (c."roundId" = ${round.id} OR (${waiting} AND ${CANDIDATE_WAITING}))
-               ORDER BY c."createdAt", c."id"`,
-  );
+  round: { id: string; villageCode: string },
+  rows: readonly RoundCandidateJson[],
+): z.input<typeof ZEntryCandidate>[] {
   const full = seesIdNumbers(o, round.villageCode);
   return rows.map((c) => ({
     id: c.id,
     householdId: c.householdId,
-    registryNo: c.household.registryNo,
-    headName: c.household.headName,
-    idNumber: full ? c.household.idNumber : maskIdNumber(c.household.idNumber),
-    size: c.household.size,
+    registryNo: c.registryNo,
+    headName: c.headName,
+    idNumber: full ? c.idNumber : maskIdNumber(c.idNumber),
+    size: c.size,
     source: c.source,
     sourceId: c.sourceId,
     note: c.note,
-    createdAt: c.createdAt,
+    createdAt: jsonTimestamp(c.createdAt),
     // A candidate proposed by a cancelled round and waiting again is not this round's proposal.
     proposalId: c.roundId === round.id ? c.proposalId : null,
   }));

@@ -17,9 +17,9 @@ import type {
 import { type RoundPolicy } from '../../domain/round';
 import { Prisma, rawQuery, type PrismaClient } from '../../infra/db';
 import { type Official } from '../auth';
-import { trailEntry, type TrailRow } from '../responses';
+import { jsonTimestamp, trailEntry, type TrailRow } from '../responses';
 import { seesIdNumbers } from '../scope';
-import { roundCandidates } from './candidates';
+import { candidatesOfRound, ROUND_CANDIDATES_JSON, type RoundCandidateJson } from './candidates';
 import { ZRoundDetail } from './round-responses';
 
 interface RoundRow {
@@ -68,6 +68,14 @@ interface ProposalRow {
   size: number | null;
 }
 
+interface NoticeRow {
+  version: number;
+  kind: NoticeKind;
+  startsAt: Date;
+  endsAt: Date | null;
+  publishedAt: Date;
+}
+
 interface ObjectionRow {
   id: string;
   noticeVersion: number;
@@ -86,72 +94,79 @@ interface ObjectionRow {
   addedProposalId: string | null;
 }
 
+/** A json timestamp's row: each timestamp is text (jsonTimestamp). */
+type Json<T, K extends keyof T> = Omit<T, K> & { [P in K]: T[P] extends Date ? string : string | null };
+
 /**
- * A round's page in six statements of raw SQL, the entry candidates included (issue 16: it is read at every township
- * review and county announcement, and Prisma's include issued eight or nine queries through its interpreter). Same
- * rows, same order.
+ * A round's page in one statement of raw SQL: the round and, as json arrays, its proposals, notices, objections,
+ * trail and entry candidates, each in its own order (issue 16: the township reads it before each review and the
+ * county before each announcement, one round after another; six statements before, and Prisma's include eight or
+ * nine). One statement also reads one snapshot.
  */
 export async function roundDetail(
   prisma: PrismaClient,
   o: Official,
   roundId: string,
 ): Promise<z.input<typeof ZRoundDetail> | undefined> {
-  const [round] = await rawQuery<RoundRow>(
+  const [row] = await rawQuery<
+    RoundRow & {
+      proposals: ProposalRow[];
+      notices: Json<NoticeRow, 'startsAt' | 'endsAt' | 'publishedAt'>[];
+      objections: Json<ObjectionRow, 'filedAt' | 'resolvedAt'>[];
+      decisions: Json<TrailRow<Stage, unknown>, 'at'>[];
+      candidates: RoundCandidateJson[];
+    }
+  >(
     prisma,
     Prisma.sql`SELECT r."id", r."villageCode", v."name" AS "villageName", r."townshipCode", r."roundNo", r."rulesVersion",
                       r."campaignId", r."stage"::text AS "stage", r."status"::text AS "status", r."policy",
                       r."countySample", r."stageEnteredAt", r."stageDeadline", r."publicityEndsAt", r."overdueSince",
-                      r."startedAt", r."finishedAt"
+                      r."startedAt", r."finishedAt",
+                      (SELECT COALESCE(json_agg(json_build_object(
+                                'id', p."id"::text, 'assessmentNo', p."assessmentNo", 'action', p."action"::text,
+                                'status', p."status"::text, 'statusReason', p."statusReason",
+                                'householdId', p."householdId"::text, 'newHousehold', p."newHousehold",
+                                'category', p."category"::text, 'cause', p."cause"::text,
+                                'entryReason', p."entryReason"::text, 'exitReason', p."exitReason"::text,
+                                'consentSignedOn', to_char(p."consentSignedOn", 'YYYY-MM-DD'),
+                                'votesFor', p."votesFor", 'votesAgainst', p."votesAgainst", 'note', p."note",
+                                'addedByObjectionId', p."addedByObjectionId"::text, 'evidence', p."evidence",
+                                'overrideReason', p."overrideReason",
+                                'headName', h."headName", 'idNumber', h."idNumber", 'size', h."size")
+                              ORDER BY p."assessmentNo", p."id"), '[]'::json)
+                       FROM "Proposal" p LEFT JOIN "Household" h ON h."id" = p."householdId"
+                       WHERE p."roundId" = r."id") AS "proposals",
+                      (SELECT COALESCE(json_agg(json_build_object(
+                                'version', n."version", 'kind', n."kind"::text, 'startsAt', n."startsAt",
+                                'endsAt', n."endsAt", 'publishedAt', n."publishedAt")
+                              ORDER BY n."version"), '[]'::json)
+                       FROM "Notice" n WHERE n."roundId" = r."id") AS "notices",
+                      (SELECT COALESCE(json_agg(json_build_object(
+                                'id', ob."id"::text, 'noticeVersion', ob."noticeVersion",
+                                'proposalId', ob."proposalId"::text, 'objectorName', ob."objectorName",
+                                'objectorContact', ob."objectorContact", 'reason', ob."reason",
+                                'status', ob."status"::text, 'filedById', ob."filedById"::text,
+                                'filedAt', ob."filedAt", 'resolvedById', ob."resolvedById"::text,
+                                'resolvedAt', ob."resolvedAt", 'resolutionNote', ob."resolutionNote",
+                                'withdrewProposal', ob."withdrewProposal",
+                                'amendedProposalId', ob."amendedProposalId"::text,
+                                'addedProposalId', ob."addedProposalId"::text)
+                              ORDER BY ob."filedAt"), '[]'::json)
+                       FROM "Objection" ob WHERE ob."roundId" = r."id") AS "objections",
+                      (SELECT COALESCE(json_agg(json_build_object(
+                                'seq', d."seq", 'stage', d."stage"::text, 'kind', d."kind",
+                                'officialId', d."officialId"::text, 'officialName', d."officialName", 'at', d."at",
+                                'decision', d."decision", 'note', d."note", 'payload', d."payload")
+                              ORDER BY d."seq"), '[]'::json)
+                       FROM "Decision" d WHERE d."roundId" = r."id") AS "decisions",
+                      ${ROUND_CANDIDATES_JSON} AS "candidates"
                FROM "Round" r JOIN "Village" v ON v."code" = r."villageCode"
                WHERE r."id" = ${roundId}`,
+    { prepared: true },
   );
-  if (!round) return undefined;
-  // The rest at once, each on its own connection of the pool: one round trip's wait instead of five in a row (the
-  // county reads this page before each announcement, one round after another). Each statement read its own snapshot
-  // before too.
-  const [proposals, notices, objections, decisions, candidates] = await Promise.all([
-    rawQuery<ProposalRow>(
-      prisma,
-      Prisma.sql`SELECT p."id"::text AS "id", p."assessmentNo", p."action"::text AS "action", p."status"::text AS "status",
-                      p."statusReason", p."householdId"::text AS "householdId", p."newHousehold",
-                      p."category"::text AS "category", p."cause"::text AS "cause",
-                      p."entryReason"::text AS "entryReason", p."exitReason"::text AS "exitReason",
-                      to_char(p."consentSignedOn", 'YYYY-MM-DD') AS "consentSignedOn",
-                      p."votesFor", p."votesAgainst", p."note", p."addedByObjectionId"::text AS "addedByObjectionId",
-                      p."evidence", p."overrideReason",
-                      h."headName", h."idNumber", h."size"
-               FROM "Proposal" p LEFT JOIN "Household" h ON h."id" = p."householdId"
-               WHERE p."roundId" = ${roundId}
-               ORDER BY p."assessmentNo", p."id"`,
-    ),
-    rawQuery<{
-      version: number;
-      kind: NoticeKind;
-      startsAt: Date;
-      endsAt: Date | null;
-      publishedAt: Date;
-    }>(
-      prisma,
-      Prisma.sql`SELECT "version", "kind"::text AS "kind", "startsAt", "endsAt", "publishedAt"
-               FROM "Notice" WHERE "roundId" = ${roundId} ORDER BY "version"`,
-    ),
-    rawQuery<ObjectionRow>(
-      prisma,
-      Prisma.sql`SELECT "id"::text AS "id", "noticeVersion", "proposalId"::text AS "proposalId", "objectorName",
-                      "objectorContact", "reason", "status"::text AS "status", "filedById"::text AS "filedById",
-                      "filedAt", "resolvedById"::text AS "resolvedById", "resolvedAt", "resolutionNote",
-                      "withdrewProposal", "amendedProposalId"::text AS "amendedProposalId",
-                      "addedProposalId"::text AS "addedProposalId"
-               FROM "Objection" WHERE "roundId" = ${roundId} ORDER BY "filedAt"`,
-    ),
-    rawQuery<TrailRow<Stage, unknown>>(
-      prisma,
-      Prisma.sql`SELECT "seq", "stage"::text AS "stage", "kind", "officialId"::text AS "officialId", "officialName", "at",
-                      "decision", "note", "payload"
-               FROM "Decision" WHERE "roundId" = ${roundId} ORDER BY "seq"`,
-    ),
-    roundCandidates(prisma, o, round),
-  ]);
+  if (!row) return undefined;
+  const { proposals, notices, objections, decisions, ...round } = row;
+  const candidates = candidatesOfRound(o, round, row.candidates);
   const full = seesIdNumbers(o, round.villageCode);
   return {
     roundId: round.id,
@@ -199,7 +214,13 @@ export async function roundDetail(
       };
     }),
     candidates,
-    notices: notices.map((n) => ({ ...n, url: `/api/v1/rounds/${round.id}/notices/${n.version}` })),
+    notices: notices.map((n) => ({
+      ...n,
+      startsAt: jsonTimestamp(n.startsAt),
+      endsAt: jsonTimestamp(n.endsAt),
+      publishedAt: jsonTimestamp(n.publishedAt),
+      url: `/api/v1/rounds/${round.id}/notices/${n.version}`,
+    })),
     objections: objections.map((x) => ({
       id: x.id,
       noticeVersion: x.noticeVersion,
@@ -211,14 +232,14 @@ export async function roundDetail(
       reason: x.reason,
       status: x.status,
       filedById: x.filedById,
-      filedAt: x.filedAt,
+      filedAt: jsonTimestamp(x.filedAt),
       resolvedById: x.resolvedById,
-      resolvedAt: x.resolvedAt,
+      resolvedAt: jsonTimestamp(x.resolvedAt),
       resolutionNote: x.resolutionNote,
       withdrewProposal: x.withdrewProposal,
       amendedProposalId: x.amendedProposalId,
       addedProposalId: x.addedProposalId,
     })),
-    decisions: decisions.map(trailEntry),
+    decisions: decisions.map((d) => trailEntry({ ...d, at: jsonTimestamp(d.at) })),
   };
 }

@@ -479,6 +479,8 @@ describe('a household found MISSED_POOR', () => {
         proposalId: null,
       }),
     ]);
+    const stored = await stack.db.prisma.entryCandidate.findUniqueOrThrow({ where: { id: round.candidates[0].id } });
+    expect(round.candidates[0].createdAt).toBe(stored.createdAt.toISOString());
     const masked = await county.client.get(`/rounds/${roundId}`);
     expect(masked.body.candidates[0].idNumber).toBe(maskIdNumber(household.idNumber));
     expect(await candidateTasks()).toEqual([expect.objectContaining({ roundId, stage: 'VILLAGE_ASSESSMENT' })]);

@@ -331,6 +331,20 @@ test('publicity over with an objection open: the round waits, late objections ar
   const ended = d.decisions.find((x: any) => x.kind === 'PUBLICITY_ENDED');
   expect(Date.parse(ended.at)).toBeGreaterThanOrEqual(resolvedAt);
   expect(kinds(d).slice(-3)).toEqual(['OBJECTION_FILED', 'OBJECTION_RESOLVED', 'PUBLICITY_ENDED']);
+
+  // The page (one statement, its lists read as json) gives every instant exactly as stored, in UTC.
+  const iso = (x: Date | null) => x?.toISOString() ?? null;
+  const [objection] = await prisma().objection.findMany({ where: { roundId } });
+  expect({ filedAt: d.objections[0].filedAt, resolvedAt: d.objections[0].resolvedAt }).toEqual({
+    filedAt: iso(objection!.filedAt),
+    resolvedAt: iso(objection!.resolvedAt),
+  });
+  const notices = await prisma().notice.findMany({ where: { roundId }, orderBy: { version: 'asc' } });
+  expect(d.notices.map((n: any) => [n.startsAt, n.endsAt, n.publishedAt])).toEqual(
+    notices.map((n) => [iso(n.startsAt), iso(n.endsAt), iso(n.publishedAt)]),
+  );
+  const trail = await prisma().decision.findMany({ where: { roundId }, orderBy: { seq: 'asc' } });
+  expect(d.decisions.map((x: any) => [x.seq, x.at])).toEqual(trail.map((x) => [x.seq, iso(x.at)]));
 });
 
 test('township RETURN: back to the village with the reason kept; a new assessment gets notice 2', async () => {
