@@ -170,25 +170,35 @@ export function setPovertyLine(
   return db.povertyLine.upsert({ where: { year: line.year }, create: { year: line.year, ...data }, update: data });
 }
 
-/** The evidence of existing households' facts under today's lines, by household id (domain/facts.ts evidenceOf). */
-export async function evidenceOfHouseholds(
+/** A household's incomes and indicators as the registry holds them (none recorded: null). */
+export interface RegistryFacts {
+  incomes: { year: number; perCapita: number }[];
+  indicators: Indicators | null;
+}
+
+/**
+ * The incomes and indicators of each household, in one statement for both sections of every household (an
+ * assessment's check reads them for each EXIT and ENTER): with the poverty lines, read at the same time, they give
+ * each household's evidence (evidenceOfHouseholds).
+ */
+export async function factsOfHouseholds(
   sql: Sql,
   householdIds: readonly string[],
-  lines: readonly PovertyLineFigure[],
-): Promise<Map<string, FactsEvidence>> {
+): Promise<Map<string, RegistryFacts>> {
   const ids = [...new Set(householdIds)];
-  const out = new Map<string, FactsEvidence>();
-  if (ids.length === 0) return out;
-  // One statement for both sections of every household (an assessment's check reads them for each EXIT and ENTER).
-  const rows = await sql.query<{
-    id: string;
-    incomes: { year: number; perCapita: number }[];
-    indicators: Indicators | null;
-  }>(Prisma.sql`
+  if (ids.length === 0) return new Map();
+  const rows = await sql.query<RegistryFacts & { id: string }>(Prisma.sql`
     SELECT h."id",
       ${incomesJson(Prisma.sql`h."id"::uuid`)} AS "incomes",
       ${indicatorsJson(Prisma.sql`h."id"::uuid`)} AS "indicators"
     FROM unnest(${ids}::text[]) AS h("id")`);
-  for (const r of rows) out.set(r.id, evidenceOf({ incomes: r.incomes, indicators: r.indicators }, lines));
-  return out;
+  return new Map(rows.map((r) => [r.id, { incomes: r.incomes, indicators: r.indicators }]));
+}
+
+/** Each household's facts as evidence against the poverty lines (factsOfHouseholds). */
+export function evidenceOfHouseholds(
+  facts: ReadonlyMap<string, RegistryFacts>,
+  lines: readonly PovertyLineFigure[],
+): Map<string, FactsEvidence> {
+  return new Map([...facts].map(([id, f]) => [id, evidenceOf(f, lines)]));
 }
