@@ -126,7 +126,9 @@ export function taskQuery(o: Official, limit: number): Prisma.Sql {
   // Objections the caller resolves: the township those of the publicities, the county those of its announcement period.
   const resolves = objectionStagesResolvedBy(o.role);
   const inResolvedStage =
-    resolves.length > 0 ? Prisma.sql`r."stage"::text IN (${Prisma.join(resolves)})` : Prisma.sql`false`;
+    resolves.length > 0
+      ? Prisma.sql`r."stage" IN (${Prisma.join(resolves.map((s) => Prisma.sql`${s}::"RoundStage"`))})`
+      : Prisma.sql`false`;
   if (resolves.length > 0) {
     branches.push(Prisma.sql`(SELECT 'RESOLVE_OBJECTION' AS "kind", ${ROUND_COLUMNS}, ob."id"::text AS "objectionId", ${NO_FINDING}
       FROM "Objection" ob JOIN "Round" r ON r."id" = ob."roundId"
