@@ -62,6 +62,9 @@ export function createApp(deps: AppDeps): Express {
   cacheCredentials(prisma, deps.credentialCacheMs);
   const app = express();
   app.disable('x-powered-by');
+  // No ETag computed from every answer's body (a hash of each /tasks page, issue 16): the API's answers are not to be
+  // cached (no-store below), and the console's script carries its own (api/console-bundle.ts).
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.use(serverTiming(deps.serverTiming ?? false));
   app.use(observeRequests(logger, metrics));
@@ -92,6 +95,11 @@ export function createApp(deps: AppDeps): Express {
 
   const v1 = express.Router();
   v1.use(enterApiRouter);
+  // Answers carry officials' decisions and households' personal data: no cache, shared or the browser's, keeps them.
+  v1.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   v1.get('/health', async (_req, res) => {
     const [db, temporal] = await Promise.all([
       prisma.$queryRaw`SELECT 1`.then(

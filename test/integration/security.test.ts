@@ -127,6 +127,26 @@ test('helmet headers and no CORS on every kind of answer, even when another orig
   expect(notice.headers.get('x-powered-by')).toBeNull();
 });
 
+test('API answers are never cached and carry no ETag; the console script revalidates with its own', async () => {
+  const code = await claimVillage();
+  const o = await officialsFor(stack, code);
+  const auth = { authorization: `Bearer ${o.village.token}` };
+  for (const path of ['/tasks', `/households?village=${code}`, '/no-such-thing', '/health']) {
+    const res = await request(`${stack.baseUrl}${path}`, { headers: auth });
+    expect([path, res.headers.get('cache-control'), res.headers.get('etag')]).toEqual([path, 'no-store', null]);
+  }
+  const script = stack.baseUrl.replace('/api/v1', '/console/app.js');
+  const first = await request(script, {});
+  expect(first.status).toBe(200);
+  const etag = first.headers.get('etag');
+  expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+  expect(first.headers.get('cache-control')).toBe('no-cache');
+  // As a browser revalidates (fetch would add no-cache to a conditional request, which asks for the whole script).
+  const again = await request(script, { headers: { 'if-none-match': etag!, 'cache-control': 'max-age=0' } });
+  expect(again.status).toBe(304);
+  expect(await again.text()).toBe('');
+});
+
 test('a CORS preflight from another origin gets no allowance', async () => {
   for (const path of ['/rounds', '/rounds/round-620522100201-1/assessment', '/health', '/townships']) {
     for (const method of ['POST', 'GET', 'PUT', 'DELETE']) {
