@@ -93,16 +93,6 @@ export const ZMeResponse = z
   .object({ id: z.string(), name: z.string(), role: z.enum(ROLES), scopeCode: z.string() })
   .meta({ id: 'Official' });
 
-/**
- * A timestamp column read inside a json value (json_build_object): PostgreSQL writes it as ISO text without a zone,
- * and the column holds UTC (Prisma's DateTime), as the driver's rows do (infra/db.ts).
- */
-export function jsonTimestamp(text: string): Date;
-export function jsonTimestamp(text: string | null): Date | null;
-export function jsonTimestamp(text: string | null): Date | null {
-  return text === null ? null : new Date(`${text}Z`);
-}
-
 /** A decision as stored (Decision, ExitDecision), as far as the trail shows it. */
 export interface TrailRow<S, P> {
   seq: number;

@@ -25,12 +25,22 @@ export function createPrisma(databaseUrl: string, options: { max?: number } = {}
   return prisma;
 }
 
-const TIMESTAMP = 1114; // timestamp without time zone: Prisma's DateTime columns, which hold UTC
+/**
+ * A `timestamp without time zone` as PostgreSQL writes it — in a row ('2026-12-03 14:00:00.12') or inside a json
+ * value ('2026-12-03T14:00:00.12') — read as the UTC instant it holds (Prisma's DateTime columns hold UTC).
+ */
+export function utcTimestamp(text: string): Date;
+export function utcTimestamp(text: string | null): Date | null;
+export function utcTimestamp(text: string | null): Date | null {
+  return text === null ? null : new Date(`${text.replace(' ', 'T')}Z`);
+}
+
+const TIMESTAMP = 1114; // timestamp without time zone
 /** Rows as Prisma's $queryRaw gives them for the types our raw reads select: a DateTime is a Date in UTC. */
 const types = {
   getTypeParser: ((oid: number, format?: string) =>
     oid === TIMESTAMP
-      ? (v: string) => new Date(`${v.replace(' ', 'T')}Z`)
+      ? (v: string) => utcTimestamp(v)
       : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 

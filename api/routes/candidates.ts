@@ -2,10 +2,10 @@
 // entry in their village's next round. Shown in GET /rounds/:id (`candidates`) and to the village in GET /tasks.
 import { z } from 'zod';
 import { maskIdNumber } from '../../domain/idNumber';
-import { Prisma, rawQuery, type PrismaClient } from '../../infra/db';
+import { Prisma, rawQuery, utcTimestamp, type PrismaClient } from '../../infra/db';
 import { CANDIDATE_WAITING } from '../../infra/verifications';
 import type { Official } from '../auth';
-import { jsonTimestamp, ZDateTime } from '../responses';
+import { ZDateTime } from '../responses';
 import { sqlCodesWithin, seesIdNumbers } from '../scope';
 
 export const ZEntryCandidate = z
@@ -42,7 +42,7 @@ export const ROUND_CANDIDATES_JSON = Prisma.sql`(
   WHERE c."villageCode" = r."villageCode"
     AND (c."roundId" = r."id" OR (r."status" = 'OPEN' AND r."stage" = 'VILLAGE_ASSESSMENT' AND ${CANDIDATE_WAITING})))`;
 
-/** One element of ROUND_CANDIDATES_JSON (a timestamp is json text in UTC without its zone). */
+/** One element of ROUND_CANDIDATES_JSON (a timestamp is json text in UTC without its zone: utcTimestamp). */
 export interface RoundCandidateJson {
   id: string;
   householdId: string;
@@ -75,7 +75,7 @@ export function candidatesOfRound(
     source: c.source,
     sourceId: c.sourceId,
     note: c.note,
-    createdAt: jsonTimestamp(c.createdAt),
+    createdAt: utcTimestamp(c.createdAt),
     // A candidate proposed by a cancelled round and waiting again is not this round's proposal.
     proposalId: c.roundId === round.id ? c.proposalId : null,
   }));

@@ -15,9 +15,9 @@ import type {
   Stage,
 } from '../../domain/enums';
 import { type RoundPolicy } from '../../domain/round';
-import { Prisma, rawQuery, type PrismaClient } from '../../infra/db';
+import { Prisma, rawQuery, utcTimestamp, type PrismaClient } from '../../infra/db';
 import { type Official } from '../auth';
-import { jsonTimestamp, trailEntry, type TrailRow } from '../responses';
+import { trailEntry, type TrailRow } from '../responses';
 import { seesIdNumbers } from '../scope';
 import { candidatesOfRound, ROUND_CANDIDATES_JSON, type RoundCandidateJson } from './candidates';
 import { ZRoundDetail } from './round-responses';
@@ -94,7 +94,7 @@ interface ObjectionRow {
   addedProposalId: string | null;
 }
 
-/** A json timestamp's row: each timestamp is text (jsonTimestamp). */
+/** A json timestamp's row: each timestamp is text (utcTimestamp). */
 type Json<T, K extends keyof T> = Omit<T, K> & { [P in K]: T[P] extends Date ? string : string | null };
 
 /**
@@ -216,9 +216,9 @@ export async function roundDetail(
     candidates,
     notices: notices.map((n) => ({
       ...n,
-      startsAt: jsonTimestamp(n.startsAt),
-      endsAt: jsonTimestamp(n.endsAt),
-      publishedAt: jsonTimestamp(n.publishedAt),
+      startsAt: utcTimestamp(n.startsAt),
+      endsAt: utcTimestamp(n.endsAt),
+      publishedAt: utcTimestamp(n.publishedAt),
       url: `/api/v1/rounds/${round.id}/notices/${n.version}`,
     })),
     objections: objections.map((x) => ({
@@ -232,14 +232,14 @@ export async function roundDetail(
       reason: x.reason,
       status: x.status,
       filedById: x.filedById,
-      filedAt: jsonTimestamp(x.filedAt),
+      filedAt: utcTimestamp(x.filedAt),
       resolvedById: x.resolvedById,
-      resolvedAt: jsonTimestamp(x.resolvedAt),
+      resolvedAt: utcTimestamp(x.resolvedAt),
       resolutionNote: x.resolutionNote,
       withdrewProposal: x.withdrewProposal,
       amendedProposalId: x.amendedProposalId,
       addedProposalId: x.addedProposalId,
     })),
-    decisions: decisions.map((d) => trailEntry({ ...d, at: jsonTimestamp(d.at) })),
+    decisions: decisions.map((d) => trailEntry({ ...d, at: utcTimestamp(d.at) })),
   };
 }
