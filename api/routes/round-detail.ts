@@ -165,8 +165,7 @@ export async function roundDetail(
     { prepared: true },
   );
   if (!row) return undefined;
-  const { proposals, notices, objections, decisions, ...round } = row;
-  const candidates = candidatesOfRound(o, round, row.candidates);
+  const { proposals, notices, objections, decisions, candidates, ...round } = row;
   const full = seesIdNumbers(o, round.villageCode);
   return {
     roundId: round.id,
@@ -213,7 +212,7 @@ export async function roundDetail(
         evidence: p.evidence as z.input<typeof ZRoundDetail>['proposals'][number]['evidence'],
       };
     }),
-    candidates,
+    candidates: candidatesOfRound(o, round, candidates),
     notices: notices.map((n) => ({
       ...n,
       startsAt: utcTimestamp(n.startsAt),
