@@ -17,11 +17,16 @@ const byClient = new WeakMap<PrismaClient, Caches>();
 
 /**
  * Turns on the caches of one database client (one per app; several apps in one process each have their own
- * client). The first call sets the time to live; 0 leaves caching off.
+ * client). The first call sets the time to live; 0 leaves caching off. `clock` (milliseconds, monotonic) is the
+ * cache's own by default; a test passes one it moves itself.
  */
-export function cacheCredentials(prisma: PrismaClient, ttlMs = DEFAULT_CREDENTIAL_TTL_MS): void {
+export function cacheCredentials(
+  prisma: PrismaClient,
+  ttlMs = DEFAULT_CREDENTIAL_TTL_MS,
+  clock?: { now(): number },
+): void {
   if (byClient.has(prisma) || ttlMs <= 0) return;
-  const options = { max: 10_000, ttl: ttlMs, ttlAutopurge: false } as const;
+  const options = { max: 10_000, ttl: ttlMs, ttlAutopurge: false, ...(clock && { perf: clock }) } as const;
   byClient.set(prisma, { officials: new LRUCache(options), sessions: new LRUCache(options) });
 }
 
