@@ -522,12 +522,15 @@ describe.each([
 
   test('one failing rolls back all of them, and nothing asked for after the end runs', async () => {
     let late: Promise<unknown> | undefined;
+    let lateAsked!: () => void;
+    const asked = new Promise<void>((r) => (lateAsked = r));
     await expect(
       sqlTransaction(client(), async (sql) => {
         const slow = sql.query(Prisma.sql`SELECT 1`).then(async () => {
           // A statement asked for once the transaction may be ending: it must never run outside it.
           await new Promise((r) => setTimeout(r, 50));
           late = sql.query(Prisma.sql`INSERT INTO ${t} VALUES (100)`);
+          lateAsked();
           await late.catch(() => undefined);
         });
         await Promise.all([
@@ -538,7 +541,7 @@ describe.each([
         ]);
       }),
     ).rejects.toThrow(/duplicate key|unique/i);
-    await new Promise((r) => setTimeout(r, 200));
+    await asked; // no sleep long enough for a loaded machine: wait for the late statement itself
     await expect(late).rejects.toThrow();
     const left = await sqlOf(client()).query<{ n: number }>(Prisma.sql`SELECT "n" FROM ${t} ORDER BY "n"`);
     expect(left.map((r) => r.n)).toEqual([1, 2]);
