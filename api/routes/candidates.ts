@@ -2,7 +2,7 @@
 // entry in their village's next round. Shown in GET /rounds/:id (`candidates`) and to the village in GET /tasks.
 import { z } from 'zod';
 import { maskIdNumber } from '../../domain/idNumber';
-import { Prisma, rawQuery, utcTimestamp, type PrismaClient } from '../../infra/db';
+import { Prisma, utcTimestamp } from '../../infra/db';
 import { CANDIDATE_WAITING } from '../../infra/verifications';
 import type { Official } from '../auth';
 import { ZDateTime } from '../responses';
@@ -81,34 +81,30 @@ export function candidatesOfRound(
   }));
 }
 
-/** A waiting candidate as the village's task: propose it in the open round at VILLAGE_ASSESSMENT, or the next one. */
-export interface CandidateTaskRow {
+/** A waiting candidate as the village's task (a json column of the task query; its instant is UTC without a zone). */
+export interface CandidateTaskJson {
   id: string;
   householdId: string;
-  villageCode: string;
   source: string;
   sourceId: string;
-  createdAt: Date;
-  roundId: string | null;
-  deadline: Date | null;
+  createdAt: string;
 }
 
 /**
  * The waiting candidates (never proposed, or proposed by a round since cancelled) of the villages in `scopeCode`,
- * with the open round each may be proposed in (if any).
+ * with the open round each may be proposed in (if any), as a branch of the village's task query (api/routes/tasks.ts):
+ * one statement per poll with the rounds' tasks. `cRank` keeps their order (created, then id) among equal deadlines.
  */
-export function candidateTasks(prisma: PrismaClient, scopeCode: string, limit: number) {
-  return rawQuery<CandidateTaskRow>(
-    prisma,
-    Prisma.sql`
-    SELECT c.id::text AS id, c."householdId"::text AS "householdId", c."villageCode", c.source, c."sourceId",
-           c."createdAt", r.id AS "roundId", r."stageDeadline" AS deadline
+export function candidateTaskBranch(scopeCode: string, limit: number, noFinding: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(SELECT 'PROPOSE_ENTRY' AS "kind", r."id" AS "roundId", c."villageCode",
+      CASE WHEN r."id" IS NULL THEN NULL ELSE 'VILLAGE_ASSESSMENT' END AS "stage", r."stageDeadline" AS "deadline",
+      false AS "overdue", NULL::text AS "objectionId", ${noFinding},
+      json_build_object('id', c."id"::text, 'householdId', c."householdId"::text, 'source', c."source",
+                        'sourceId', c."sourceId", 'createdAt', c."createdAt") AS "candidate",
+      row_number() OVER (ORDER BY c."createdAt", c."id") AS "cRank"
     FROM "EntryCandidate" c
-    LEFT JOIN "Round" r ON r."openVillageCode" = c."villageCode" AND r.stage = 'VILLAGE_ASSESSMENT'
-    WHERE ${CANDIDATE_WAITING}
-      AND ${sqlCodesWithin(Prisma.sql`c."villageCode"`, scopeCode)}
-    ORDER BY c."createdAt", c.id
-    LIMIT ${limit}`,
-    { prepared: true },
-  );
+    LEFT JOIN "Round" r ON r."openVillageCode" = c."villageCode" AND r."stage" = 'VILLAGE_ASSESSMENT'
+    WHERE ${CANDIDATE_WAITING} AND ${sqlCodesWithin(Prisma.sql`c."villageCode"`, scopeCode)}
+    ORDER BY c."createdAt", c."id"
+    LIMIT ${limit})`;
 }

@@ -3,14 +3,14 @@ import { z } from 'zod';
 import { ROLES, STAGES, type Stage } from '../../domain/enums';
 import { objectionStagesResolvedBy, stageDecidedBy } from '../../domain/procedure';
 import { FINDING_ACTIONS, FINDING_KINDS, FINDING_LABELS, type FindingKind } from '../../domain/supervision';
-import { Prisma, rawQuery, type PrismaClient } from '../../infra/db';
+import { Prisma, rawQuery, utcTimestamp, type PrismaClient } from '../../infra/db';
 import { caller, type Official } from '../auth';
 import { parseOr400 } from '../problem';
 import { mark } from '../timing';
 import { ZDateTime, type ApiOperation } from '../responses';
 import { sqlCodesWithin } from '../scope';
 import { EXIT_LEVELS, EXIT_STAGES } from '../../domain/exit';
-import { candidateTasks, type CandidateTaskRow } from './candidates';
+import { candidateTaskBranch, type CandidateTaskJson } from './candidates';
 import { exitTasks } from './exit-tasks';
 
 export const ZTasksQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) });
@@ -79,9 +79,9 @@ type TaskKind = Exclude<(typeof TASK_KINDS)[number], 'DECIDE_EXIT' | 'RESOLVE_EX
 
 type Task = z.input<typeof ZTask>;
 
-/** One row of the task query: a round task, or a finding (the f* columns). */
+/** One row of the task query: a round task, a finding (the f* columns) or an entry candidate (`candidate`). */
 interface TaskRow {
-  kind: Exclude<TaskKind, 'PROPOSE_ENTRY'>;
+  kind: TaskKind;
   roundId: string | null;
   villageCode: string | null;
   stage: Stage | null;
@@ -95,12 +95,14 @@ interface TaskRow {
   fTownshipCode: string | null;
   fRole: Official['role'] | null;
   fScope: string | null;
+  candidate: CandidateTaskJson | null;
 }
 
 const ROUND_COLUMNS = Prisma.sql`r."id" AS "roundId", r."villageCode", r."stage"::text AS "stage",
   r."stageDeadline" AS "deadline", r."overdueSince" IS NOT NULL AS "overdue"`;
 const NO_FINDING = Prisma.sql`NULL::text AS "fId", NULL::text AS "fKind", NULL::text AS "fSubjectKey",
   NULL::text AS "fHouseholdId", NULL::text AS "fTownshipCode", NULL::text AS "fRole", NULL::text AS "fScope"`;
+const NO_CANDIDATE = Prisma.sql`NULL::json AS "candidate", NULL::bigint AS "cRank"`;
 
 /**
  * Everything the caller must act on, in one statement: each kind of task is its own index-served, limited branch,
@@ -118,7 +120,8 @@ export function taskQuery(o: Official, limit: number): Prisma.Sql {
       : sqlCodesWithin(Prisma.sql`r."villageCode"`, o.scopeCode);
   const branches: Prisma.Sql[] = [];
   if (stage) {
-    branches.push(Prisma.sql`(SELECT 'DECIDE' AS "kind", ${ROUND_COLUMNS}, NULL::text AS "objectionId", ${NO_FINDING}
+    branches.push(Prisma.sql`(SELECT 'DECIDE' AS "kind", ${ROUND_COLUMNS}, NULL::text AS "objectionId", ${NO_FINDING},
+        ${NO_CANDIDATE}
       FROM "Round" r
       WHERE r."status" = 'OPEN' AND r."stage" = ${stage}::"RoundStage" AND ${villages}
       ORDER BY r."stageDeadline" LIMIT ${limit})`);
@@ -130,7 +133,8 @@ export function taskQuery(o: Official, limit: number): Prisma.Sql {
       ? Prisma.sql`r."stage" IN (${Prisma.join(resolves.map((s) => Prisma.sql`${s}::"RoundStage"`))})`
       : Prisma.sql`false`;
   if (resolves.length > 0) {
-    branches.push(Prisma.sql`(SELECT 'RESOLVE_OBJECTION' AS "kind", ${ROUND_COLUMNS}, ob."id"::text AS "objectionId", ${NO_FINDING}
+    branches.push(Prisma.sql`(SELECT 'RESOLVE_OBJECTION' AS "kind", ${ROUND_COLUMNS}, ob."id"::text AS "objectionId", ${NO_FINDING},
+        ${NO_CANDIDATE}
       FROM "Objection" ob JOIN "Round" r ON r."id" = ob."roundId"
       WHERE ob."status" = 'OPEN' AND r."status" = 'OPEN' AND ${inResolvedStage} AND ${villages}
       ORDER BY ob."filedAt" LIMIT ${limit})`);
@@ -146,7 +150,8 @@ export function taskQuery(o: Official, limit: number): Prisma.Sql {
           ]
         : []),
     ];
-    branches.push(Prisma.sql`(SELECT 'OVERDUE' AS "kind", ${ROUND_COLUMNS}, NULL::text AS "objectionId", ${NO_FINDING}
+    branches.push(Prisma.sql`(SELECT 'OVERDUE' AS "kind", ${ROUND_COLUMNS}, NULL::text AS "objectionId", ${NO_FINDING},
+        ${NO_CANDIDATE}
       FROM "Round" r
       WHERE r."status" = 'OPEN' AND r."overdueSince" IS NOT NULL AND ${villages}
         ${notTheirs.length > 0 ? Prisma.sql`AND ${Prisma.join(notTheirs, ' AND ')}` : Prisma.empty}
@@ -161,12 +166,16 @@ export function taskQuery(o: Official, limit: number): Prisma.Sql {
   branches.push(Prisma.sql`(SELECT 'FINDING' AS "kind", f."roundId", f."villageCode", f."detail"->>'stage' AS "stage",
       f."openedAt" AS "deadline", true AS "overdue", NULL::text AS "objectionId",
       f."id"::text AS "fId", f."kind" AS "fKind", f."subjectKey" AS "fSubjectKey", f."householdId"::text AS "fHouseholdId",
-      f."townshipCode" AS "fTownshipCode", f."escalatedToRole"::text AS "fRole", f."escalatedToScope" AS "fScope"
+      f."townshipCode" AS "fTownshipCode", f."escalatedToRole"::text AS "fRole", f."escalatedToScope" AS "fScope",
+      ${NO_CANDIDATE}
     FROM "SupervisionFinding" f
     WHERE f."status" = 'OPEN' AND ${findingScope}
     ORDER BY f."openedAt", f."id" LIMIT ${limit})`);
+  // The village's entry candidates, after the rounds' tasks of the same deadline, in their own order (cRank).
+  if (o.role === 'VILLAGE') branches.push(candidateTaskBranch(o.scopeCode, limit, NO_FINDING));
   return Prisma.sql`SELECT * FROM (${Prisma.join(branches, ' UNION ALL ')}) t
-    ORDER BY t."deadline" ASC NULLS LAST, COALESCE(t."roundId", t."fId") COLLATE "C", t."objectionId" COLLATE "C"
+    ORDER BY t."deadline" ASC NULLS LAST, t."cRank" ASC NULLS FIRST, COALESCE(t."roundId", t."fId") COLLATE "C",
+      t."objectionId" COLLATE "C"
     LIMIT ${limit}`;
 }
 
@@ -185,6 +194,22 @@ function toTask(x: TaskRow, now: number): Task {
       };
     case 'OVERDUE':
       return { kind: x.kind, ...round, overdue: true, action: `follow up: ${x.stage} is past its deadline` };
+    case 'PROPOSE_ENTRY': {
+      const c = x.candidate as CandidateTaskJson;
+      return {
+        kind: x.kind,
+        ...round,
+        overdue: false,
+        candidate: {
+          id: c.id,
+          householdId: c.householdId,
+          source: c.source,
+          sourceId: c.sourceId,
+          createdAt: utcTimestamp(c.createdAt),
+        },
+        action: 'propose the missed household (漏评) for entry in the village’s assessment',
+      };
+    }
     case 'FINDING': {
       const kind = x.fKind as FindingKind;
       const openedAt = x.deadline as Date;
@@ -209,25 +234,6 @@ function toTask(x: TaskRow, now: number): Task {
   }
 }
 
-function candidateTask(c: CandidateTaskRow): Task {
-  return {
-    kind: 'PROPOSE_ENTRY',
-    roundId: c.roundId,
-    villageCode: c.villageCode,
-    stage: c.roundId ? 'VILLAGE_ASSESSMENT' : null,
-    deadline: c.deadline,
-    overdue: false,
-    candidate: {
-      id: c.id,
-      householdId: c.householdId,
-      source: c.source,
-      sourceId: c.sourceId,
-      createdAt: c.createdAt,
-    },
-    action: 'propose the missed household (漏评) for entry in the village’s assessment',
-  };
-}
-
 /** What the caller must act on now: rounds waiting for them, objections to resolve, overdue stages, findings. */
 export function tasksRouter(prisma: PrismaClient): Router {
   const r = Router();
@@ -239,17 +245,15 @@ export function tasksRouter(prisma: PrismaClient): Router {
     const now = Date.now();
     const query = taskQuery(o, q.limit);
     mark(res, 'query');
-    const [rows, exits, candidates] = await Promise.all([
+    const [rows, exits] = await Promise.all([
       rawQuery<TaskRow>(prisma, query, { prepared: true }),
       exitTasks(prisma, o, q.limit, now),
-      o.role === 'VILLAGE' ? candidateTasks(prisma, o.scopeCode, q.limit) : [],
     ]);
     mark(res, 'database');
-    // Exits and entry candidates join the rounds' tasks by deadline (none last); a stable sort keeps each list's
-    // own order among equals.
+    // Exits join the rounds' tasks by deadline (none last); a stable sort keeps each list's own order among equals.
     const at = (t: Task) => (t.deadline ? t.deadline.getTime() : Infinity);
-    const items: Task[] = [...rows.map((x) => toTask(x, now)), ...exits, ...candidates.map(candidateTask)].sort(
-      (a, b) => (at(a) === at(b) ? 0 : at(a) < at(b) ? -1 : 1),
+    const items: Task[] = [...rows.map((x) => toTask(x, now)), ...exits].sort((a, b) =>
+      at(a) === at(b) ? 0 : at(a) < at(b) ? -1 : 1,
     );
     const body = { items: items.slice(0, q.limit) } satisfies z.input<typeof ZTasksResponse>;
     mark(res, 'mapping');

@@ -484,6 +484,17 @@ describe('a household found MISSED_POOR', () => {
     const masked = await county.client.get(`/rounds/${roundId}`);
     expect(masked.body.candidates[0].idNumber).toBe(maskIdNumber(household.idNumber));
     expect(await candidateTasks()).toEqual([expect.objectContaining({ roundId, stage: 'VILLAGE_ASSESSMENT' })]);
+    // In the village's inbox (one statement) the candidate follows the round's own task, whose deadline it shares.
+    const inbox = (await village.client.get('/tasks')).body.items as {
+      kind: string;
+      roundId: string | null;
+      deadline: string | null;
+      candidate?: { createdAt: string };
+    }[];
+    const ofRound = inbox.filter((t) => t.roundId === roundId);
+    expect(ofRound.map((t) => t.kind)).toEqual(['DECIDE', 'PROPOSE_ENTRY']);
+    expect(ofRound[1]!.deadline).toBe(ofRound[0]!.deadline);
+    expect(ofRound[1]!.candidate!.createdAt).toBe(stored.createdAt.toISOString());
 
     // The assessment proposes its entry (the village records the facts that show the need, as rules of version 3
     // ask): the candidate is used, and the task is gone.
