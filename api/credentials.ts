@@ -1,24 +1,50 @@
-// Who a bearer token or a console session belongs to, remembered for a few seconds per API process: officials poll
-// their inbox all day, and a lookup on every request was a database round trip and a Prisma query per request
-// (docs/BENCHMARKS.md, bench:reads). Only positive answers are kept (an unknown token always reaches the database
-// and counts as a failure), for at most `ttlMs`: a token revoked by the CLI, or a session signed out in another API
-// process, stops working within that time; a sign-out in this process takes effect at once. Answers never come
-// from here: a cached caller still reads every decision fresh from the database.
+// Who a bearer token or a console session belongs to, remembered per API process: officials poll their inbox all
+// day, and a lookup on every request was a database round trip per request (docs/BENCHMARKS.md, bench:reads and
+// bench:campaign). Only positive answers are kept (an unknown token always reaches the database and counts as a
+// failure). Answers never come from here: a remembered caller still reads every decision fresh from the database.
+//
+// How long an entry is believed:
+// - While this process listens on PostgreSQL's jz_credentials channel (a trigger notifies it of any change to the
+//   officials or the console sessions: migration 20261203180500), a revocation or a sign-out anywhere is forgotten
+//   here as soon as it is committed, and an entry is kept up to a minute.
+// - While it does not (starting, or its listening connection lost: the next lookup connects it again), at most
+//   `ttlMs` (AUTH_CACHE_MS, 2 s): a token revoked elsewhere stops working within that time, as before the channel.
+// A sign-out in this process takes effect at once either way. A lookup that began before a change was heard is not
+// kept, so an answer read before a revocation committed cannot outlive it.
 import { LRUCache } from 'lru-cache';
-import type { PrismaClient } from '../infra/db';
+import { listenTo, type Listener, type PrismaClient } from '../infra/db';
 
-/** How long a token or a session is believed without asking the database again (AUTH_CACHE_MS). */
+/** How long a token or a session is believed without asking the database again (AUTH_CACHE_MS), unless listening. */
 export const DEFAULT_CREDENTIAL_TTL_MS = 2_000;
+/** How long while this process hears every change (the channel below): a backstop, not what revocation waits for. */
+export const LISTENING_CREDENTIAL_TTL_MS = 60_000;
+/** The channel of the trigger on "Official" and "ConsoleSession"; its payload is the table's name. */
+export const CREDENTIALS_CHANNEL = 'jz_credentials';
 
 type Kind = 'officials' | 'sessions';
-type Caches = Record<Kind, LRUCache<string, object>>;
+interface Caches {
+  officials: LRUCache<string, object>;
+  sessions: LRUCache<string, object>;
+  ttlMs: number;
+  /** Every change is heard (the channel's connection is up). */
+  listening: boolean;
+  /** Bumped whenever entries are forgotten: a lookup begun before keeps its answer to itself. */
+  generation: number;
+  /** The channel's listener (none for a client not made by createPrisma). */
+  listener: Listener | undefined;
+}
 
 const byClient = new WeakMap<PrismaClient, Caches>();
 
+function forget(caches: Caches, kinds: readonly Kind[]): void {
+  caches.generation++;
+  for (const kind of kinds) caches[kind].clear();
+}
+
 /**
  * Turns on the caches of one database client (one per app; several apps in one process each have their own
- * client). The first call sets the time to live; 0 leaves caching off. `clock` (milliseconds, monotonic) is the
- * cache's own by default; a test passes one it moves itself.
+ * client), and listens for changes when the client is createPrisma's. The first call sets the time to live; 0 leaves
+ * caching off. `clock` (milliseconds, monotonic) is the cache's own by default; a test passes one it moves itself.
  */
 export function cacheCredentials(
   prisma: PrismaClient,
@@ -26,8 +52,36 @@ export function cacheCredentials(
   clock?: { now(): number },
 ): void {
   if (byClient.has(prisma) || ttlMs <= 0) return;
-  const options = { max: 10_000, ttl: ttlMs, ttlAutopurge: false, ...(clock && { perf: clock }) } as const;
-  byClient.set(prisma, { officials: new LRUCache(options), sessions: new LRUCache(options) });
+  const options = {
+    max: 10_000,
+    ttl: Math.max(ttlMs, LISTENING_CREDENTIAL_TTL_MS),
+    ttlAutopurge: false,
+    ...(clock && { perf: clock }),
+  } as const;
+  const caches: Caches = {
+    officials: new LRUCache(options),
+    sessions: new LRUCache(options),
+    ttlMs,
+    listening: false,
+    generation: 0,
+    listener: undefined,
+  };
+  byClient.set(prisma, caches);
+  caches.listener = listenTo(prisma, CREDENTIALS_CHANNEL, {
+    // A session stands on its official too: a change to the officials forgets both.
+    notify: (table) => forget(caches, table === 'ConsoleSession' ? ['sessions'] : ['officials', 'sessions']),
+    // Entries kept while listening may outlive a change not heard (the connection lost): forget them; and when
+    // listening again, those kept meanwhile.
+    live: (up) => {
+      caches.listening = up;
+      forget(caches, ['officials', 'sessions']);
+    },
+  });
+}
+
+/** Whether changes to the credentials reach this client's caches as they are committed (tests, metrics). */
+export function listeningForCredentialChanges(prisma: PrismaClient): boolean {
+  return byClient.get(prisma)?.listening ?? false;
 }
 
 /** `load` through the cache of `which`; an undefined answer is never kept. */
@@ -37,11 +91,18 @@ export async function remembered<V extends object>(
   key: string,
   load: () => Promise<V | undefined>,
 ): Promise<V | undefined> {
-  const cache = byClient.get(prisma)?.[which];
-  const hit = cache?.get(key) as V | undefined;
+  const caches = byClient.get(prisma);
+  // Not listening (its connection lost): try again, without waiting for it.
+  if (caches && !caches.listening) caches.listener?.wake();
+  const hit = caches?.[which].get(key) as V | undefined;
   if (hit !== undefined) return hit;
+  const generation = caches?.generation;
   const value = await load();
-  if (value !== undefined) cache?.set(key, value);
+  if (value !== undefined && caches && caches.generation === generation) {
+    caches[which].set(key, value, {
+      ttl: caches.listening ? Math.max(caches.ttlMs, LISTENING_CREDENTIAL_TTL_MS) : caches.ttlMs,
+    });
+  }
   return value;
 }
 

@@ -25,6 +25,87 @@ export function createPrisma(databaseUrl: string, options: { max?: number } = {}
   return prisma;
 }
 
+/** What a listener (listenTo) reports. */
+export interface ListenerEvents {
+  /** A notification on the channel, with its payload. */
+  notify(payload: string): void;
+  /** true once listening; false whenever the connection is lost (notifications sent meanwhile are not heard). */
+  live(up: boolean): void;
+}
+
+const LISTEN_RETRY_MS = [1_000, 30_000] as const;
+
+/** A listener (listenTo): `wake` connects it again if it is down and its pause between tries is over. */
+export interface Listener {
+  wake(): void;
+  stop(): void;
+}
+
+/**
+ * Listens on `channel` (a plain identifier) over a connection of its own, made as the pool's are (LISTEN holds its
+ * connection, so it cannot be one of the pool's). The connection never keeps the process alive, and no timer of its
+ * own makes it again once lost: `wake` does, from the work that needs it (at most every 1 s, then up to every 30 s
+ * while it keeps failing), so a client left behind (a test's, a script's) does nothing after its process is done with
+ * it. It ends with the client's pool. Undefined for a client not made by createPrisma.
+ */
+export function listenTo(prisma: PrismaClient, channel: string, on: ListenerEvents): Listener | undefined {
+  const pool = pools.get(prisma);
+  if (!pool) return undefined;
+  let current: pg.Client | undefined;
+  let stopped = false;
+  let delay: number = LISTEN_RETRY_MS[0];
+  let nextTry = 0;
+  const connect = async () => {
+    const c = new pg.Client({
+      connectionString: pool.options.connectionString,
+      application_name: `jz-listen-${channel}`,
+    });
+    current = c;
+    const lost = () => {
+      if (current !== c) return;
+      current = undefined;
+      nextTry = Date.now() + delay;
+      delay = Math.min(delay * 2, LISTEN_RETRY_MS[1]);
+      on.live(false);
+      void c.end().catch(() => undefined);
+    };
+    c.on('error', lost);
+    c.on('end', lost);
+    c.on('notification', (n) => {
+      if (n.channel === channel) on.notify(n.payload ?? '');
+    });
+    try {
+      await c.connect();
+      (c as unknown as { connection: { stream: { unref?(): void } } }).connection.stream.unref?.();
+      await c.query(`LISTEN "${channel}"`);
+      if (current !== c) return;
+      delay = LISTEN_RETRY_MS[0];
+      on.live(true);
+    } catch {
+      lost();
+    }
+  };
+  const listener: Listener = {
+    wake: () => {
+      if (!stopped && !current && Date.now() >= nextTry) void connect();
+    },
+    stop: () => {
+      stopped = true;
+      const c = current;
+      current = undefined;
+      if (c) void c.end().catch(() => undefined);
+    },
+  };
+  // Prisma's adapter ends the pool on $disconnect (disposeExternalPool): the listener ends with it.
+  const end = pool.end.bind(pool) as (...args: unknown[]) => unknown;
+  pool.end = ((...args: unknown[]) => {
+    listener.stop();
+    return end(...args);
+  }) as typeof pool.end;
+  listener.wake();
+  return listener;
+}
+
 /**
  * A `timestamp without time zone` as PostgreSQL writes it — in a row ('2026-12-03 14:00:00.12') or inside a json
  * value ('2026-12-03T14:00:00.12') — read as the UTC instant it holds (Prisma's DateTime columns hold UTC).
