@@ -1,12 +1,13 @@
 // Entry candidates (EntryCandidate): households a county verification found MISSED_POOR (漏评), to be proposed for
-// entry in their village's next round. Shown in GET /rounds/:id (`candidates`) and to the village in GET /tasks.
+// entry in their village's next round. Shown in GET /rounds/:id (`candidates`); the village's GET /tasks reads
+// them in its own statement (api/routes/tasks.ts).
 import { z } from 'zod';
 import { maskIdNumber } from '../../domain/idNumber';
 import { Prisma, utcTimestamp } from '../../infra/db';
 import { CANDIDATE_WAITING } from '../../infra/verifications';
 import type { Official } from '../auth';
 import { ZDateTime } from '../responses';
-import { sqlCodesWithin, seesIdNumbers } from '../scope';
+import { seesIdNumbers } from '../scope';
 
 export const ZEntryCandidate = z
   .object({
@@ -79,32 +80,4 @@ export function candidatesOfRound(
     // A candidate proposed by a cancelled round and waiting again is not this round's proposal.
     proposalId: c.roundId === round.id ? c.proposalId : null,
   }));
-}
-
-/** A waiting candidate as the village's task (a json column of the task query; its instant is UTC without a zone). */
-export interface CandidateTaskJson {
-  id: string;
-  householdId: string;
-  source: string;
-  sourceId: string;
-  createdAt: string;
-}
-
-/**
- * The waiting candidates (never proposed, or proposed by a round since cancelled) of the villages in `scopeCode`,
- * with the open round each may be proposed in (if any), as a branch of the village's task query (api/routes/tasks.ts):
- * one statement per poll with the rounds' tasks. `cRank` keeps their order (created, then id) among equal deadlines.
- */
-export function candidateTaskBranch(scopeCode: string, limit: number, noFinding: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`(SELECT 'PROPOSE_ENTRY' AS "kind", r."id" AS "roundId", c."villageCode",
-      CASE WHEN r."id" IS NULL THEN NULL ELSE 'VILLAGE_ASSESSMENT' END AS "stage", r."stageDeadline" AS "deadline",
-      false AS "overdue", NULL::text AS "objectionId", ${noFinding},
-      json_build_object('id', c."id"::text, 'householdId', c."householdId"::text, 'source', c."source",
-                        'sourceId', c."sourceId", 'createdAt', c."createdAt") AS "candidate",
-      row_number() OVER (ORDER BY c."createdAt", c."id") AS "cRank"
-    FROM "EntryCandidate" c
-    LEFT JOIN "Round" r ON r."openVillageCode" = c."villageCode" AND r."stage" = 'VILLAGE_ASSESSMENT'
-    WHERE ${CANDIDATE_WAITING} AND ${sqlCodesWithin(Prisma.sql`c."villageCode"`, scopeCode)}
-    ORDER BY c."createdAt", c."id"
-    LIMIT ${limit})`;
 }

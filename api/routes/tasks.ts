@@ -10,7 +10,7 @@ import { mark } from '../timing';
 import { ZDateTime, type ApiOperation } from '../responses';
 import { sqlCodesWithin } from '../scope';
 import { EXIT_LEVELS, EXIT_STAGES } from '../../domain/exit';
-import { candidateTaskBranch, type CandidateTaskJson } from './candidates';
+import { CANDIDATE_WAITING } from '../../infra/verifications';
 import { exitTasks } from './exit-tasks';
 
 export const ZTasksQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) });
@@ -95,7 +95,8 @@ interface TaskRow {
   fTownshipCode: string | null;
   fRole: Official['role'] | null;
   fScope: string | null;
-  candidate: CandidateTaskJson | null;
+  /** An entry candidate's fields as json (its instant is UTC text without a zone). */
+  candidate: { id: string; householdId: string; source: string; sourceId: string; createdAt: string } | null;
 }
 
 const ROUND_COLUMNS = Prisma.sql`r."id" AS "roundId", r."villageCode", r."stage"::text AS "stage",
@@ -171,8 +172,21 @@ export function taskQuery(o: Official, limit: number): Prisma.Sql {
     FROM "SupervisionFinding" f
     WHERE f."status" = 'OPEN' AND ${findingScope}
     ORDER BY f."openedAt", f."id" LIMIT ${limit})`);
-  // The village's entry candidates, after the rounds' tasks of the same deadline, in their own order (cRank).
-  if (o.role === 'VILLAGE') branches.push(candidateTaskBranch(o.scopeCode, limit, NO_FINDING));
+  // The village's entry candidates (households a county verification found MISSED_POOR, never proposed or proposed by
+  // a round since cancelled), with the open round at VILLAGE_ASSESSMENT each may be proposed in: after the rounds'
+  // tasks of the same deadline, in their own order (cRank: created, then id).
+  if (o.role === 'VILLAGE') {
+    branches.push(Prisma.sql`(SELECT 'PROPOSE_ENTRY' AS "kind", r."id" AS "roundId", c."villageCode",
+        r."stage"::text AS "stage", r."stageDeadline" AS "deadline", false AS "overdue", NULL::text AS "objectionId",
+        ${NO_FINDING},
+        json_build_object('id', c."id"::text, 'householdId', c."householdId"::text, 'source', c."source",
+                          'sourceId', c."sourceId", 'createdAt', c."createdAt") AS "candidate",
+        row_number() OVER (ORDER BY c."createdAt", c."id") AS "cRank"
+      FROM "EntryCandidate" c
+      LEFT JOIN "Round" r ON r."openVillageCode" = c."villageCode" AND r."stage" = 'VILLAGE_ASSESSMENT'
+      WHERE ${CANDIDATE_WAITING} AND ${sqlCodesWithin(Prisma.sql`c."villageCode"`, o.scopeCode)}
+      ORDER BY c."createdAt", c."id" LIMIT ${limit})`);
+  }
   return Prisma.sql`SELECT * FROM (${Prisma.join(branches, ' UNION ALL ')}) t
     ORDER BY t."deadline" ASC NULLS LAST, t."cRank" ASC NULLS FIRST, COALESCE(t."roundId", t."fId") COLLATE "C",
       t."objectionId" COLLATE "C"
@@ -195,18 +209,12 @@ function toTask(x: TaskRow, now: number): Task {
     case 'OVERDUE':
       return { kind: x.kind, ...round, overdue: true, action: `follow up: ${x.stage} is past its deadline` };
     case 'PROPOSE_ENTRY': {
-      const c = x.candidate as CandidateTaskJson;
+      const c = x.candidate!;
       return {
         kind: x.kind,
         ...round,
         overdue: false,
-        candidate: {
-          id: c.id,
-          householdId: c.householdId,
-          source: c.source,
-          sourceId: c.sourceId,
-          createdAt: utcTimestamp(c.createdAt),
-        },
+        candidate: { ...c, createdAt: utcTimestamp(c.createdAt) },
         action: 'propose the missed household (漏评) for entry in the village’s assessment',
       };
     }
