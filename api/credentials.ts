@@ -25,7 +25,9 @@ type Kind = 'officials' | 'sessions';
 interface Caches {
   officials: LRUCache<string, object>;
   sessions: LRUCache<string, object>;
+  /** How long an entry is kept while not listening (AUTH_CACHE_MS), and while listening. */
   ttlMs: number;
+  listeningTtlMs: number;
   /** Every change is heard (the channel's connection is up). */
   listening: boolean;
   /** Bumped whenever entries are forgotten: a lookup begun before keeps its answer to itself. */
@@ -52,16 +54,14 @@ export function cacheCredentials(
   clock?: { now(): number },
 ): void {
   if (byClient.has(prisma) || ttlMs <= 0) return;
-  const options = {
-    max: 10_000,
-    ttl: Math.max(ttlMs, LISTENING_CREDENTIAL_TTL_MS),
-    ttlAutopurge: false,
-    ...(clock && { perf: clock }),
-  } as const;
+  const listeningTtlMs = Math.max(ttlMs, LISTENING_CREDENTIAL_TTL_MS);
+  // Every entry is set with its own time to live (remembered); this is the longest.
+  const options = { max: 10_000, ttl: listeningTtlMs, ttlAutopurge: false, ...(clock && { perf: clock }) } as const;
   const caches: Caches = {
     officials: new LRUCache(options),
     sessions: new LRUCache(options),
     ttlMs,
+    listeningTtlMs,
     listening: false,
     generation: 0,
     listener: undefined,
@@ -79,7 +79,7 @@ export function cacheCredentials(
   });
 }
 
-/** Whether changes to the credentials reach this client's caches as they are committed (tests, metrics). */
+/** Whether changes to the credentials reach this client's caches as they are committed (tests). */
 export function listeningForCredentialChanges(prisma: PrismaClient): boolean {
   return byClient.get(prisma)?.listening ?? false;
 }
@@ -99,9 +99,7 @@ export async function remembered<V extends object>(
   const generation = caches?.generation;
   const value = await load();
   if (value !== undefined && caches && caches.generation === generation) {
-    caches[which].set(key, value, {
-      ttl: caches.listening ? Math.max(caches.ttlMs, LISTENING_CREDENTIAL_TTL_MS) : caches.ttlMs,
-    });
+    caches[which].set(key, value, { ttl: caches.listening ? caches.listeningTtlMs : caches.ttlMs });
   }
   return value;
 }
