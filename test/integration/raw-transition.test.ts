@@ -194,9 +194,16 @@ function steps(v: Village, roundId: string): Transition[] {
     },
     {
       roundId,
+      at: at(9),
+      // A publicity's end: its decision and the round's row and nothing else, written as one statement (recordAlone).
+      decision: { seq: 5, stage: 'FIRST_PUBLICITY', kind: 'PUBLICITY_ENDED', payload: { noticeVersion: 1 } },
+      round: { stage: 'TOWNSHIP_REVIEW', stageEnteredAt: at(9), publicityEndsAt: null, stageDeadline: at(23) },
+    },
+    {
+      roundId,
       at: at(20),
       // The end of the announcement period, by the clock: no actor.
-      decision: { seq: 5, stage: 'ANNOUNCEMENT_PERIOD', kind: 'ROUND_COMPLETED' },
+      decision: { seq: 6, stage: 'ANNOUNCEMENT_PERIOD', kind: 'ROUND_COMPLETED' },
       applyRegistry: { proposalIds: [ids.exit, ids.enterNew, ids.enterOld] },
       proposalStatus: [{ ids: [ids.exit, ids.enterNew, ids.enterOld], status: 'APPLIED' }],
       notice: {
@@ -325,7 +332,8 @@ async function counts(prisma: PrismaClient) {
       (SELECT count(*)::int FROM "RegistryChange") AS "changes",
       (SELECT count(*)::int FROM "HouseholdMember") AS "members",
       (SELECT count(*)::int FROM "HouseholdFactsChange") AS "factChanges",
-      (SELECT max("updatedAt") FROM "Household") AS "householdUpdatedAt"`,
+      (SELECT max("updatedAt") FROM "Household") AS "householdUpdatedAt",
+      (SELECT max("updatedAt") FROM "Round") AS "roundUpdatedAt"`,
   );
   return row;
 }
@@ -398,7 +406,7 @@ test('instants are stored as UTC wall time and read back equal', async () => {
 });
 
 test('a step that changes the round advances its updatedAt to the time of the write; another leaves it', () => {
-  expect(roundUpdatedAt.map((u) => u.changed)).toEqual([true, true, false, true, true]);
+  expect(roundUpdatedAt.map((u) => u.changed)).toEqual([true, true, false, true, true, true]);
   for (let i = 1; i < roundUpdatedAt.length; i++) {
     const [before, after] = [roundUpdatedAt[i - 1]!.updatedAt.getTime(), roundUpdatedAt[i]!.updatedAt.getTime()];
     if (roundUpdatedAt[i]!.changed) expect(after).toBeGreaterThan(before);
@@ -452,6 +460,43 @@ test('a duplicated step writes nothing, on either path', async () => {
     for (const t of steps(run.village, run.roundId)) expect(await applyTransition(t)).toEqual({ applied: false });
     expect(await counts(prisma)).toEqual(before);
   }
+});
+
+test('a step of its decision and the round alone is one statement; on a round not recorded it writes nothing', async () => {
+  const query = pg.Client.prototype.query;
+  const sent: string[] = [];
+  const spy = jest.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args) {
+    const [q] = args as unknown[];
+    sent.push(typeof q === 'string' ? q : (q as { text: string }).text);
+    return (query as (...a: unknown[]) => unknown).apply(this, args) as never;
+  });
+  const { applyTransition } = createRoundActivities({ prisma: pgDb.prisma });
+  const reminder = (roundId: string): Transition => ({
+    roundId,
+    at: at(30),
+    decision: { seq: 50, stage: 'COMPLETED', kind: 'DEADLINE_REMINDER', payload: { deadline: at(29) } },
+    round: { overdueSince: at(30) },
+  });
+  try {
+    expect(await applyTransition(reminder(pgRun.roundId))).toEqual({ applied: true });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatch(/^\s*WITH "d" AS \(\s*INSERT INTO "Decision"/);
+  } finally {
+    spy.mockRestore();
+  }
+  const round = await pgDb.prisma.round.findUniqueOrThrow({ where: { id: pgRun.roundId } });
+  expect(round.overdueSince).toEqual(new Date(at(30)));
+  const decision = await pgDb.prisma.decision.findFirstOrThrow({ where: { roundId: pgRun.roundId, seq: 50 } });
+  expect(decision).toMatchObject({ kind: 'DEADLINE_REMINDER', at: new Date(at(30)), officialId: null });
+  // Again: the decision is there, so the round's row is not touched.
+  const before = await counts(pgDb.prisma);
+  expect(await applyTransition({ ...reminder(pgRun.roundId), round: { overdueSince: at(31) } })).toEqual({
+    applied: false,
+  });
+  expect(await counts(pgDb.prisma)).toEqual(before);
+  // A round that is not recorded: the decision's foreign key refuses it, and nothing is written.
+  await expect(applyTransition(reminder('round-000000000000-9'))).rejects.toThrow(/foreign key/i);
+  expect(await counts(pgDb.prisma)).toEqual(before);
 });
 
 test('a second open round of the village is refused, and nothing of it is written', async () => {
