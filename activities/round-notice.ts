@@ -23,29 +23,29 @@ interface ListedProposal {
 
 export async function publishNotice(sql: Sql, t: Transition, at: Date): Promise<void> {
   const n = t.notice!;
-  // The round's place names in one statement instead of four (a round publishes three notices or more), asked for
-  // with the listed proposals: both go in one trip of the transaction's connection.
-  const [[place], proposals] = await Promise.all([
-    sql.query<{
-      villageCode: string;
-      villageName: string;
-      townshipName: string;
-      countyName: string;
-    }>(Prisma.sql`
-    SELECT r."villageCode", v."name" AS "villageName", tw."name" AS "townshipName", c."name" AS "countyName"
+  // The round's place names and the listed proposals in one statement (a round publishes three notices or more).
+  const [place] = await sql.query<{
+    villageCode: string;
+    villageName: string;
+    townshipName: string;
+    countyName: string;
+    proposals: ListedProposal[];
+  }>(Prisma.sql`
+    SELECT r."villageCode", v."name" AS "villageName", tw."name" AS "townshipName", c."name" AS "countyName",
+      (SELECT coalesce(json_agg(json_build_object(
+                'id', p."id", 'action', p."action", 'newHousehold', p."newHousehold", 'category', p."category",
+                'cause', p."cause", 'entryReason', p."entryReason", 'exitReason', p."exitReason",
+                'headName', h."headName", 'idNumber', h."idNumber", 'size', h."size",
+                'householdCategory', h."category")), '[]')
+         FROM "Proposal" p LEFT JOIN "Household" h ON h."id" = p."householdId"
+         WHERE p."id" = ANY(${n.proposalIds}::uuid[])) AS "proposals"
     FROM "Round" r
     JOIN "Village" v ON v."code" = r."villageCode"
     JOIN "Township" tw ON tw."code" = v."townshipCode"
     JOIN "County" c ON c."code" = tw."countyCode"
-    WHERE r."id" = ${t.roundId}`),
-    sql.query<ListedProposal>(Prisma.sql`
-    SELECT p."id"::text AS "id", p."action"::text AS "action", p."newHousehold", p."category"::text AS "category",
-           p."cause"::text AS "cause", p."entryReason"::text AS "entryReason", p."exitReason"::text AS "exitReason",
-           h."headName", h."idNumber", h."size", h."category"::text AS "householdCategory"
-    FROM "Proposal" p LEFT JOIN "Household" h ON h."id" = p."householdId"
-    WHERE p."id" = ANY(${n.proposalIds}::uuid[])`),
-  ]);
+    WHERE r."id" = ${t.roundId}`);
   if (!place) throw new Error(`Round ${t.roundId} is not recorded.`);
+  const { proposals } = place;
   const order = new Map(n.proposalIds.map((id, i) => [id, i]));
   proposals.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
   const items: NoticeItem[] = proposals.map((p, i) => {
