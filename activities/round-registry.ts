@@ -1,10 +1,12 @@
 // The registry changes of a round's announcement (公告): each applied proposal enters, exits or reclassifies its
-// household, recorded in RegistryChange, in the step's transaction (activities/rounds.ts applyTransition).
+// household, recorded in RegistryChange, in the step's transaction (activities/rounds.ts applyTransition). One
+// statement reads what they need; one more writes them all.
+import { randomUUID } from 'node:crypto';
 import { Prisma, type Sql } from '../infra/db';
-import { updateOne, utc } from '../infra/sql';
+import { assignments, together, utc } from '../infra/sql';
 import type { HouseholdFacts } from '../domain/facts';
 import type { NewHousehold, Transition } from '../domain/round';
-import { writeFacts } from '../infra/facts';
+import { newHouseholdFacts } from '../infra/facts';
 
 interface AppliedProposal {
   id: string;
@@ -16,84 +18,125 @@ interface AppliedProposal {
   entryReason: string | null;
   exitReason: string | null;
   facts: HouseholdFacts | null;
+  /** The household named, as it is before this change; null when none is named or it is not recorded. */
+  before: { status: string; category: string | null } | null;
 }
+
+/** A registry number of the village: its code and a number of at least four digits. */
+const registryNo = (villageCode: string, n: number) => `${villageCode}-${String(n).padStart(4, '0')}`;
 
 export async function applyToRegistry(sql: Sql, t: Transition, at: Date): Promise<void> {
   const ids = t.applyRegistry!.proposalIds;
   if (ids.length === 0) return;
-  const [round] = await sql.query<{ villageCode: string }>(
-    Prisma.sql`SELECT "villageCode" FROM "Round" WHERE "id" = ${t.roundId}`,
+  // New households take the village's next numbers (its count + 1 upwards) that no household holds: the numbers up to
+  // one per proposal beyond are read with the rest, which is enough unless other villages took more of them.
+  const span = 2 * ids.length;
+  const [round] = await sql.query<{
+    villageCode: string;
+    count: number;
+    taken: string[];
+    proposals: AppliedProposal[];
+  }>(
+    Prisma.sql`
+    SELECT r."villageCode", c."count",
+      (SELECT coalesce(array_agg(h."registryNo"), '{}') FROM "Household" h
+        WHERE h."registryNo" = ANY(ARRAY(
+          SELECT r."villageCode" || '-' || lpad(n::text, greatest(4, length(n::text)), '0')
+          FROM generate_series(c."count" + 1, c."count" + ${span}::int) n))) AS "taken",
+      (SELECT coalesce(json_agg(json_build_object(
+                'id', p."id", 'householdId', p."householdId", 'action', p."action", 'newHousehold', p."newHousehold",
+                'category', p."category", 'cause', p."cause", 'entryReason', p."entryReason",
+                'exitReason', p."exitReason", 'facts', p."facts",
+                'before', CASE WHEN h."id" IS NULL THEN NULL
+                               ELSE json_build_object('status', h."status", 'category', h."category") END)
+              ORDER BY p."id"), '[]')
+         FROM "Proposal" p LEFT JOIN "Household" h ON h."id" = p."householdId"
+         WHERE p."id" = ANY(${ids}::uuid[])) AS "proposals"
+    FROM "Round" r
+    CROSS JOIN LATERAL (SELECT count(*)::int AS "count" FROM "Household" WHERE "villageCode" = r."villageCode") c
+    WHERE r."id" = ${t.roundId}`,
   );
   if (!round) throw new Error(`Round ${t.roundId} is not recorded.`);
-  const proposals = await sql.query<AppliedProposal>(Prisma.sql`
-    SELECT "id"::text AS "id", "householdId"::text AS "householdId", "action"::text AS "action", "newHousehold",
-           "category"::text AS "category", "cause"::text AS "cause", "entryReason"::text AS "entryReason",
-           "exitReason"::text AS "exitReason", "facts"
-    FROM "Proposal" WHERE "id" = ANY(${ids}::uuid[]) ORDER BY "id" ASC`);
-  const [households] = await sql.query<{ count: number }>(
-    Prisma.sql`SELECT count(*)::int AS "count" FROM "Household" WHERE "villageCode" = ${round.villageCode}`,
-  );
-  let nextNo = households!.count + 1;
-  for (const p of proposals) {
+  const taken = new Set(round.taken);
+  let nextNo = round.count + 1;
+  const nextRegistryNo = async () => {
+    for (;;) {
+      const n = nextNo++;
+      const no = registryNo(round.villageCode, n);
+      if (n <= round.count + span ? !taken.has(no) : !(await registryNoTaken(sql, no))) return no;
+    }
+  };
+  // @updatedAt: Prisma sets it to the time of each call, not the step's.
+  const updatedAt = utc(new Date());
+  // The writes touch distinct rows (each proposal its own household), so they go as one statement.
+  const writes: Prisma.Sql[] = [];
+  const flush = async () => {
+    if (writes.length > 0) await sql.query(together(writes.splice(0)));
+  };
+  const changed = new Set<string>();
+  for (const p of round.proposals) {
+    let before = p.before;
+    if (p.householdId && changed.has(p.householdId)) {
+      // A list naming a household twice (the API refuses it; an objection's added proposal might not): this change
+      // reads the one before it, written first.
+      await flush();
+      before = await household(sql, p.householdId);
+    }
+    if (p.householdId && !before) throw new Error(`No Household ${p.householdId}.`);
     let householdId = p.householdId;
-    const before = householdId ? await household(sql, householdId) : null;
-    // @updatedAt: Prisma sets it to the time of each call, not the step's.
-    const updatedAt = utc(new Date());
-    if (p.action === 'ENTER') {
-      if (before) {
-        await updateOne(sql, 'Household', before.id, [
-          ['status', 'REGISTERED', '"HouseholdStatus"'],
-          ['category', p.category, '"HouseholdCategory"'],
-          ['cause', p.cause, '"PovertyCause"'],
-          ['entryReason', p.entryReason, '"EntryReason"'],
-          ['registeredOn', utc(at), 'timestamp(3)'],
-          ['exitReason', null, '"ExitReason"'],
-          ['exitedOn', null, 'timestamp(3)'],
-          ['updatedAt', updatedAt, 'timestamp(3)'],
-        ]);
-      } else {
-        const fresh = p.newHousehold!;
-        let registryNo = `${round.villageCode}-${String(nextNo++).padStart(4, '0')}`;
-        while (await registryNoTaken(sql, registryNo)) {
-          registryNo = `${round.villageCode}-${String(nextNo++).padStart(4, '0')}`;
-        }
-        const [created] = await sql.query<{ id: string }>(Prisma.sql`
-          INSERT INTO "Household" ("id", "registryNo", "villageCode", "headName", "idNumber", "size", "category",
-                                   "status", "cause", "entryReason", "exitReason", "registeredOn", "exitedOn",
-                                   "createdAt", "updatedAt")
-          VALUES (gen_random_uuid(), ${registryNo}, ${round.villageCode}, ${fresh.headName}, ${fresh.idNumber},
-                  ${fresh.size}::int, ${p.category}::"HouseholdCategory", 'REGISTERED'::"HouseholdStatus",
-                  ${p.cause}::"PovertyCause", ${p.entryReason}::"EntryReason", NULL, ${utc(at)}::timestamp(3), NULL,
-                  ${updatedAt}::timestamp(3), ${updatedAt}::timestamp(3))
-          RETURNING "id"::text AS "id"`);
-        householdId = created!.id;
-        // The facts the proposal carried become the new household's own, recorded as the round's doing.
-        if (p.facts) {
-          await writeFacts(sql, householdId, p.facts, {
+    if (p.action === 'ENTER' && !householdId) {
+      const fresh = p.newHousehold!;
+      householdId = randomUUID();
+      writes.push(Prisma.sql`
+        INSERT INTO "Household" ("id", "registryNo", "villageCode", "headName", "idNumber", "size", "category",
+                                 "status", "cause", "entryReason", "exitReason", "registeredOn", "exitedOn",
+                                 "createdAt", "updatedAt")
+        VALUES (${householdId}::uuid, ${await nextRegistryNo()}, ${round.villageCode}, ${fresh.headName},
+                ${fresh.idNumber}, ${fresh.size}::int, ${p.category}::"HouseholdCategory", 'REGISTERED'::"HouseholdStatus",
+                ${p.cause}::"PovertyCause", ${p.entryReason}::"EntryReason", NULL, ${utc(at)}::timestamp(3), NULL,
+                ${updatedAt}::timestamp(3), ${updatedAt}::timestamp(3))`);
+      // The facts the proposal carried become the new household's own, recorded as the round's doing.
+      if (p.facts) {
+        writes.push(
+          ...newHouseholdFacts(householdId, p.facts, {
             id: t.decision.actor?.id,
             // The announcement period ends by the clock: the round itself is the author then.
             name: t.decision.actor?.name ?? t.roundId,
             source: 'ROUND',
             at,
-          });
-        }
+          }),
+        );
       }
-    } else if (p.action === 'EXIT') {
-      await updateOne(sql, 'Household', householdId!, [
-        ['status', 'EXITED', '"HouseholdStatus"'],
-        ['exitReason', p.exitReason, '"ExitReason"'],
-        ['exitedOn', utc(at), 'timestamp(3)'],
-        ['updatedAt', updatedAt, 'timestamp(3)'],
-      ]);
+      writes.push(Prisma.sql`UPDATE "Proposal" SET "householdId" = ${householdId}::uuid WHERE "id" = ${p.id}::uuid`);
     } else {
-      await updateOne(sql, 'Household', householdId!, [
-        ['category', p.category, '"HouseholdCategory"'],
-        ['updatedAt', updatedAt, 'timestamp(3)'],
-      ]);
+      const set =
+        p.action === 'ENTER'
+          ? assignments([
+              ['status', 'REGISTERED', '"HouseholdStatus"'],
+              ['category', p.category, '"HouseholdCategory"'],
+              ['cause', p.cause, '"PovertyCause"'],
+              ['entryReason', p.entryReason, '"EntryReason"'],
+              ['registeredOn', utc(at), 'timestamp(3)'],
+              ['exitReason', null, '"ExitReason"'],
+              ['exitedOn', null, 'timestamp(3)'],
+              ['updatedAt', updatedAt, 'timestamp(3)'],
+            ])
+          : p.action === 'EXIT'
+            ? assignments([
+                ['status', 'EXITED', '"HouseholdStatus"'],
+                ['exitReason', p.exitReason, '"ExitReason"'],
+                ['exitedOn', utc(at), 'timestamp(3)'],
+                ['updatedAt', updatedAt, 'timestamp(3)'],
+              ])
+            : assignments([
+                ['category', p.category, '"HouseholdCategory"'],
+                ['updatedAt', updatedAt, 'timestamp(3)'],
+              ]);
+      writes.push(Prisma.sql`UPDATE "Household" SET ${set!} WHERE "id" = ${householdId}::uuid`);
     }
     const toStatus = p.action === 'EXIT' ? 'EXITED' : p.action === 'ENTER' ? 'REGISTERED' : before!.status;
     const toCategory = p.action === 'EXIT' ? (before?.category ?? null) : p.category;
-    await sql.query(Prisma.sql`
+    writes.push(Prisma.sql`
       INSERT INTO "RegistryChange" ("id", "householdId", "roundId", "proposalId", "source", "action", "fromStatus",
                                     "toStatus", "fromCategory", "toCategory", "cause", "entryReason", "exitReason",
                                     "decidedById", "at")
@@ -102,20 +145,19 @@ export async function applyToRegistry(sql: Sql, t: Transition, at: Date): Promis
               ${before?.category ?? null}::"HouseholdCategory", ${toCategory}::"HouseholdCategory",
               ${p.cause}::"PovertyCause", ${p.entryReason}::"EntryReason", ${p.exitReason}::"ExitReason",
               ${t.decision.actor?.id ?? null}::uuid, ${utc(at)}::timestamp(3))`);
-    if (!p.householdId) await updateOne(sql, 'Proposal', p.id, [['householdId', householdId, 'uuid']]);
+    changed.add(householdId!);
   }
+  await flush();
 }
 
-/** The household as it was before this change (findUniqueOrThrow). */
+/** The household as it is now, in the step's transaction. */
 async function household(sql: Sql, id: string) {
-  const [row] = await sql.query<{ id: string; status: string; category: string | null }>(Prisma.sql`
-    SELECT "id"::text AS "id", "status"::text AS "status", "category"::text AS "category"
-    FROM "Household" WHERE "id" = ${id}::uuid`);
-  if (!row) throw new Error(`No Household ${id}.`);
-  return row;
+  const [row] = await sql.query<{ status: string; category: string | null }>(Prisma.sql`
+    SELECT "status"::text AS "status", "category"::text AS "category" FROM "Household" WHERE "id" = ${id}::uuid`);
+  return row ?? null;
 }
 
-async function registryNoTaken(sql: Sql, registryNo: string): Promise<boolean> {
-  const rows = await sql.query(Prisma.sql`SELECT 1 AS "taken" FROM "Household" WHERE "registryNo" = ${registryNo}`);
+async function registryNoTaken(sql: Sql, no: string): Promise<boolean> {
+  const rows = await sql.query(Prisma.sql`SELECT 1 AS "taken" FROM "Household" WHERE "registryNo" = ${no}`);
   return rows.length > 0;
 }

@@ -3,7 +3,7 @@
 // transaction, so a change and its history are written together or not at all. Logs nothing: members carry names
 // and ID numbers.
 import { Prisma, type PrismaClient, type Sql } from './db';
-import { chunks, json, utc, utcDay } from './sql';
+import { chunks, json, together, utc, utcDay } from './sql';
 import {
   evidenceOf,
   factsDiff,
@@ -42,42 +42,54 @@ const indicatorsJson = (householdId: Prisma.Sql) => Prisma.sql`
 
 type StoredMember = Omit<Member, 'idNumber'> & { idNumber: string | null };
 
+/** A household's facts as its columns (factsColumns) give them. */
+export interface StoredFacts {
+  members: StoredMember[];
+  incomes: { year: number; perCapita: number }[];
+  indicators: Indicators | null;
+}
+
+/** Facts as read: sections recorded (members, incomes by year; indicators absent when never assessed). */
+export type RecordedFacts = Required<Omit<HouseholdFacts, 'indicators'>> & { indicators: Indicators | null };
+
 /**
- * A household's facts as stored: members in order, incomes by year, indicators (absent when never assessed). Raw SQL,
- * in a write's transaction or not (sqlOf).
+ * The three sections of a household's facts as the columns "members", "incomes" and "indicators" of a select (json,
+ * StoredFacts), for a household given by the SQL of its id (a uuid, or a column of the row selected).
  */
-export async function readFacts(
-  sql: Sql,
-  householdId: string,
-): Promise<
-  Required<Omit<HouseholdFacts, 'indicators'>> & {
-    indicators: Indicators | null;
-  }
-> {
-  // One statement for the three sections (they are read on every write of facts and every entry announced).
-  const [row] = await sql.query<{
-    members: StoredMember[];
-    incomes: { year: number; perCapita: number }[];
-    indicators: Indicators | null;
-  }>(Prisma.sql`
-    SELECT
-      (SELECT coalesce(json_agg(json_build_object('name', m."name", 'relation', m."relation", 'idNumber', m."idNumber",
-                'birthYear', m."birthYear", 'sex', m."sex", 'health', m."health", 'schooling', m."schooling",
-                'labour', m."labour") ORDER BY m."seq"), '[]')
-         FROM "HouseholdMember" m WHERE m."householdId" = ${householdId}::uuid) AS "members",
-      ${incomesJson(Prisma.sql`${householdId}::uuid`)} AS "incomes",
-      ${indicatorsJson(Prisma.sql`${householdId}::uuid`)} AS "indicators"`);
+export const factsColumns = (householdId: Prisma.Sql) => Prisma.sql`
+  (SELECT coalesce(json_agg(json_build_object('name', m."name", 'relation', m."relation", 'idNumber', m."idNumber",
+            'birthYear', m."birthYear", 'sex', m."sex", 'health', m."health", 'schooling', m."schooling",
+            'labour', m."labour") ORDER BY m."seq"), '[]')
+     FROM "HouseholdMember" m WHERE m."householdId" = ${householdId}) AS "members",
+  ${incomesJson(householdId)} AS "incomes",
+  ${indicatorsJson(householdId)} AS "indicators"`;
+
+/** The facts of factsColumns: a member without an ID number has none (not null). */
+export function recordedFacts(row: StoredFacts): RecordedFacts {
   return {
-    members: row!.members.map(({ idNumber, ...m }) => ({ ...m, ...(idNumber !== null ? { idNumber } : {}) })),
-    incomes: row!.incomes,
-    indicators: row!.indicators,
+    members: row.members.map(({ idNumber, ...m }) => ({ ...m, ...(idNumber !== null ? { idNumber } : {}) })),
+    incomes: row.incomes,
+    indicators: row.indicators,
   };
 }
 
 /**
+ * A household's facts as stored: members in order, incomes by year, indicators (absent when never assessed). Raw SQL,
+ * in a write's transaction or not (sqlOf).
+ */
+export async function readFacts(sql: Sql, householdId: string): Promise<RecordedFacts> {
+  // One statement for the three sections.
+  const [row] = await sql.query<StoredFacts>(Prisma.sql`SELECT ${factsColumns(Prisma.sql`${householdId}::uuid`)}`);
+  return recordedFacts(row!);
+}
+
+/** What changes from `before` (recordedFacts) to the sections `facts` gives, ID numbers masked. */
+export const factsChanges = (before: RecordedFacts, facts: HouseholdFacts): FactChange[] =>
+  factsDiff({ ...before, indicators: before.indicators ?? undefined }, facts, maskIdNumber);
+
+/**
  * Replaces the sections `facts` gives (members, incomes, indicators) and records the field-level change, masked,
- * with who made it, in the caller's transaction (sqlTransaction). Nothing is written when nothing changes. Returns
- * the changes.
+ * with who made it, in one statement (factsWrite). Nothing is written when nothing changes. Returns the changes.
  */
 export async function writeFacts(
   sql: Sql,
@@ -85,15 +97,38 @@ export async function writeFacts(
   facts: HouseholdFacts,
   by: FactsAuthor,
 ): Promise<FactChange[]> {
-  const before = await readFacts(sql, householdId);
-  const changes = factsDiff({ ...before, indicators: before.indicators ?? undefined }, facts, maskIdNumber);
-  if (changes.length === 0) return changes;
+  const changes = factsChanges(await readFacts(sql, householdId), facts);
+  if (changes.length > 0) await sql.query(together(factsWrites(householdId, facts, changes, by)));
+  return changes;
+}
+
+/**
+ * The facts of a household written in this very transaction (a round's new household): it has none yet, so nothing is
+ * read. Returns the statements (factsWrites), for the caller to run with its own (infra/sql.ts together); none when
+ * `facts` gives nothing.
+ */
+export function newHouseholdFacts(householdId: string, facts: HouseholdFacts, by: FactsAuthor): Prisma.Sql[] {
+  const changes = factsDiff({ members: [], incomes: [] }, facts, maskIdNumber);
+  return changes.length === 0 ? [] : factsWrites(householdId, facts, changes, by);
+}
+
+/**
+ * The statements that replace the sections `facts` gives and record `changes`: each touches rows no other touches
+ * (a section's rows are upserted by their key and the others of the household deleted), so they may run as one
+ * statement (infra/sql.ts together), which is atomic without a transaction.
+ */
+export function factsWrites(
+  householdId: string,
+  facts: HouseholdFacts,
+  changes: FactChange[],
+  by: FactsAuthor,
+): Prisma.Sql[] {
   const household = Prisma.sql`${householdId}::uuid`;
-  // The writes depend on no result of another: asked for together, they follow each other on the transaction's
-  // connection in this order (sqlTransaction).
   const writes: Prisma.Sql[] = [];
   if (facts.members) {
-    writes.push(Prisma.sql`DELETE FROM "HouseholdMember" WHERE "householdId" = ${household}`);
+    writes.push(
+      Prisma.sql`DELETE FROM "HouseholdMember" WHERE "householdId" = ${household} AND "seq" > ${facts.members.length}::int`,
+    );
     let seq = 0;
     for (const rows of chunks(facts.members)) {
       const values = rows.map(
@@ -104,15 +139,22 @@ export async function writeFacts(
       writes.push(Prisma.sql`
         INSERT INTO "HouseholdMember" ("id", "householdId", "seq", "name", "relation", "idNumber", "birthYear", "sex",
                                        "health", "schooling", "labour")
-        VALUES ${Prisma.join(values)}`);
+        VALUES ${Prisma.join(values)}
+        ON CONFLICT ("householdId", "seq") DO UPDATE SET
+          "name" = excluded."name", "relation" = excluded."relation", "idNumber" = excluded."idNumber",
+          "birthYear" = excluded."birthYear", "sex" = excluded."sex", "health" = excluded."health",
+          "schooling" = excluded."schooling", "labour" = excluded."labour"`);
     }
   }
   if (facts.incomes) {
-    writes.push(Prisma.sql`DELETE FROM "HouseholdIncome" WHERE "householdId" = ${household}`);
+    const years = facts.incomes.map((i) => i.year);
+    writes.push(Prisma.sql`
+      DELETE FROM "HouseholdIncome" WHERE "householdId" = ${household} AND NOT ("year" = ANY(${years}::int[]))`);
     for (const rows of chunks(facts.incomes)) {
       const values = rows.map((i) => Prisma.sql`(${household}, ${i.year}::int, ${i.perCapita}::int)`);
       writes.push(Prisma.sql`
-        INSERT INTO "HouseholdIncome" ("householdId", "year", "perCapita") VALUES ${Prisma.join(values)}`);
+        INSERT INTO "HouseholdIncome" ("householdId", "year", "perCapita") VALUES ${Prisma.join(values)}
+        ON CONFLICT ("householdId", "year") DO UPDATE SET "perCapita" = excluded."perCapita"`);
     }
   }
   if (facts.indicators) {
@@ -132,8 +174,7 @@ export async function writeFacts(
                                         "changes")
     VALUES (gen_random_uuid(), ${household}, ${by.id ?? null}::uuid, ${by.name ?? null},
             ${utc(by.at)}::timestamp(3), ${by.source}, ${json(changes)}::jsonb)`);
-  await Promise.all(writes.map((statement) => sql.query(statement)));
-  return changes;
+  return writes;
 }
 
 export interface PovertyLineRow extends PovertyLineFigure {

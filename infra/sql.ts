@@ -49,3 +49,15 @@ export function chunks<T>(rows: readonly T[], size = 500): T[][] {
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
   return out;
 }
+
+/**
+ * Several writes as one statement (data-modifying WITH): one round trip instead of one each. Only for writes that
+ * read nothing another of them writes and touch no row another touches (PostgreSQL runs them on one snapshot, in no
+ * set order), such as inserts of new rows and updates of distinct rows. Its foreign keys are checked at its end, so a
+ * row may reference one inserted beside it.
+ */
+export function together(statements: readonly Prisma.Sql[]): Prisma.Sql {
+  if (statements.length <= 1) return statements[0] ?? Prisma.sql`SELECT 1`;
+  const parts = statements.map((s, i) => Prisma.sql`${Prisma.raw(`"w${i}"`)} AS (${s})`);
+  return Prisma.sql`WITH ${Prisma.join(parts, ', ')} SELECT 1`;
+}

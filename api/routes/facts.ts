@@ -11,8 +11,17 @@ import {
   type HouseholdFacts,
 } from '../../domain/facts';
 import { maskIdNumber } from '../../domain/idNumber';
-import { Prisma, rawQuery, sqlOf, sqlTransaction, type PrismaClient } from '../../infra/db';
-import { COUNTY_ENTERED_SOURCE, povertyLines, readFacts, writeFacts } from '../../infra/facts';
+import { Prisma, rawQuery, sqlOf, utcTimestamp, type PrismaClient } from '../../infra/db';
+import {
+  COUNTY_ENTERED_SOURCE,
+  factsChanges,
+  factsColumns,
+  factsWrites,
+  povertyLines,
+  recordedFacts,
+  type StoredFacts,
+} from '../../infra/facts';
+import { together } from '../../infra/sql';
 import { caller, requireRole, type Official } from '../auth';
 import { ZFacts, ZIndicators } from '../facts-schemas';
 import { notFound, parseOr400 } from '../problem';
@@ -89,22 +98,33 @@ export async function householdFactsView(
   household: { id: string; villageCode: string },
 ): Promise<z.input<typeof ZHouseholdFactsView>> {
   const full = seesIdNumbers(o, household.villageCode);
-  const [facts, lines, history] = await Promise.all([
-    readFacts(sqlOf(prisma), household.id),
-    povertyLines(sqlOf(prisma)),
-    rawQuery<{
-      changedAt: Date;
-      source: string;
-      changedById: string | null;
-      changedByName: string | null;
-      changes: unknown;
-    }>(
-      prisma,
-      Prisma.sql`SELECT "changedAt", "source", "changedById"::text AS "changedById", "changedByName",
-                        "changes"
-                 FROM "HouseholdFactsChange" WHERE "householdId" = ${household.id}::uuid ORDER BY "changedAt"`,
-    ),
-  ]);
+  // One statement: the facts, the poverty lines and the history of changes.
+  const id = Prisma.sql`${household.id}::uuid`;
+  const [row] = await rawQuery<
+    StoredFacts & {
+      lines: { year: number; perCapita: number }[];
+      history: {
+        changedAt: string;
+        source: string;
+        changedById: string | null;
+        changedByName: string | null;
+        changes: unknown;
+      }[];
+    }
+  >(
+    prisma,
+    Prisma.sql`
+      SELECT ${factsColumns(id)},
+        (SELECT coalesce(json_agg(json_build_object('year', l."year", 'perCapita', l."perCapita")), '[]')
+           FROM "PovertyLine" l) AS "lines",
+        (SELECT coalesce(json_agg(json_build_object('changedAt', c."changedAt", 'source', c."source",
+                  'changedById', c."changedById", 'changedByName', c."changedByName", 'changes', c."changes")
+                  ORDER BY c."changedAt"), '[]')
+           FROM "HouseholdFactsChange" c WHERE c."householdId" = ${id}) AS "history"`,
+  );
+  const facts = recordedFacts(row!);
+  const { lines } = row!;
+  const history = row!.history.map((h) => ({ ...h, changedAt: utcTimestamp(h.changedAt) }));
   const lineOf = new Map(lines.map((l) => [l.year, l.perCapita]));
   return {
     members: facts.members.map((m, i) => ({
@@ -140,16 +160,20 @@ export function factsRouter(prisma: PrismaClient): Router {
   r.put('/households/:id/facts', async (req, res) => {
     const o = requireRole(req, FACT_WRITERS, "Recording a household's facts");
     const id = parseOr400(ZUuid, req.params.id, 'household id');
-    const [h] = await rawQuery<{ id: string; villageCode: string }>(
+    // The household with its facts as recorded, in one statement; the change in one more (factsWrites: atomic).
+    const [h] = await rawQuery<{ id: string; villageCode: string } & StoredFacts>(
       prisma,
-      Prisma.sql`SELECT "id"::text AS "id", "villageCode" FROM "Household" WHERE "id" = ${id}::uuid`,
+      Prisma.sql`SELECT h."id"::text AS "id", h."villageCode", ${factsColumns(Prisma.sql`h."id"`)}
+                 FROM "Household" h WHERE h."id" = ${id}::uuid`,
     );
     if (!h) throw notFound(`No household ${id}.`);
     requireScope(o, h.villageCode, `Household ${id}`);
     const body: HouseholdFacts = parseOr400(ZFacts, req.body);
-    const changes = await sqlTransaction(prisma, (sql) =>
-      writeFacts(sql, id, body, { id: o.id, name: o.name, source: 'API', at: new Date() }),
-    );
+    const changes = factsChanges(recordedFacts(h), body);
+    if (changes.length > 0) {
+      const by = { id: o.id, name: o.name, source: 'API', at: new Date() } as const;
+      await sqlOf(prisma).query(together(factsWrites(id, body, changes, by)));
+    }
     res.json({
       changed: changes.length > 0,
       facts: await householdFactsView(prisma, o, h),

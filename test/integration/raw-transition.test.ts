@@ -19,6 +19,8 @@ import { ENTRY_FACTS } from '../../kit/rounds';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const DAY = 86_400_000;
+/** Registry numbers of the round's village taken by another village's households (writeRound). */
+const TAKEN_NUMBERS = 7;
 const T0 = Date.parse('2026-11-20T08:00:00.123Z');
 const at = (days: number) => new Date(T0 + days * DAY).toISOString();
 
@@ -248,21 +250,22 @@ async function writeRound(prisma: PrismaClient, afterStep?: (t: Transition) => P
       createdAt: new Date(at(-30)),
     },
   });
-  // The registry number the new household would take is another village's: the next one is used.
+  // The registry numbers the new household would take are another village's, more of them than the announcement's
+  // first read looks at (two per proposal applied: six): the first free one after them is used.
   const next = (await prisma.household.count({ where: { villageCode: village.code } })) + 1;
   const other = await prisma.village.findFirstOrThrow({
     where: { code: { not: village.code } },
     orderBy: { code: 'asc' },
   });
-  await prisma.household.create({
-    data: {
-      registryNo: `${village.code}-${String(next).padStart(4, '0')}`,
+  await prisma.household.createMany({
+    data: Array.from({ length: TAKEN_NUMBERS }, (_, i) => ({
+      registryNo: `${village.code}-${String(next + i).padStart(4, '0')}`,
       villageCode: other.code,
       headName: '占号户',
-      idNumber: '620522198001015678',
+      idNumber: `62052219800101${String(5600 + i)}`,
       size: 1,
-      status: 'NOT_REGISTERED',
-    },
+      status: 'NOT_REGISTERED' as const,
+    })),
   });
   const seeded = { from: seededFrom, to: Date.now() };
   const { applyTransition } = createRoundActivities({ prisma });
@@ -423,8 +426,8 @@ test('the new household, its facts and its notice entries', async () => {
   const created = await pgDb.prisma.household.findFirstOrThrow({ where: { idNumber: '620522199001011234' } });
   expect(created.id).toMatch(UUID);
   const count = await pgDb.prisma.household.count({ where: { villageCode: village.code } });
-  // The number count + 1 was taken by another village's household: the loop took the next.
-  expect(created.registryNo).toBe(`${village.code}-${String(count + 1).padStart(4, '0')}`);
+  // The numbers from count + 1 on were taken by another village's households: the first free one was used.
+  expect(created.registryNo).toBe(`${village.code}-${String(count + TAKEN_NUMBERS).padStart(4, '0')}`);
   expect(created).toMatchObject({ status: 'REGISTERED', category: 'TARGETED', registeredOn: new Date(at(20)) });
   expect(created.createdAt.getTime()).toBeGreaterThanOrEqual(pgRun.written.from);
   expect(created.updatedAt.getTime()).toBeGreaterThanOrEqual(created.createdAt.getTime());
@@ -497,6 +500,79 @@ test('a step of its decision and the round alone is one statement; on a round no
   // A round that is not recorded: the decision's foreign key refuses it, and nothing is written.
   await expect(applyTransition(reminder('round-000000000000-9'))).rejects.toThrow(/foreign key/i);
   expect(await counts(pgDb.prisma)).toEqual(before);
+});
+
+test('a list naming a household twice changes it in order: the second change starts where the first left it', async () => {
+  const prisma = pgDb.prisma;
+  const h = await prisma.household.findFirstOrThrow({
+    where: { status: 'NOT_REGISTERED', village: { rounds: { none: { status: 'OPEN' } } } },
+    include: { village: true },
+  });
+  const roundId = `round-${h.villageCode}-7`;
+  const author = { ...villager, scopeCode: h.villageCode };
+  // Applied in the order of their ids: the entry first, then the reclassification.
+  const [enter, reclassify] = ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002'];
+  const { applyTransition } = createRoundActivities({ prisma });
+  const round: Transition[] = [
+    {
+      roundId,
+      at: at(0),
+      create: {
+        roundId,
+        villageCode: h.villageCode,
+        townshipCode: h.village.townshipCode,
+        roundNo: 7,
+        policy: { publicityPeriod: '7 days', stageDeadline: '14 days' },
+        startedBy: author,
+      },
+      decision: { seq: 1, stage: 'VILLAGE_ASSESSMENT', kind: 'ROUND_OPENED', actor: author },
+    },
+    {
+      roundId,
+      at: at(1),
+      decision: { seq: 2, stage: 'VILLAGE_ASSESSMENT', kind: 'ASSESSMENT_SUBMITTED', actor: author },
+      newProposals: [
+        {
+          id: enter,
+          assessmentNo: 1,
+          action: 'ENTER',
+          householdId: h.id,
+          category: 'TARGETED',
+          cause: 'ILLNESS',
+          entryReason: 'MISSED',
+          votesFor: 10,
+          votesAgainst: 0,
+        },
+        {
+          id: reclassify,
+          assessmentNo: 1,
+          action: 'RECLASSIFY',
+          householdId: h.id,
+          category: 'CONSOLIDATION',
+          votesFor: 10,
+          votesAgainst: 0,
+        },
+      ],
+    },
+    {
+      roundId,
+      at: at(20),
+      decision: { seq: 3, stage: 'COUNTY_ANNOUNCEMENT', kind: 'COUNTY_ANNOUNCEMENT', actor: author },
+      applyRegistry: { proposalIds: [reclassify, enter] },
+      round: { stage: 'COMPLETED', status: 'COMPLETED', stageEnteredAt: at(20), stageDeadline: null },
+    },
+  ];
+  for (const t of round) expect(await applyTransition(t)).toEqual({ applied: true });
+  const changes = await prisma.registryChange.findMany({ where: { roundId }, orderBy: { proposalId: 'asc' } });
+  expect(changes.map((c) => [c.action, c.fromStatus, c.toStatus, c.fromCategory, c.toCategory])).toEqual([
+    ['ENTER', 'NOT_REGISTERED', 'REGISTERED', h.category, 'TARGETED'],
+    ['RECLASSIFY', 'REGISTERED', 'REGISTERED', 'TARGETED', 'CONSOLIDATION'],
+  ]);
+  expect(await prisma.household.findUniqueOrThrow({ where: { id: h.id } })).toMatchObject({
+    status: 'REGISTERED',
+    category: 'CONSOLIDATION',
+    cause: 'ILLNESS',
+  });
 });
 
 test('a second open round of the village is refused, and nothing of it is written', async () => {
