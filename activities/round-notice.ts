@@ -1,7 +1,7 @@
 // A round's notice (公示/公告): its list frozen as published, with masked ID numbers, written by the step that
 // publishes it (activities/rounds.ts applyTransition) in the step's transaction.
 import { Prisma, type Sql } from '../infra/db';
-import { json, utc } from '../infra/sql';
+import { json, utc, type Write } from '../infra/sql';
 import { maskIdNumber } from '../domain/idNumber';
 import { renderNoticeHtml, type NoticeContent, type NoticeItem } from '../domain/notice';
 import type { NewHousehold, Transition } from '../domain/round';
@@ -21,7 +21,8 @@ interface ListedProposal {
   householdCategory: NoticeItem['category'] | null;
 }
 
-export async function publishNotice(sql: Sql, t: Transition, at: Date): Promise<void> {
+/** Reads what the notice lists and returns its insert, for the step to run with its other writes. */
+export async function publishNotice(sql: Sql, t: Transition, at: Date): Promise<Write> {
   const n = t.notice!;
   // The round's place names and the listed proposals in one statement (a round publishes three notices or more).
   const [place] = await sql.query<{
@@ -76,9 +77,12 @@ export async function publishNotice(sql: Sql, t: Transition, at: Date): Promise<
     publishedAt: at.toISOString(),
     items,
   };
-  await sql.query(Prisma.sql`
+  return {
+    statement: Prisma.sql`
     INSERT INTO "Notice" ("id", "roundId", "version", "kind", "content", "html", "startsAt", "endsAt", "publishedAt")
     VALUES (gen_random_uuid(), ${t.roundId}, ${n.version}::int, ${n.kind}::"NoticeKind", ${json(content)}::jsonb,
             ${renderNoticeHtml(content)}, ${utc(n.startsAt)}::timestamp(3),
-            ${n.endsAt ? utc(n.endsAt) : null}::timestamp(3), ${utc(at)}::timestamp(3))`);
+            ${n.endsAt ? utc(n.endsAt) : null}::timestamp(3), ${utc(at)}::timestamp(3))`,
+    rows: [`Notice:${t.roundId}:${n.version}`],
+  };
 }

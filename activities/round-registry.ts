@@ -1,9 +1,9 @@
 // The registry changes of a round's announcement (公告): each applied proposal enters, exits or reclassifies its
 // household, recorded in RegistryChange, in the step's transaction (activities/rounds.ts applyTransition). One
-// statement reads what they need; one more writes them all.
+// statement reads what they need; their writes go with the step's last (as one statement when they can).
 import { randomUUID } from 'node:crypto';
 import { Prisma, type Sql } from '../infra/db';
-import { assignments, together, utc } from '../infra/sql';
+import { assignments, runWrites, utc, type Write } from '../infra/sql';
 import type { HouseholdFacts } from '../domain/facts';
 import type { NewHousehold, Transition } from '../domain/round';
 import { newHouseholdFacts } from '../infra/facts';
@@ -25,9 +25,13 @@ interface AppliedProposal {
 /** A registry number of the village: its code and a number of at least four digits. */
 const registryNo = (villageCode: string, n: number) => `${villageCode}-${String(n).padStart(4, '0')}`;
 
-export async function applyToRegistry(sql: Sql, t: Transition, at: Date): Promise<void> {
+/**
+ * Reads what the announced proposals change and returns the writes, for the step to run with its others (all of them
+ * as one statement when the proposals name distinct households).
+ */
+export async function applyToRegistry(sql: Sql, t: Transition, at: Date): Promise<Write[]> {
   const ids = t.applyRegistry!.proposalIds;
-  if (ids.length === 0) return;
+  if (ids.length === 0) return [];
   // New households take the village's next numbers (its count + 1 upwards) that no household holds: the numbers up to
   // one per proposal beyond are read with the rest, which is enough unless other villages took more of them.
   const span = 2 * ids.length;
@@ -68,11 +72,8 @@ export async function applyToRegistry(sql: Sql, t: Transition, at: Date): Promis
   };
   // @updatedAt: Prisma sets it to the time of each call, not the step's.
   const updatedAt = utc(new Date());
-  // The writes touch distinct rows (each proposal its own household), so they go as one statement.
-  const writes: Prisma.Sql[] = [];
-  const flush = async () => {
-    if (writes.length > 0) await sql.query(together(writes.splice(0)));
-  };
+  const writes: Write[] = [];
+  const flush = () => runWrites(sql, writes.splice(0));
   const changed = new Set<string>();
   for (const p of round.proposals) {
     let before = p.before;
@@ -87,27 +88,38 @@ export async function applyToRegistry(sql: Sql, t: Transition, at: Date): Promis
     if (p.action === 'ENTER' && !householdId) {
       const fresh = p.newHousehold!;
       householdId = randomUUID();
-      writes.push(Prisma.sql`
+      const household = `Household:${householdId}`;
+      writes.push(
+        row(
+          household,
+          Prisma.sql`
         INSERT INTO "Household" ("id", "registryNo", "villageCode", "headName", "idNumber", "size", "category",
                                  "status", "cause", "entryReason", "exitReason", "registeredOn", "exitedOn",
                                  "createdAt", "updatedAt")
         VALUES (${householdId}::uuid, ${await nextRegistryNo()}, ${round.villageCode}, ${fresh.headName},
                 ${fresh.idNumber}, ${fresh.size}::int, ${p.category}::"HouseholdCategory", 'REGISTERED'::"HouseholdStatus",
                 ${p.cause}::"PovertyCause", ${p.entryReason}::"EntryReason", NULL, ${utc(at)}::timestamp(3), NULL,
-                ${updatedAt}::timestamp(3), ${updatedAt}::timestamp(3))`);
+                ${updatedAt}::timestamp(3), ${updatedAt}::timestamp(3))`,
+        ),
+      );
       // The facts the proposal carried become the new household's own, recorded as the round's doing.
       if (p.facts) {
-        writes.push(
-          ...newHouseholdFacts(householdId, p.facts, {
-            id: t.decision.actor?.id,
-            // The announcement period ends by the clock: the round itself is the author then.
-            name: t.decision.actor?.name ?? t.roundId,
-            source: 'ROUND',
-            at,
-          }),
-        );
+        const facts = newHouseholdFacts(householdId, p.facts, {
+          id: t.decision.actor?.id,
+          // The announcement period ends by the clock: the round itself is the author then.
+          name: t.decision.actor?.name ?? t.roundId,
+          source: 'ROUND',
+          at,
+        });
+        // Each of a section's statements inserts rows of its own.
+        writes.push(...facts.map((statement, i) => row(`${household}:facts:${i}`, statement)));
       }
-      writes.push(Prisma.sql`UPDATE "Proposal" SET "householdId" = ${householdId}::uuid WHERE "id" = ${p.id}::uuid`);
+      writes.push(
+        row(
+          `Proposal:${p.id}`,
+          Prisma.sql`UPDATE "Proposal" SET "householdId" = ${householdId}::uuid WHERE "id" = ${p.id}::uuid`,
+        ),
+      );
     } else {
       const set =
         p.action === 'ENTER'
@@ -132,11 +144,16 @@ export async function applyToRegistry(sql: Sql, t: Transition, at: Date): Promis
                 ['category', p.category, '"HouseholdCategory"'],
                 ['updatedAt', updatedAt, 'timestamp(3)'],
               ]);
-      writes.push(Prisma.sql`UPDATE "Household" SET ${set!} WHERE "id" = ${householdId}::uuid`);
+      writes.push(
+        row(`Household:${householdId}`, Prisma.sql`UPDATE "Household" SET ${set!} WHERE "id" = ${householdId}::uuid`),
+      );
     }
     const toStatus = p.action === 'EXIT' ? 'EXITED' : p.action === 'ENTER' ? 'REGISTERED' : before!.status;
     const toCategory = p.action === 'EXIT' ? (before?.category ?? null) : p.category;
-    writes.push(Prisma.sql`
+    writes.push(
+      row(
+        `RegistryChange:${p.id}`,
+        Prisma.sql`
       INSERT INTO "RegistryChange" ("id", "householdId", "roundId", "proposalId", "source", "action", "fromStatus",
                                     "toStatus", "fromCategory", "toCategory", "cause", "entryReason", "exitReason",
                                     "decidedById", "at")
@@ -144,11 +161,16 @@ export async function applyToRegistry(sql: Sql, t: Transition, at: Date): Promis
               ${before?.status ?? null}::"HouseholdStatus", ${toStatus}::"HouseholdStatus",
               ${before?.category ?? null}::"HouseholdCategory", ${toCategory}::"HouseholdCategory",
               ${p.cause}::"PovertyCause", ${p.entryReason}::"EntryReason", ${p.exitReason}::"ExitReason",
-              ${t.decision.actor?.id ?? null}::uuid, ${utc(at)}::timestamp(3))`);
+              ${t.decision.actor?.id ?? null}::uuid, ${utc(at)}::timestamp(3))`,
+      ),
+    );
     changed.add(householdId!);
   }
-  await flush();
+  return writes;
 }
+
+/** A write touching one row. */
+const row = (key: string, statement: Prisma.Sql): Write => ({ statement, rows: [key] });
 
 /** The household as it is now, in the step's transaction. */
 async function household(sql: Sql, id: string) {

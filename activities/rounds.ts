@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { Prisma, sqlOf, sqlTransaction, type PrismaClient, type Sql } from '../infra/db';
-import { assignments, chunks, json, updateOne, utc, utcDay } from '../infra/sql';
+import { assignments, chunks, json, runWrites, utc, utcDay, type Write } from '../infra/sql';
 import type { ProposalRecord, Transition } from '../domain/round';
 import { markCandidatesProposed } from '../infra/verifications';
 import { publishNotice } from './round-notice';
@@ -16,82 +16,37 @@ const instant = (iso: string | null | undefined) => (iso == null ? iso : utc(iso
 export function createRoundActivities({ prisma }: RoundActivityDeps) {
   /**
    * Writes one step of a round in one transaction of raw SQL (infra/db.ts sqlTransaction: Prisma's client was most
-   * of the worker's CPU). The decision's (roundId, seq) is unique, so a retried or duplicated attempt finds its own
-   * decision and writes nothing: every step happens exactly once.
+   * of the worker's CPU), in as few statements as its reads allow (infra/sql.ts runWrites): the decision with every
+   * write that reads nothing, then what the registry and the notice read, then their writes with the round's row.
+   * The decision's (roundId, seq) is unique: a retried or duplicated attempt's first statement fails on it (or on
+   * another of its inserts), the transaction rolls back, and the attempt, finding the decision recorded, reports that
+   * it wrote nothing: every step happens exactly once.
    */
   async function applyTransition(t: Transition): Promise<{ applied: boolean }> {
     if (writesOnlyDecisionAndRound(t)) return recordAlone(t);
-    return sqlTransaction(prisma, async (sql) => {
-      const at = new Date(t.at);
-      if (t.create) await createRound(sql, t);
-      // The decision first, in one statement: a retried or duplicated attempt finds its (roundId, seq) taken.
-      const inserted = await sql.query<{ id: string }>(insertDecision(t));
-      if (inserted.length === 0) return { applied: false };
-      // What follows depends on no result of another: asked for together, the statements follow each other on the
-      // connection in this order (sqlTransaction) without a trip through the event loop between them, which a busy
-      // process makes long. Only the registry's changes, which read as they go, are waited for on their own.
-      const writes: Promise<unknown>[] = [];
-      if (t.newProposals?.length) {
-        writes.push(insertProposals(sql, t.roundId, t.newProposals));
-        // Entry candidates (a county verification's MISSED_POOR households) this list proposes are used.
-        writes.push(markCandidatesProposed(sql, t.roundId, t.newProposals));
-      }
-      for (const s of t.proposalStatus ?? []) {
-        if (s.ids.length === 0) continue;
-        const set = assignments([
-          ['status', s.status, '"ProposalStatus"'],
-          ['statusReason', s.reason, 'text'],
-        ]);
-        writes.push(
-          sql.query(Prisma.sql`
-            UPDATE "Proposal" SET ${set!} WHERE "id" = ANY(${s.ids}::uuid[]) AND "roundId" = ${t.roundId}`),
-        );
-      }
-      if (t.amendProposal) {
-        const { proposalId, category, cause } = t.amendProposal;
-        writes.push(
-          updateOne(sql, 'Proposal', proposalId, [
-            ['category', category, '"HouseholdCategory"'],
-            ['cause', cause, '"PovertyCause"'],
-          ]),
-        );
-      }
-      if (t.newObjection) {
-        const o = t.newObjection;
-        writes.push(
-          sql.query(Prisma.sql`
-            INSERT INTO "Objection" ("id", "roundId", "noticeVersion", "proposalId", "objectorName", "objectorContact",
-                                     "reason", "filedById", "filedAt")
-            VALUES (${o.id}::uuid, ${t.roundId}, ${o.noticeVersion}::int, ${o.proposalId ?? null}::uuid,
-                    ${o.objectorName}, ${o.objectorContact ?? null}, ${o.reason}, ${t.decision.actor!.id}::uuid,
-                    ${utc(at)}::timestamp(3))`),
-        );
-      }
-      if (t.resolveObjection) {
-        const r = t.resolveObjection;
-        writes.push(
-          updateOne(sql, 'Objection', r.id, [
-            ['status', r.status, '"ObjectionStatus"'],
-            ['resolutionNote', r.note, 'text'],
-            ['withdrewProposal', r.withdrewProposal, 'boolean'],
-            ['amendedProposalId', r.amendedProposalId, 'uuid'],
-            ['addedProposalId', r.addedProposalId, 'uuid'],
-            ['resolvedById', t.decision.actor?.id, 'uuid'],
-            ['resolvedAt', utc(at), 'timestamp(3)'],
-          ]),
-        );
-      }
-      if (t.applyRegistry) {
-        // The registry reads the proposals' statuses written above.
-        await Promise.all(writes.splice(0));
-        await applyToRegistry(sql, t, at);
-      }
-      // The notice reads the proposals inserted or changed above, which run first.
-      if (t.notice) writes.push(publishNotice(sql, t, at));
-      if (t.round) writes.push(updateOne(sql, 'Round', t.roundId, roundFields(t.round, at), 'text'));
-      await Promise.all(writes);
-      return { applied: true };
-    });
+    try {
+      await sqlTransaction(prisma, async (sql) => {
+        const at = new Date(t.at);
+        const round = t.create ? await createRound(sql, t) : undefined;
+        await runWrites(sql, [...(round ? [round] : []), decisionWrite(t), ...firstWrites(t, at)]);
+        // The registry and the notice read the proposals as written above (the notice lists new ones).
+        const last: Write[] = [];
+        if (t.applyRegistry) last.push(...(await applyToRegistry(sql, t, at)));
+        if (t.notice) last.push(await publishNotice(sql, t, at));
+        if (t.round) {
+          last.push({
+            statement: Prisma.sql`UPDATE "Round" SET ${assignments(roundFields(t.round, at))!} WHERE "id" = ${t.roundId}`,
+            rows: [`Round:${t.roundId}`],
+          });
+        }
+        await runWrites(sql, last);
+      });
+    } catch (error) {
+      // Whichever of its inserts failed first, an attempt finding the step recorded wrote nothing (rolled back).
+      if (await decisionRecorded(t)) return { applied: false };
+      throw error;
+    }
+    return { applied: true };
   }
 
   /**
@@ -109,12 +64,21 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
     return { applied: row!.inserted > 0 };
   }
 
-  async function createRound(sql: Sql, t: Transition) {
+  /** Is the step's decision recorded (by an earlier attempt)? */
+  async function decisionRecorded(t: Transition): Promise<boolean> {
+    const rows = await sqlOf(prisma).query(
+      Prisma.sql`SELECT 1 FROM "Decision" WHERE "roundId" = ${t.roundId} AND "seq" = ${t.decision.seq}::int`,
+    );
+    return rows.length > 0;
+  }
+
+  /** The first step's round row to insert (none when a retried attempt finds it recorded), once no other is open. */
+  async function createRound(sql: Sql, t: Transition): Promise<Write | undefined> {
     const input = t.create!;
     // The round itself (a retried first step) or another open round of the village, in one statement.
     const rows = await sql.query<{ id: string }>(Prisma.sql`
       SELECT "id" FROM "Round" WHERE "id" = ${input.roundId} OR "openVillageCode" = ${input.villageCode}`);
-    if (rows.some((r) => r.id === input.roundId)) return;
+    if (rows.some((r) => r.id === input.roundId)) return undefined;
     const open = rows[0];
     if (open) {
       throw ApplicationFailure.create({
@@ -123,15 +87,18 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
         message: `Village ${input.villageCode} already has an open round ${open.id}.`,
       });
     }
-    await sql.query(Prisma.sql`
-      INSERT INTO "Round" ("id", "villageCode", "townshipCode", "roundNo", "campaignId", "stage", "status",
-                           "openVillageCode", "policy", "stageEnteredAt", "startedById", "startedAt", "rulesVersion",
-                           "updatedAt")
-      VALUES (${input.roundId}, ${input.villageCode}, ${input.townshipCode}, ${input.roundNo}::int,
-              ${input.campaignId ?? null}, 'VILLAGE_ASSESSMENT'::"RoundStage", 'OPEN'::"RoundStatus",
-              ${input.villageCode}, ${json(input.policy)}::jsonb, ${utc(t.at)}::timestamp(3),
-              ${input.startedBy.id}::uuid, ${utc(t.at)}::timestamp(3), ${input.rules?.version ?? null}::int,
-              ${utc(new Date())}::timestamp(3))`);
+    return {
+      statement: Prisma.sql`
+        INSERT INTO "Round" ("id", "villageCode", "townshipCode", "roundNo", "campaignId", "stage", "status",
+                             "openVillageCode", "policy", "stageEnteredAt", "startedById", "startedAt", "rulesVersion",
+                             "updatedAt")
+        VALUES (${input.roundId}, ${input.villageCode}, ${input.townshipCode}, ${input.roundNo}::int,
+                ${input.campaignId ?? null}, 'VILLAGE_ASSESSMENT'::"RoundStage", 'OPEN'::"RoundStatus",
+                ${input.villageCode}, ${json(input.policy)}::jsonb, ${utc(t.at)}::timestamp(3),
+                ${input.startedBy.id}::uuid, ${utc(t.at)}::timestamp(3), ${input.rules?.version ?? null}::int,
+                ${utc(new Date())}::timestamp(3))`,
+      rows: [`Round:${input.roundId}`],
+    };
   }
 
   return { applyTransition };
@@ -143,18 +110,97 @@ function writesOnlyDecisionAndRound(t: Transition): boolean {
   return round !== undefined && Object.values(others).every((v) => v === undefined);
 }
 
-/** The step's decision, inserted unless its (roundId, seq) is taken; returns its id when inserted. */
-function insertDecision(t: Transition): Prisma.Sql {
+/** The step's decision: its statement fails when a retried or duplicated attempt finds its (roundId, seq) taken. */
+function decisionWrite(t: Transition): Write {
+  return { statement: decisionInsert(t), rows: [`Decision:${t.roundId}:${t.decision.seq}`] };
+}
+
+/** The INSERT of the step's decision. */
+function decisionInsert(t: Transition): Prisma.Sql {
   const d = t.decision;
   return Prisma.sql`
     INSERT INTO "Decision" ("id", "roundId", "seq", "stage", "kind", "officialId", "officialName", "at", "decision",
                             "note", "payload")
     VALUES (gen_random_uuid(), ${t.roundId}, ${d.seq}::int, ${d.stage}::"RoundStage", ${d.kind},
             ${d.actor?.id ?? null}::uuid, ${d.actor?.name ?? null}, ${utc(t.at)}::timestamp(3), ${d.decision ?? null},
-            ${d.note ?? null}, ${json(d.payload)}::jsonb)
-    ON CONFLICT ("roundId", "seq") DO NOTHING
-    RETURNING "id"::text`;
+            ${d.note ?? null}, ${json(d.payload)}::jsonb)`;
 }
+
+/** The step's writes that read nothing: its proposals, their statuses and amendments, its objection. */
+function firstWrites(t: Transition, at: Date): Write[] {
+  const writes: Write[] = [];
+  if (t.newProposals?.length) {
+    writes.push(...insertProposals(t.roundId, t.newProposals));
+    // Entry candidates (a county verification's MISSED_POOR households) this list proposes are used.
+    const marked = markCandidatesProposed(t.roundId, t.newProposals);
+    if (marked) writes.push(marked);
+  }
+  for (const s of t.proposalStatus ?? []) {
+    if (s.ids.length === 0) continue;
+    const set = assignments([
+      ['status', s.status, '"ProposalStatus"'],
+      ['statusReason', s.reason, 'text'],
+    ]);
+    writes.push({
+      statement: Prisma.sql`
+        UPDATE "Proposal" SET ${set!} WHERE "id" = ANY(${s.ids}::uuid[]) AND "roundId" = ${t.roundId}`,
+      rows: s.ids.map((id) => `Proposal:${id}`),
+    });
+  }
+  if (t.amendProposal) {
+    const { proposalId, category, cause } = t.amendProposal;
+    writes.push(
+      updateWrite('Proposal', proposalId, [
+        ['category', category, '"HouseholdCategory"'],
+        ['cause', cause, '"PovertyCause"'],
+      ]),
+    );
+  }
+  if (t.newObjection) {
+    const o = t.newObjection;
+    writes.push({
+      statement: Prisma.sql`
+        INSERT INTO "Objection" ("id", "roundId", "noticeVersion", "proposalId", "objectorName", "objectorContact",
+                                 "reason", "filedById", "filedAt")
+        VALUES (${o.id}::uuid, ${t.roundId}, ${o.noticeVersion}::int, ${o.proposalId ?? null}::uuid,
+                ${o.objectorName}, ${o.objectorContact ?? null}, ${o.reason}, ${t.decision.actor!.id}::uuid,
+                ${utc(at)}::timestamp(3))`,
+      rows: [`Objection:${o.id}`],
+    });
+  }
+  if (t.resolveObjection) {
+    const r = t.resolveObjection;
+    writes.push(
+      updateWrite('Objection', r.id, [
+        ['status', r.status, '"ObjectionStatus"'],
+        ['resolutionNote', r.note, 'text'],
+        ['withdrewProposal', r.withdrewProposal, 'boolean'],
+        ['amendedProposalId', r.amendedProposalId, 'uuid'],
+        ['addedProposalId', r.addedProposalId, 'uuid'],
+        ['resolvedById', t.decision.actor?.id, 'uuid'],
+        ['resolvedAt', utc(at), 'timestamp(3)'],
+      ]),
+    );
+  }
+  return writes;
+}
+
+/** An update of the row of `table` with this uuid, failing as Prisma's `update` does when it is not there. */
+function updateWrite(table: string, id: string, fields: Parameters<typeof assignments>[0]): Write {
+  const set = assignments(fields);
+  const name = Prisma.raw(`"${table}"`);
+  return {
+    statement: set
+      ? Prisma.sql`UPDATE ${name} SET ${set} WHERE "id" = ${id}::uuid RETURNING 1`
+      : Prisma.sql`SELECT 1 FROM ${name} WHERE "id" = ${id}::uuid`,
+    rows: [`${table}:${id}`],
+    found: `No ${table} ${id} to update.`,
+  };
+}
+
+/** The step's decision, inserted unless its (roundId, seq) is taken; returns its id when inserted. */
+const insertDecision = (t: Transition) =>
+  Prisma.sql`${decisionInsert(t)} ON CONFLICT ("roundId", "seq") DO NOTHING RETURNING "id"::text`;
 
 /** The round's columns a step changes (undefined: left as it is). */
 function roundFields(r: NonNullable<Transition['round']>, at: Date) {
@@ -175,8 +221,8 @@ function roundFields(r: NonNullable<Transition['round']>, at: Date) {
 }
 
 /** The list's proposals; one already recorded (a list written again) is left as it is (skipDuplicates). */
-async function insertProposals(sql: Sql, roundId: string, proposals: readonly ProposalRecord[]) {
-  const inserts = chunks(proposals).map((rows) => {
+function insertProposals(roundId: string, proposals: readonly ProposalRecord[]): Write[] {
+  return chunks(proposals).map((rows) => {
     const values = rows.map(
       (p) => Prisma.sql`(${p.id}::uuid, ${roundId}, ${p.assessmentNo}::int, ${p.action}::"ProposalAction",
         ${p.householdId ?? null}::uuid, ${json(p.household)}::jsonb, ${p.category ?? null}::"HouseholdCategory",
@@ -186,13 +232,14 @@ async function insertProposals(sql: Sql, roundId: string, proposals: readonly Pr
         ${p.votesAgainst ?? null}::int, ${p.note ?? null}, ${p.addedByObjectionId ?? null}::uuid,
         ${json(p.facts)}::jsonb, ${json(p.evidence)}::jsonb, ${p.override?.reason ?? null})`,
     );
-    return Prisma.sql`
-      INSERT INTO "Proposal" ("id", "roundId", "assessmentNo", "action", "householdId", "newHousehold", "category",
-                              "cause", "entryReason", "exitReason", "consentSignedOn", "votesFor", "votesAgainst",
-                              "note", "addedByObjectionId", "facts", "evidence", "overrideReason")
-      VALUES ${Prisma.join(values)}
-      ON CONFLICT DO NOTHING`;
+    return {
+      statement: Prisma.sql`
+        INSERT INTO "Proposal" ("id", "roundId", "assessmentNo", "action", "householdId", "newHousehold", "category",
+                                "cause", "entryReason", "exitReason", "consentSignedOn", "votesFor", "votesAgainst",
+                                "note", "addedByObjectionId", "facts", "evidence", "overrideReason")
+        VALUES ${Prisma.join(values)}
+        ON CONFLICT DO NOTHING`,
+      rows: rows.map((p) => `Proposal:${p.id}`),
+    };
   });
-  // Asked for together: in a transaction they run in this order, before anything asked for after them.
-  await Promise.all(inserts.map((statement) => sql.query(statement)));
 }

@@ -21,25 +21,6 @@ export function assignments(fields: readonly Field[]): Prisma.Sql | null {
   return set.length === 0 ? null : Prisma.join(set, ', ');
 }
 
-/** Updates the row of `table` with this id (uuid unless said), failing as Prisma's `update` does when it is not there. */
-export async function updateOne(
-  sql: Sql,
-  table: string,
-  id: string,
-  fields: readonly Field[],
-  idType: 'uuid' | 'text' = 'uuid',
-): Promise<void> {
-  const set = assignments(fields);
-  const where = Prisma.sql`"id" = ${id}::${Prisma.raw(idType)}`;
-  const name = Prisma.raw(`"${table}"`);
-  const found = await sql.query(
-    set
-      ? Prisma.sql`UPDATE ${name} SET ${set} WHERE ${where} RETURNING 1 AS "found"`
-      : Prisma.sql`SELECT 1 AS "found" FROM ${name} WHERE ${where}`,
-  );
-  if (found.length === 0) throw new Error(`No ${table} ${id} to update.`);
-}
-
 /** A JSON column's parameter (cast `::jsonb`): SQL NULL for null or undefined, as Prisma writes an absent Json field. */
 export const json = (value: unknown): string | null => (value == null ? null : JSON.stringify(value));
 
@@ -60,4 +41,53 @@ export function together(statements: readonly Prisma.Sql[]): Prisma.Sql {
   if (statements.length <= 1) return statements[0] ?? Prisma.sql`SELECT 1`;
   const parts = statements.map((s, i) => Prisma.sql`${Prisma.raw(`"w${i}"`)} AS (${s})`);
   return Prisma.sql`WITH ${Prisma.join(parts, ', ')} SELECT 1`;
+}
+
+/**
+ * A write of a step (activities/rounds.ts): its statement and the rows it touches, named `Table:key` (a row it
+ * inserts counts), so that writes touching distinct rows go as one statement (runWrites). `found`: the statement
+ * ends in RETURNING and must return a row, else the write fails with this message (as Prisma's `update` does).
+ */
+export interface Write {
+  statement: Prisma.Sql;
+  rows: readonly string[];
+  found?: string;
+}
+
+/**
+ * Runs writes in order, in as few statements as can be: each statement takes the next writes up to one that touches a
+ * row an earlier one of them touches, and runs them together (a data-modifying WITH, one round trip). In a
+ * transaction (sqlTransaction) unless it comes to one statement. The writes of one statement must read nothing
+ * another of them writes (PostgreSQL runs them on one snapshot); foreign keys are checked at the statement's end.
+ */
+export async function runWrites(sql: Sql, writes: readonly Write[]): Promise<void> {
+  let group: Write[] = [];
+  let touched = new Set<string>();
+  const flush = async () => {
+    if (group.length === 0) return;
+    const ws = group;
+    group = [];
+    touched = new Set();
+    const name = (i: number) => Prisma.raw(`"w${i}"`);
+    const counts = ws.flatMap((w, i) =>
+      w.found ? [Prisma.sql`(SELECT count(*) FROM ${name(i)})::int AS ${name(i)}`] : [],
+    );
+    const statement =
+      ws.length === 1 && counts.length === 0
+        ? ws[0]!.statement
+        : Prisma.sql`WITH ${Prisma.join(
+            ws.map((w, i) => Prisma.sql`${name(i)} AS (${w.statement})`),
+            ', ',
+          )} SELECT ${counts.length > 0 ? Prisma.join(counts, ', ') : Prisma.sql`1`}`;
+    const [row] = await sql.query<Record<string, number>>(statement);
+    ws.forEach((w, i) => {
+      if (w.found && !(row && row[`w${i}`]! > 0)) throw new Error(w.found);
+    });
+  };
+  for (const w of writes) {
+    if (w.rows.some((r) => touched.has(r))) await flush();
+    group.push(w);
+    for (const r of w.rows) touched.add(r);
+  }
+  await flush();
 }

@@ -11,7 +11,8 @@ import {
 } from '../domain/assessment';
 import type { Actor } from '../domain/round';
 import { chinaYearBounds } from '../domain/supervision';
-import { Prisma, type PrismaClient, type Sql } from './db';
+import { Prisma, type PrismaClient } from './db';
+import type { Write } from './sql';
 
 type Tx = Prisma.TransactionClient;
 
@@ -182,20 +183,22 @@ export const CANDIDATE_WAITING = Prisma.sql`(c."roundId" IS NULL OR EXISTS (
 /**
  * A round's assessment (or an upheld objection) proposed these households' entry: their candidates still waiting
  * (never proposed, or proposed by a round since cancelled) and those an earlier list of this same round proposed (a
- * list returned to the village and assessed again) are marked with this round and the new proposal. Called by the
- * round's write (activities/rounds.ts) inside its transaction.
+ * list returned to the village and assessed again) are marked with this round and the new proposal: the write, for
+ * the round's step (activities/rounds.ts) to run in its transaction. None when no proposal enters a known household.
  */
-export async function markCandidatesProposed(
-  sql: Sql,
+export function markCandidatesProposed(
   roundId: string,
   proposals: readonly { id: string; action: string; householdId?: string }[],
-): Promise<void> {
+): Write | undefined {
   const entering = proposals.filter((p) => p.action === 'ENTER' && p.householdId);
-  if (entering.length === 0) return;
+  if (entering.length === 0) return undefined;
   // One statement: each entering household's candidates that wait, or that an earlier list of this round proposed.
-  await sql.query(Prisma.sql`
-    UPDATE "EntryCandidate" c SET "roundId" = ${roundId}, "proposalId" = e."proposalId"
-    FROM unnest(${entering.map((p) => p.householdId!)}::uuid[], ${entering.map((p) => p.id)}::uuid[])
-      AS e("householdId", "proposalId")
-    WHERE c."householdId" = e."householdId" AND (c."roundId" = ${roundId} OR ${CANDIDATE_WAITING})`);
+  return {
+    statement: Prisma.sql`
+      UPDATE "EntryCandidate" c SET "roundId" = ${roundId}, "proposalId" = e."proposalId"
+      FROM unnest(${entering.map((p) => p.householdId!)}::uuid[], ${entering.map((p) => p.id)}::uuid[])
+        AS e("householdId", "proposalId")
+      WHERE c."householdId" = e."householdId" AND (c."roundId" = ${roundId} OR ${CANDIDATE_WAITING})`,
+    rows: entering.map((p) => `EntryCandidate:${p.householdId}`),
+  };
 }

@@ -575,6 +575,101 @@ test('a list naming a household twice changes it in order: the second change sta
   });
 });
 
+test('a step takes as few statements as its reads allow: its writes that read nothing go with its decision', async () => {
+  const prisma = pgDb.prisma;
+  const h = await prisma.household.findFirstOrThrow({
+    where: { status: 'REGISTERED', village: { rounds: { none: { status: 'OPEN' } } } },
+    include: { village: true },
+  });
+  const roundId = `round-${h.villageCode}-8`;
+  const author = { ...villager, scopeCode: h.villageCode };
+  const exit = randomUUID();
+  const round: Transition[] = [
+    {
+      roundId,
+      at: at(0),
+      create: {
+        roundId,
+        villageCode: h.villageCode,
+        townshipCode: h.village.townshipCode,
+        roundNo: 8,
+        policy: { publicityPeriod: '7 days', stageDeadline: '14 days' },
+        startedBy: author,
+      },
+      decision: { seq: 1, stage: 'VILLAGE_ASSESSMENT', kind: 'ROUND_OPENED', actor: author },
+      round: { stageDeadline: at(14) },
+    },
+    {
+      roundId,
+      at: at(1),
+      decision: { seq: 2, stage: 'VILLAGE_ASSESSMENT', kind: 'ASSESSMENT_SUBMITTED', actor: author },
+      newProposals: [
+        {
+          id: exit,
+          assessmentNo: 1,
+          action: 'EXIT',
+          householdId: h.id,
+          exitReason: 'REACHED_STANDARD',
+          householdConsent: { signedOn: '2026-11-18' },
+          votesFor: 10,
+          votesAgainst: 0,
+        },
+      ],
+      round: { stage: 'FIRST_PUBLICITY', stageEnteredAt: at(1), publicityEndsAt: at(8), stageDeadline: null },
+      notice: { version: 1, kind: 'FIRST_PUBLICITY', startsAt: at(1), endsAt: at(8), proposalIds: [exit] },
+    },
+    {
+      roundId,
+      at: at(20),
+      decision: { seq: 3, stage: 'COUNTY_ANNOUNCEMENT', kind: 'COUNTY_ANNOUNCEMENT', actor: author },
+      applyRegistry: { proposalIds: [exit] },
+      proposalStatus: [{ ids: [exit], status: 'APPLIED' }],
+      notice: { version: 2, kind: 'ANNOUNCEMENT', startsAt: at(20), endsAt: null, proposalIds: [exit] },
+      round: { stage: 'COMPLETED', status: 'COMPLETED', stageEnteredAt: at(20), stageDeadline: null },
+    },
+  ];
+  const query = pg.Client.prototype.query;
+  let sent: string[] = [];
+  const spy = jest.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args) {
+    const [q] = args as unknown[];
+    sent.push((typeof q === 'string' ? q : (q as { text: string }).text).trim().split(/\s+/).slice(0, 3).join(' '));
+    return (query as (...a: unknown[]) => unknown).apply(this, args) as never;
+  });
+  const { applyTransition } = createRoundActivities({ prisma });
+  const statements: string[][] = [];
+  try {
+    for (const t of round) {
+      sent = [];
+      expect(await applyTransition(t)).toEqual({ applied: true });
+      statements.push(sent);
+    }
+  } finally {
+    spy.mockRestore();
+  }
+  const BEGIN = 'BEGIN; SET LOCAL';
+  expect(statements).toEqual([
+    // The round's row and the decision together; the round's times after (a row inserted cannot change beside it).
+    [BEGIN, 'SELECT "id" FROM', 'WITH "w0" AS', 'UPDATE "Round" SET', 'COMMIT'],
+    // The decision and the proposals; the notice's read; the notice and the round's row.
+    [BEGIN, 'WITH "w0" AS', 'SELECT r."villageCode", v."name"', 'WITH "w0" AS', 'COMMIT'],
+    // The decision and the statuses; the registry's read and the notice's; every other write.
+    [
+      BEGIN,
+      'WITH "w0" AS',
+      'SELECT r."villageCode", c."count",',
+      'SELECT r."villageCode", v."name"',
+      'WITH "w0" AS',
+      'COMMIT',
+    ],
+  ]);
+  expect(await prisma.household.findUniqueOrThrow({ where: { id: h.id } })).toMatchObject({ status: 'EXITED' });
+  const notices = await prisma.notice.findMany({ where: { roundId }, orderBy: { version: 'asc' } });
+  expect(notices.map((n) => (n.content as { items: { proposalId: string }[] }).items.map((i) => i.proposalId))).toEqual(
+    [[exit], [exit]],
+  );
+  expect(await prisma.proposal.findUniqueOrThrow({ where: { id: exit } })).toMatchObject({ status: 'APPLIED' });
+});
+
 test('a second open round of the village is refused, and nothing of it is written', async () => {
   for (const prisma of [pgDb.prisma, fallback]) {
     const { applyTransition } = createRoundActivities({ prisma });
@@ -736,13 +831,11 @@ test('an entering household’s candidates are marked when they wait or this rou
     await candidate(ofOpenRound!, `round-${village}-92`),
   ];
   const proposalIds = rows.map(() => randomUUID());
-  await sqlTransaction(prisma, (sql) =>
-    markCandidatesProposed(
-      sql,
-      thisRound,
-      rows.map((c, i) => ({ id: proposalIds[i]!, action: 'ENTER', householdId: c.householdId })),
-    ),
+  const marking = markCandidatesProposed(
+    thisRound,
+    rows.map((c, i) => ({ id: proposalIds[i]!, action: 'ENTER', householdId: c.householdId })),
   );
+  await sqlTransaction(prisma, (sql) => sql.query(marking!.statement));
   const after = await prisma.entryCandidate.findMany({ where: { id: { in: rows.map((c) => c.id) } } });
   const byId = new Map(after.map((c) => [c.id, c]));
   expect(rows.map((c) => byId.get(c.id))).toEqual([
