@@ -3,7 +3,7 @@
 // statement reads what they need; their writes go with the step's last (as one statement when they can).
 import { randomUUID } from 'node:crypto';
 import { Prisma, type Sql } from '../infra/db';
-import { assignments, runWrites, utc, type Write } from '../infra/sql';
+import { assignments, utc, type Write } from '../infra/sql';
 import type { HouseholdFacts } from '../domain/facts';
 import type { NewHousehold, Transition } from '../domain/round';
 import { newHouseholdFacts } from '../infra/facts';
@@ -73,16 +73,11 @@ export async function applyToRegistry(sql: Sql, t: Transition, at: Date): Promis
   // @updatedAt: Prisma sets it to the time of each call, not the step's.
   const updatedAt = utc(new Date());
   const writes: Write[] = [];
-  const flush = () => runWrites(sql, writes.splice(0));
-  const changed = new Set<string>();
+  // A list naming a household twice (the API refuses it; an objection's added proposal might not): the second change
+  // starts where the first leaves the household (its writes then go in a statement after the first's: runWrites).
+  const after = new Map<string, { status: string; category: string | null }>();
   for (const p of round.proposals) {
-    let before = p.before;
-    if (p.householdId && changed.has(p.householdId)) {
-      // A list naming a household twice (the API refuses it; an objection's added proposal might not): this change
-      // reads the one before it, written first.
-      await flush();
-      before = await household(sql, p.householdId);
-    }
+    const before = (p.householdId && after.get(p.householdId)) || p.before;
     if (p.householdId && !before) throw new Error(`No Household ${p.householdId}.`);
     let householdId = p.householdId;
     if (p.action === 'ENTER' && !householdId) {
@@ -164,20 +159,13 @@ export async function applyToRegistry(sql: Sql, t: Transition, at: Date): Promis
               ${t.decision.actor?.id ?? null}::uuid, ${utc(at)}::timestamp(3))`,
       ),
     );
-    changed.add(householdId!);
+    after.set(householdId!, { status: toStatus, category: toCategory });
   }
   return writes;
 }
 
 /** A write touching one row. */
 const row = (key: string, statement: Prisma.Sql): Write => ({ statement, rows: [key] });
-
-/** The household as it is now, in the step's transaction. */
-async function household(sql: Sql, id: string) {
-  const [row] = await sql.query<{ status: string; category: string | null }>(Prisma.sql`
-    SELECT "status"::text AS "status", "category"::text AS "category" FROM "Household" WHERE "id" = ${id}::uuid`);
-  return row ?? null;
-}
 
 async function registryNoTaken(sql: Sql, no: string): Promise<boolean> {
   const rows = await sql.query(Prisma.sql`SELECT 1 AS "taken" FROM "Household" WHERE "registryNo" = ${no}`);

@@ -1,6 +1,16 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { Prisma, sqlOf, sqlTransaction, type PrismaClient, type Sql } from '../infra/db';
-import { assignments, chunks, json, runWrites, utc, utcDay, type Write } from '../infra/sql';
+import {
+  assignments,
+  chunks,
+  json,
+  runStatements,
+  runWrites,
+  utc,
+  utcDay,
+  writeStatements,
+  type Write,
+} from '../infra/sql';
 import type { ProposalRecord, Transition } from '../domain/round';
 import { markCandidatesProposed } from '../infra/verifications';
 import { publishNotice } from './round-notice';
@@ -15,32 +25,43 @@ const instant = (iso: string | null | undefined) => (iso == null ? iso : utc(iso
 
 export function createRoundActivities({ prisma }: RoundActivityDeps) {
   /**
-   * Writes one step of a round in one transaction of raw SQL (infra/db.ts sqlTransaction: Prisma's client was most
-   * of the worker's CPU), in as few statements as its reads allow (infra/sql.ts runWrites): the decision with every
-   * write that reads nothing, then what the registry and the notice read, then their writes with the round's row.
-   * The decision's (roundId, seq) is unique: a retried or duplicated attempt's first statement fails on it (or on
-   * another of its inserts), the transaction rolls back, and the attempt, finding the decision recorded, reports that
-   * it wrote nothing: every step happens exactly once.
+   * Writes one step of a round in raw SQL (Prisma's client was most of the worker's CPU), in as few statements as its
+   * reads allow (infra/sql.ts writeStatements: writes touching distinct rows go as one). What the registry and the
+   * notice read comes first, at once, unless the step changes the proposals the registry reads; then every write,
+   * the decision first: one statement, atomic on its own, or several in one transaction (infra/db.ts sqlTransaction).
+   * The decision's (roundId, seq) is unique: a retried or duplicated attempt's statement fails on it (or on another
+   * of its inserts), nothing of it is written, and the attempt, finding the decision recorded, reports that it wrote
+   * nothing: every step happens exactly once.
    */
   async function applyTransition(t: Transition): Promise<{ applied: boolean }> {
     if (writesOnlyDecisionAndRound(t)) return recordAlone(t);
+    const at = new Date(t.at);
+    const last = (registry: Write[], notice: Write | undefined): Write[] => [
+      ...registry,
+      ...(notice ? [notice] : []),
+      ...(t.round ? [roundWrite(t, at)] : []),
+    ];
     try {
-      await sqlTransaction(prisma, async (sql) => {
-        const at = new Date(t.at);
-        const round = t.create ? await createRound(sql, t) : undefined;
-        await runWrites(sql, [...(round ? [round] : []), decisionWrite(t), ...firstWrites(t, at)]);
-        // The registry and the notice read the proposals as written above (the notice lists new ones).
-        const last: Write[] = [];
-        if (t.applyRegistry) last.push(...(await applyToRegistry(sql, t, at)));
-        if (t.notice) last.push(await publishNotice(sql, t, at));
-        if (t.round) {
-          last.push({
-            statement: Prisma.sql`UPDATE "Round" SET ${assignments(roundFields(t.round, at))!} WHERE "id" = ${t.roundId}`,
-            rows: [`Round:${t.roundId}`],
-          });
-        }
-        await runWrites(sql, last);
-      });
+      // The registry reads the proposals' content, which a step applying it never changes (it does not add or amend).
+      if (!t.create && !(t.applyRegistry && (t.newProposals || t.amendProposal))) {
+        const sql = sqlOf(prisma);
+        const [registry, notice] = await Promise.all([
+          t.applyRegistry ? applyToRegistry(sql, t, at) : [],
+          t.notice ? publishNotice(sql, t, at) : undefined,
+        ]);
+        const statements = writeStatements([decisionWrite(t), ...firstWrites(t, at), ...last(registry, notice)]);
+        if (statements.length === 1) await runStatements(sql, statements);
+        else await sqlTransaction(prisma, (tx) => runStatements(tx, statements));
+      } else {
+        await sqlTransaction(prisma, async (sql) => {
+          const round = t.create ? await createRound(sql, t) : undefined;
+          await runWrites(sql, [...(round ? [round] : []), decisionWrite(t), ...firstWrites(t, at)]);
+          // The registry and the notice read the proposals as written above.
+          const registry = t.applyRegistry ? await applyToRegistry(sql, t, at) : [];
+          const notice = t.notice ? await publishNotice(sql, t, at) : undefined;
+          await runWrites(sql, last(registry, notice));
+        });
+      }
     } catch (error) {
       // Whichever of its inserts failed first, an attempt finding the step recorded wrote nothing (rolled back).
       if (await decisionRecorded(t)) return { applied: false };
@@ -201,6 +222,14 @@ function updateWrite(table: string, id: string, fields: Parameters<typeof assign
 /** The step's decision, inserted unless its (roundId, seq) is taken; returns its id when inserted. */
 const insertDecision = (t: Transition) =>
   Prisma.sql`${decisionInsert(t)} ON CONFLICT ("roundId", "seq") DO NOTHING RETURNING "id"::text`;
+
+/** The step's change to the round's row. */
+function roundWrite(t: Transition, at: Date): Write {
+  return {
+    statement: Prisma.sql`UPDATE "Round" SET ${assignments(roundFields(t.round!, at))!} WHERE "id" = ${t.roundId}`,
+    rows: [`Round:${t.roundId}`],
+  };
+}
 
 /** The round's columns a step changes (undefined: left as it is). */
 function roundFields(r: NonNullable<Transition['round']>, at: Date) {

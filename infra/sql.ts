@@ -54,40 +54,55 @@ export interface Write {
   found?: string;
 }
 
+/** Writes as one statement (writeStatements), with the writes whose row it must find. */
+export interface WriteStatement {
+  statement: Prisma.Sql;
+  /** A column of the statement's row per write that must find its row, with the message when it does not. */
+  checks: { column: string; message: string }[];
+}
+
 /**
- * Runs writes in order, in as few statements as can be: each statement takes the next writes up to one that touches a
- * row an earlier one of them touches, and runs them together (a data-modifying WITH, one round trip). In a
- * transaction (sqlTransaction) unless it comes to one statement. The writes of one statement must read nothing
- * another of them writes (PostgreSQL runs them on one snapshot); foreign keys are checked at the statement's end.
+ * Writes, in order, as few statements as can be: each statement takes the next writes up to one that touches a row an
+ * earlier one of them touches, and has them run together (a data-modifying WITH, one round trip). The writes of one
+ * statement must read nothing another of them writes (PostgreSQL runs them on one snapshot); foreign keys are
+ * checked at the statement's end.
  */
-export async function runWrites(sql: Sql, writes: readonly Write[]): Promise<void> {
-  let group: Write[] = [];
+export function writeStatements(writes: readonly Write[]): WriteStatement[] {
+  const groups: Write[][] = [];
   let touched = new Set<string>();
-  const flush = async () => {
-    if (group.length === 0) return;
-    const ws = group;
-    group = [];
-    touched = new Set();
+  for (const w of writes) {
+    if (groups.length === 0 || w.rows.some((r) => touched.has(r))) {
+      groups.push([]);
+      touched = new Set();
+    }
+    groups[groups.length - 1]!.push(w);
+    for (const r of w.rows) touched.add(r);
+  }
+  return groups.map((ws) => {
     const name = (i: number) => Prisma.raw(`"w${i}"`);
+    const checks = ws.flatMap((w, i) => (w.found ? [{ column: `w${i}`, message: w.found }] : []));
+    if (ws.length === 1 && checks.length === 0) return { statement: ws[0]!.statement, checks };
     const counts = ws.flatMap((w, i) =>
       w.found ? [Prisma.sql`(SELECT count(*) FROM ${name(i)})::int AS ${name(i)}`] : [],
     );
-    const statement =
-      ws.length === 1 && counts.length === 0
-        ? ws[0]!.statement
-        : Prisma.sql`WITH ${Prisma.join(
-            ws.map((w, i) => Prisma.sql`${name(i)} AS (${w.statement})`),
-            ', ',
-          )} SELECT ${counts.length > 0 ? Prisma.join(counts, ', ') : Prisma.sql`1`}`;
+    const parts = ws.map((w, i) => Prisma.sql`${name(i)} AS (${w.statement})`);
+    return {
+      statement: Prisma.sql`WITH ${Prisma.join(parts, ', ')} SELECT ${
+        counts.length > 0 ? Prisma.join(counts, ', ') : Prisma.sql`1`
+      }`,
+      checks,
+    };
+  });
+}
+
+/** Runs writes in order in as few statements as can be (writeStatements). */
+export const runWrites = (sql: Sql, writes: readonly Write[]): Promise<void> =>
+  runStatements(sql, writeStatements(writes));
+
+/** Runs the statements of writeStatements in order, failing a write that must find its row and did not. */
+export async function runStatements(sql: Sql, statements: readonly WriteStatement[]): Promise<void> {
+  for (const { statement, checks } of statements) {
     const [row] = await sql.query<Record<string, number>>(statement);
-    ws.forEach((w, i) => {
-      if (w.found && !(row && row[`w${i}`]! > 0)) throw new Error(w.found);
-    });
-  };
-  for (const w of writes) {
-    if (w.rows.some((r) => touched.has(r))) await flush();
-    group.push(w);
-    for (const r of w.rows) touched.add(r);
+    for (const c of checks) if (!(row && row[c.column]! > 0)) throw new Error(c.message);
   }
-  await flush();
 }

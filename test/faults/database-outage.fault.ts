@@ -99,8 +99,9 @@ test('PostgreSQL slow to acknowledge a publicity end: the review an official sen
     {
       after: {
         start: async (id) => void (roundId = id),
-        // The first publicity ends: PUBLICITY_ENDED commits, but its answer is held from the worker.
-        assessment: async () => w.workerDb.hold({ match: 'COMMIT', hold: 'response' }),
+        // The first publicity ends: PUBLICITY_ENDED commits (one statement with the round's row, activities/rounds.ts
+        // recordAlone), but its answer is held from the worker.
+        assessment: async () => w.workerDb.hold({ match: 'INSERT INTO "Decision"', hold: 'response' }),
       },
       during: {
         // runRound saw TOWNSHIP_REVIEW through GET /rounds/:id (the database); the workflow has not heard yet.

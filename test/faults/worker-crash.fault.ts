@@ -49,7 +49,11 @@ async function faultedRun(villageCode: string, inject: (w: World, roundId: () =>
   return { w, roundId, dump };
 }
 
-/** Kills the worker while `send`'s activity holds at COMMIT (its writes done, not committed, or committed unseen). */
+/**
+ * Kills the worker while `send`'s activity holds at its write: the one statement of its decision and everything the
+ * step writes with it (activities/rounds.ts), sent but not yet run ('request'), or run and committed with its answer
+ * unseen ('response').
+ */
 async function killDuringCommit(
   w: World,
   roundId: string,
@@ -58,12 +62,11 @@ async function killDuringCommit(
   committed: (s: Snapshot) => boolean,
 ): Promise<Reply> {
   const before = await snapshot(w.db.url, roundId);
-  w.workerDb.hold({ match: 'COMMIT', hold });
+  w.workerDb.hold({ match: 'INSERT INTO "Decision"', hold });
   const reply = send();
-  await eventually(async () => w.workerDb.trapped > 0, 30_000, 'the transition to reach COMMIT');
+  await eventually(async () => w.workerDb.trapped > 0, 30_000, 'the transition to reach its write');
   if (hold === 'request') {
-    // applyTransition is in flight: its transaction is open in PostgreSQL, its rows invisible.
-    expect(await openTransactions(w.db.url)).toBeGreaterThan(0);
+    // applyTransition is in flight: its write has not run, and nothing of the step is there.
     expect(committed(await snapshot(w.db.url, roundId))).toBe(false);
   } else {
     // The transaction committed; the worker has not heard back.
@@ -81,11 +84,11 @@ async function killDuringCommit(
   return reply;
 }
 
-test('worker SIGKILLed during applyTransition (before and after COMMIT): a new worker completes the round identically', async () => {
+test('worker SIGKILLed during applyTransition (before and after its write): a new worker completes the round identically', async () => {
   const control = await controlRun();
   const { w, roundId, dump } = await faultedRun(control.villageCode, (w, roundId) => ({
     during: {
-      // Killed with the assessment written but uncommitted: rolled back, redone by the retry.
+      // Killed with the assessment's write sent but not run: redone by the retry.
       assessment: (send) =>
         killDuringCommit(w, roundId(), send, 'request', (s) =>
           s.decisions.some((d) => d.kind === 'ASSESSMENT_SUBMITTED'),

@@ -575,15 +575,21 @@ test('a list naming a household twice changes it in order: the second change sta
   });
 });
 
-test('a step takes as few statements as its reads allow: its writes that read nothing go with its decision', async () => {
+test('a step takes as few statements as its reads allow: its reads first, then its writes as one statement', async () => {
   const prisma = pgDb.prisma;
   const h = await prisma.household.findFirstOrThrow({
-    where: { status: 'REGISTERED', village: { rounds: { none: { status: 'OPEN' } } } },
+    where: {
+      status: 'REGISTERED',
+      village: { rounds: { none: { status: 'OPEN' } }, households: { some: { status: 'NOT_REGISTERED' } } },
+    },
     include: { village: true },
+  });
+  const missed = await prisma.household.findFirstOrThrow({
+    where: { status: 'NOT_REGISTERED', villageCode: h.villageCode },
   });
   const roundId = `round-${h.villageCode}-8`;
   const author = { ...villager, scopeCode: h.villageCode };
-  const exit = randomUUID();
+  const [exit, enter] = [randomUUID(), randomUUID()];
   const round: Transition[] = [
     {
       roundId,
@@ -614,17 +620,37 @@ test('a step takes as few statements as its reads allow: its writes that read no
           votesFor: 10,
           votesAgainst: 0,
         },
+        {
+          id: enter,
+          assessmentNo: 1,
+          action: 'ENTER',
+          householdId: missed.id,
+          category: 'TARGETED',
+          cause: 'DISABILITY',
+          entryReason: 'MISSED',
+          votesFor: 10,
+          votesAgainst: 0,
+        },
       ],
       round: { stage: 'FIRST_PUBLICITY', stageEnteredAt: at(1), publicityEndsAt: at(8), stageDeadline: null },
-      notice: { version: 1, kind: 'FIRST_PUBLICITY', startsAt: at(1), endsAt: at(8), proposalIds: [exit] },
+      notice: { version: 1, kind: 'FIRST_PUBLICITY', startsAt: at(1), endsAt: at(8), proposalIds: [enter, exit] },
+    },
+    {
+      roundId,
+      at: at(2),
+      // An objection upheld by amending the entry's cause: the new notice lists it amended.
+      decision: { seq: 3, stage: 'FIRST_PUBLICITY', kind: 'OBJECTION_RESOLVED', actor: author, decision: 'UPHELD' },
+      amendProposal: { proposalId: enter, cause: 'ILLNESS' },
+      notice: { version: 2, kind: 'FIRST_PUBLICITY', startsAt: at(2), endsAt: at(9), proposalIds: [exit, enter] },
+      round: { publicityEndsAt: at(9) },
     },
     {
       roundId,
       at: at(20),
-      decision: { seq: 3, stage: 'COUNTY_ANNOUNCEMENT', kind: 'COUNTY_ANNOUNCEMENT', actor: author },
-      applyRegistry: { proposalIds: [exit] },
-      proposalStatus: [{ ids: [exit], status: 'APPLIED' }],
-      notice: { version: 2, kind: 'ANNOUNCEMENT', startsAt: at(20), endsAt: null, proposalIds: [exit] },
+      decision: { seq: 4, stage: 'COUNTY_ANNOUNCEMENT', kind: 'COUNTY_ANNOUNCEMENT', actor: author },
+      applyRegistry: { proposalIds: [exit, enter] },
+      proposalStatus: [{ ids: [exit, enter], status: 'APPLIED' }],
+      notice: { version: 3, kind: 'ANNOUNCEMENT', startsAt: at(20), endsAt: null, proposalIds: [exit, enter] },
       round: { stage: 'COMPLETED', status: 'COMPLETED', stageEnteredAt: at(20), stageDeadline: null },
     },
   ];
@@ -650,24 +676,31 @@ test('a step takes as few statements as its reads allow: its writes that read no
   expect(statements).toEqual([
     // The round's row and the decision together; the round's times after (a row inserted cannot change beside it).
     [BEGIN, 'SELECT "id" FROM', 'WITH "w0" AS', 'UPDATE "Round" SET', 'COMMIT'],
-    // The decision and the proposals; the notice's read; the notice and the round's row.
-    [BEGIN, 'WITH "w0" AS', 'SELECT r."villageCode", v."name"', 'WITH "w0" AS', 'COMMIT'],
-    // The decision and the statuses; the registry's read and the notice's; every other write.
-    [
-      BEGIN,
-      'WITH "w0" AS',
-      'SELECT r."villageCode", c."count",',
-      'SELECT r."villageCode", v."name"',
-      'WITH "w0" AS',
-      'COMMIT',
-    ],
+    // The notice's read first (the proposals it lists are the step's own); then every write as one statement.
+    ['SELECT r."villageCode", v."name"', 'WITH "w0" AS'],
+    ['SELECT r."villageCode", v."name"', 'WITH "w0" AS'],
+    // The registry's read and the notice's, at once; then every write as one statement.
+    ['SELECT r."villageCode", c."count",', 'SELECT r."villageCode", v."name"', 'WITH "w0" AS'],
   ]);
   expect(await prisma.household.findUniqueOrThrow({ where: { id: h.id } })).toMatchObject({ status: 'EXITED' });
+  expect(await prisma.household.findUniqueOrThrow({ where: { id: missed.id } })).toMatchObject({
+    status: 'REGISTERED',
+    cause: 'ILLNESS',
+  });
+  // Each notice lists the proposals as its step left them, read from the step where they were not yet recorded.
   const notices = await prisma.notice.findMany({ where: { roundId }, orderBy: { version: 'asc' } });
-  expect(notices.map((n) => (n.content as { items: { proposalId: string }[] }).items.map((i) => i.proposalId))).toEqual(
-    [[exit], [exit]],
+  type Item = { proposalId: string; headName: string; size: number; cause?: string; category?: string };
+  const items = notices.map((n) =>
+    (n.content as { items: Item[] }).items.map((i) => [i.proposalId, i.headName, i.size, i.category, i.cause]),
   );
-  expect(await prisma.proposal.findUniqueOrThrow({ where: { id: exit } })).toMatchObject({ status: 'APPLIED' });
+  const exitItem = [exit, h.headName, h.size, h.category, undefined];
+  expect(items).toEqual([
+    [[enter, missed.headName, missed.size, 'TARGETED', 'DISABILITY'], exitItem],
+    [exitItem, [enter, missed.headName, missed.size, 'TARGETED', 'ILLNESS']],
+    [exitItem, [enter, missed.headName, missed.size, 'TARGETED', 'ILLNESS']],
+  ]);
+  const proposals = await prisma.proposal.findMany({ where: { roundId } });
+  expect(proposals.map((p) => p.status)).toEqual(['APPLIED', 'APPLIED']);
 });
 
 test('a second open round of the village is refused, and nothing of it is written', async () => {
