@@ -502,6 +502,25 @@ test('a step of its decision and the round alone is one statement; on a round no
   expect(await counts(pgDb.prisma)).toEqual(before);
 });
 
+/** The first step of round `roundNo` of a village, started by its official. */
+function opening(villageCode: string, townshipCode: string, roundNo: number): Transition {
+  const roundId = `round-${villageCode}-${roundNo}`;
+  const author = { ...villager, scopeCode: villageCode };
+  return {
+    roundId,
+    at: at(0),
+    create: {
+      roundId,
+      villageCode,
+      townshipCode,
+      roundNo,
+      policy: { publicityPeriod: '7 days', stageDeadline: '14 days' },
+      startedBy: author,
+    },
+    decision: { seq: 1, stage: 'VILLAGE_ASSESSMENT', kind: 'ROUND_OPENED', actor: author },
+  };
+}
+
 test('a list naming a household twice changes it in order: the second change starts where the first left it', async () => {
   const prisma = pgDb.prisma;
   const h = await prisma.household.findFirstOrThrow({
@@ -514,19 +533,7 @@ test('a list naming a household twice changes it in order: the second change sta
   const [enter, reclassify] = ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002'];
   const { applyTransition } = createRoundActivities({ prisma });
   const round: Transition[] = [
-    {
-      roundId,
-      at: at(0),
-      create: {
-        roundId,
-        villageCode: h.villageCode,
-        townshipCode: h.village.townshipCode,
-        roundNo: 7,
-        policy: { publicityPeriod: '7 days', stageDeadline: '14 days' },
-        startedBy: author,
-      },
-      decision: { seq: 1, stage: 'VILLAGE_ASSESSMENT', kind: 'ROUND_OPENED', actor: author },
-    },
+    opening(h.villageCode, h.village.townshipCode, 7),
     {
       roundId,
       at: at(1),
@@ -591,20 +598,7 @@ test('a step takes as few statements as its reads allow: its reads first, then i
   const author = { ...villager, scopeCode: h.villageCode };
   const [exit, enter] = [randomUUID(), randomUUID()];
   const round: Transition[] = [
-    {
-      roundId,
-      at: at(0),
-      create: {
-        roundId,
-        villageCode: h.villageCode,
-        townshipCode: h.village.townshipCode,
-        roundNo: 8,
-        policy: { publicityPeriod: '7 days', stageDeadline: '14 days' },
-        startedBy: author,
-      },
-      decision: { seq: 1, stage: 'VILLAGE_ASSESSMENT', kind: 'ROUND_OPENED', actor: author },
-      round: { stageDeadline: at(14) },
-    },
+    { ...opening(h.villageCode, h.village.townshipCode, 8), round: { stageDeadline: at(14) } },
     {
       roundId,
       at: at(1),
