@@ -29,12 +29,13 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
    * reads allow (infra/sql.ts writeStatements: writes touching distinct rows go as one). What the registry and the
    * notice read comes first, at once, unless the step changes the proposals the registry reads; then every write,
    * the decision first: one statement, atomic on its own, or several in one transaction (infra/db.ts sqlTransaction).
+   * A step of its decision and the round's row alone (a publicity's end, a reminder, the county's sample) is so one
+   * statement.
    * The decision's (roundId, seq) is unique: a retried or duplicated attempt's statement fails on it (or on another
    * of its inserts), nothing of it is written, and the attempt, finding the decision recorded, reports that it wrote
    * nothing: every step happens exactly once.
    */
   async function applyTransition(t: Transition): Promise<{ applied: boolean }> {
-    if (writesOnlyDecisionAndRound(t)) return recordAlone(t);
     const at = new Date(t.at);
     const last = (registry: Write[], notice: Write | undefined): Write[] => [
       ...registry,
@@ -68,21 +69,6 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
       throw error;
     }
     return { applied: true };
-  }
-
-  /**
-   * A step that writes its decision and the round's row and nothing else (a publicity's end, a deadline reminder, the
-   * county's sample drawn: two or three of a round's six steps or more) in one statement, without BEGIN and COMMIT:
-   * one round trip instead of four. The round's row changes only when the decision was inserted, so a retried or
-   * duplicated attempt writes nothing here either; the decision's foreign key refuses a round that is not recorded.
-   */
-  async function recordAlone(t: Transition): Promise<{ applied: boolean }> {
-    const set = assignments(roundFields(t.round!, new Date(t.at)))!;
-    const [row] = await sqlOf(prisma).query<{ inserted: number; updated: number }>(Prisma.sql`
-      WITH "d" AS (${insertDecision(t)}),
-           "r" AS (UPDATE "Round" SET ${set} WHERE "id" = ${t.roundId} AND EXISTS (SELECT 1 FROM "d") RETURNING 1)
-      SELECT (SELECT count(*) FROM "d")::int AS "inserted", (SELECT count(*) FROM "r")::int AS "updated"`);
-    return { applied: row!.inserted > 0 };
   }
 
   /** Is the step's decision recorded (by an earlier attempt)? */
@@ -125,26 +111,18 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
   return { applyTransition };
 }
 
-/** Does the step write its decision and the round's row and nothing else? (recordAlone) */
-function writesOnlyDecisionAndRound(t: Transition): boolean {
-  const { roundId: _id, at: _at, decision: _decision, round, ...others } = t;
-  return round !== undefined && Object.values(others).every((v) => v === undefined);
-}
-
 /** The step's decision: its statement fails when a retried or duplicated attempt finds its (roundId, seq) taken. */
 function decisionWrite(t: Transition): Write {
-  return { statement: decisionInsert(t), rows: [`Decision:${t.roundId}:${t.decision.seq}`] };
-}
-
-/** The INSERT of the step's decision. */
-function decisionInsert(t: Transition): Prisma.Sql {
   const d = t.decision;
-  return Prisma.sql`
-    INSERT INTO "Decision" ("id", "roundId", "seq", "stage", "kind", "officialId", "officialName", "at", "decision",
-                            "note", "payload")
-    VALUES (gen_random_uuid(), ${t.roundId}, ${d.seq}::int, ${d.stage}::"RoundStage", ${d.kind},
-            ${d.actor?.id ?? null}::uuid, ${d.actor?.name ?? null}, ${utc(t.at)}::timestamp(3), ${d.decision ?? null},
-            ${d.note ?? null}, ${json(d.payload)}::jsonb)`;
+  return {
+    statement: Prisma.sql`
+      INSERT INTO "Decision" ("id", "roundId", "seq", "stage", "kind", "officialId", "officialName", "at", "decision",
+                              "note", "payload")
+      VALUES (gen_random_uuid(), ${t.roundId}, ${d.seq}::int, ${d.stage}::"RoundStage", ${d.kind},
+              ${d.actor?.id ?? null}::uuid, ${d.actor?.name ?? null}, ${utc(t.at)}::timestamp(3),
+              ${d.decision ?? null}, ${d.note ?? null}, ${json(d.payload)}::jsonb)`,
+    rows: [`Decision:${t.roundId}:${d.seq}`],
+  };
 }
 
 /** The step's writes that read nothing: its proposals, their statuses and amendments, its objection. */
@@ -218,10 +196,6 @@ function updateWrite(table: string, id: string, fields: Parameters<typeof assign
     found: `No ${table} ${id} to update.`,
   };
 }
-
-/** The step's decision, inserted unless its (roundId, seq) is taken; returns its id when inserted. */
-const insertDecision = (t: Transition) =>
-  Prisma.sql`${decisionInsert(t)} ON CONFLICT ("roundId", "seq") DO NOTHING RETURNING "id"::text`;
 
 /** The step's change to the round's row. */
 function roundWrite(t: Transition, at: Date): Write {

@@ -100,7 +100,7 @@ test('PostgreSQL slow to acknowledge a publicity end: the review an official sen
       after: {
         start: async (id) => void (roundId = id),
         // The first publicity ends: PUBLICITY_ENDED commits (one statement with the round's row, activities/rounds.ts
-        // recordAlone), but its answer is held from the worker.
+        // applyTransition), but its answer is held from the worker.
         assessment: async () => w.workerDb.hold({ match: 'INSERT INTO "Decision"', hold: 'response' }),
       },
       during: {

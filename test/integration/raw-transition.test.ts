@@ -197,7 +197,7 @@ function steps(v: Village, roundId: string): Transition[] {
     {
       roundId,
       at: at(9),
-      // A publicity's end: its decision and the round's row and nothing else, written as one statement (recordAlone).
+      // A publicity's end: its decision and the round's row and nothing else, written as one statement.
       decision: { seq: 5, stage: 'FIRST_PUBLICITY', kind: 'PUBLICITY_ENDED', payload: { noticeVersion: 1 } },
       round: { stage: 'TOWNSHIP_REVIEW', stageEnteredAt: at(9), publicityEndsAt: null, stageDeadline: at(23) },
     },
@@ -483,7 +483,7 @@ test('a step of its decision and the round alone is one statement; on a round no
   try {
     expect(await applyTransition(reminder(pgRun.roundId))).toEqual({ applied: true });
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatch(/^\s*WITH "d" AS \(\s*INSERT INTO "Decision"/);
+    expect(sent[0]).toMatch(/^\s*WITH "w0" AS \(\s*INSERT INTO "Decision"/);
   } finally {
     spy.mockRestore();
   }
