@@ -32,15 +32,15 @@ export function chunks<T>(rows: readonly T[], size = 500): T[][] {
 }
 
 /**
- * Several writes as one statement (data-modifying WITH): one round trip instead of one each. Only for writes that
+ * Several writes as one statement (data-modifying WITH "w0" AS (…), "w1" AS (…) … SELECT `select`, which may read
+ * their RETURNING rows): one round trip instead of one each. Only for writes that
  * read nothing another of them writes and touch no row another touches (PostgreSQL runs them on one snapshot, in no
  * set order), such as inserts of new rows and updates of distinct rows. Its foreign keys are checked at its end, so a
  * row may reference one inserted beside it.
  */
-export function together(statements: readonly Prisma.Sql[]): Prisma.Sql {
-  if (statements.length <= 1) return statements[0] ?? Prisma.sql`SELECT 1`;
+export function together(statements: readonly Prisma.Sql[], select: Prisma.Sql = Prisma.sql`1`): Prisma.Sql {
   const parts = statements.map((s, i) => Prisma.sql`${Prisma.raw(`"w${i}"`)} AS (${s})`);
-  return Prisma.sql`WITH ${Prisma.join(parts, ', ')} SELECT 1`;
+  return Prisma.sql`WITH ${Prisma.join(parts, ', ')} SELECT ${select}`;
 }
 
 /**
@@ -79,17 +79,14 @@ export function writeStatements(writes: readonly Write[]): WriteStatement[] {
     for (const r of w.rows) touched.add(r);
   }
   return groups.map((ws) => {
-    const name = (i: number) => Prisma.raw(`"w${i}"`);
     const checks = ws.flatMap((w, i) => (w.found ? [{ column: `w${i}`, message: w.found }] : []));
     if (ws.length === 1 && checks.length === 0) return { statement: ws[0]!.statement, checks };
-    const counts = ws.flatMap((w, i) =>
-      w.found ? [Prisma.sql`(SELECT count(*) FROM ${name(i)})::int AS ${name(i)}`] : [],
-    );
-    const parts = ws.map((w, i) => Prisma.sql`${name(i)} AS (${w.statement})`);
+    const counts = checks.map(({ column }) => Prisma.raw(`(SELECT count(*) FROM "${column}")::int AS "${column}"`));
     return {
-      statement: Prisma.sql`WITH ${Prisma.join(parts, ', ')} SELECT ${
-        counts.length > 0 ? Prisma.join(counts, ', ') : Prisma.sql`1`
-      }`,
+      statement: together(
+        ws.map((w) => w.statement),
+        counts.length > 0 ? Prisma.join(counts, ', ') : undefined,
+      ),
       checks,
     };
   });
