@@ -1,6 +1,6 @@
 // The registry changes of a round's announcement (公告): each applied proposal enters, exits or reclassifies its
-// household, recorded in RegistryChange, in the step's transaction (activities/rounds.ts applyTransition). One
-// statement reads what they need; their writes go with the step's last (as one statement when they can).
+// household, recorded in RegistryChange, with the step's other writes (activities/rounds.ts applyTransition). One
+// statement reads what they need; their writes go with the step's last.
 import { randomUUID } from 'node:crypto';
 import { Prisma, type Sql } from '../infra/db';
 import { assignments, utc, type Write } from '../infra/sql';

@@ -1,7 +1,6 @@
 // Reading and writing a household's facts (members, incomes, indicators) and the poverty line per year. Every write
-// replaces whole sections and records what changed (HouseholdFactsChange, ID numbers masked) in the caller's
-// transaction, so a change and its history are written together or not at all. Logs nothing: members carry names
-// and ID numbers.
+// replaces whole sections and records what changed (HouseholdFactsChange, ID numbers masked) in one statement, so a
+// change and its history are written together or not at all. Logs nothing: members carry names and ID numbers.
 import { Prisma, type PrismaClient, type Sql } from './db';
 import { chunks, json, together, utc, utcDay } from './sql';
 import {
@@ -103,12 +102,12 @@ export async function writeFacts(
 }
 
 /**
- * The facts of a household written in this very transaction (a round's new household): it has none yet, so nothing is
+ * The facts of a household inserted by the same statement (a round's new household): it has none yet, so nothing is
  * read. Returns the statements (factsWrites), for the caller to run with its own (infra/sql.ts together); none when
  * `facts` gives nothing.
  */
 export function newHouseholdFacts(householdId: string, facts: HouseholdFacts, by: FactsAuthor): Prisma.Sql[] {
-  const changes = factsDiff({ members: [], incomes: [] }, facts, maskIdNumber);
+  const changes = factsChanges({ members: [], incomes: [], indicators: null }, facts);
   return changes.length === 0 ? [] : factsWrites(householdId, facts, changes, by);
 }
 
