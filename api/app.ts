@@ -6,6 +6,7 @@ import type { PrismaClient } from '../infra/db';
 import type { Logger } from '../infra/logger';
 import { authenticate, caller, failedAuthentications, type AuthLimits } from './auth';
 import { cacheCredentials } from './credentials';
+import { rememberInboxes } from './inbox';
 import { serverTiming } from './timing';
 import { sessionRouter, signInRouter } from './routes/session';
 import { guardBody, requireUtf8 } from './body-guard';
@@ -49,6 +50,8 @@ export interface AppDeps {
   serverTiming?: boolean;
   /** How long a token or a console session is believed without a database lookup (AUTH_CACHE_MS; 0: never). */
   credentialCacheMs?: number;
+  /** Officials' inboxes (GET /tasks) answered from memory while nothing they are read from changed (INBOX_MEMORY). */
+  inboxMemory?: boolean;
   /** Browser origins allowed to call the codec server (the Temporal Web UI); default the dev server's UI. */
   codecOrigins?: readonly string[];
 }
@@ -60,6 +63,7 @@ export function createApp(deps: AppDeps): Express {
   const { prisma, client, logger } = deps;
   const metrics = createApiMetrics(prisma);
   cacheCredentials(prisma, deps.credentialCacheMs);
+  if (deps.inboxMemory ?? true) rememberInboxes(prisma);
   const app = express();
   app.disable('x-powered-by');
   // No ETag computed from every answer's body (a hash of each /tasks page, issue 16): the API's answers are not to be

@@ -2,6 +2,7 @@
 // durations by route template, decision kind and stage, never a path, a query, a body or a person (serve it on the
 // operators' network only; see README, Metrics and logs).
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { inboxCounts } from './inbox';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { STAGES } from '../domain/enums';
 import type { PrismaClient } from '../infra/db';
@@ -77,6 +78,19 @@ export function createApiMetrics(prisma: PrismaClient): ApiMetrics {
       if (!rows) return; // Database unreachable: no series rather than a failed scrape.
       for (const stage of STAGES) if (stage !== 'COMPLETED') this.set({ stage }, 0);
       for (const row of rows) this.set({ stage: row.stage }, row._count._all);
+    },
+  });
+  new Counter({
+    name: 'jingzhun_inbox_reads_total',
+    help: 'GET /tasks reads answered from memory (nothing concerning the official changed) and from the database',
+    labelNames: ['answer'] as const,
+    registers: [registry],
+    collect() {
+      const counts = inboxCounts(prisma);
+      this.reset();
+      if (!counts) return;
+      this.inc({ answer: 'memory' }, counts.memory);
+      this.inc({ answer: 'database' }, counts.database);
     },
   });
   const handler: RequestHandler = async (_req, res) => {

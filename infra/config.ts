@@ -91,6 +91,8 @@ export const ZEnv = z.object({
     .default('100kb'),
   /** How long an API process believes a token or a console session before asking the database again (api/credentials.ts). */
   AUTH_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+  /** Officials' inboxes (GET /tasks) answered from memory while nothing they are read from changed (api/inbox.ts). */
+  INBOX_MEMORY: zBool.default(true),
   /** A Server-Timing header on every API response: the time of each stage of the request (api/timing.ts). */
   SERVER_TIMING: zBool.default(false),
   SEED: zBool.default(true),

@@ -39,6 +39,14 @@ const LISTEN_RETRY_MS = [1_000, 30_000] as const;
 export interface Listener {
   wake(): void;
   stop(): void;
+  /**
+   * Resolves true once every notification of a transaction committed before the call has been reported (`notify`):
+   * one round trip on the listening connection, after which PostgreSQL has sent what it owed it (it sends pending
+   * notifications before it reports the end of a statement). Calls that arrive while one is under way share the
+   * next round trip, never the current one (it may have passed PostgreSQL before their commits). False when not
+   * listening or the round trip failed: nothing is then known about what was missed.
+   */
+  fence(): Promise<boolean>;
 }
 
 /**
@@ -52,6 +60,8 @@ export function listenTo(prisma: PrismaClient, channel: string, on: ListenerEven
   const pool = pools.get(prisma);
   if (!pool) return undefined;
   let current: pg.Client | undefined;
+  /** `current` once it listens. */
+  let listening: pg.Client | undefined;
   let stopped = false;
   let delay: number = LISTEN_RETRY_MS[0];
   let nextTry = 0;
@@ -59,11 +69,14 @@ export function listenTo(prisma: PrismaClient, channel: string, on: ListenerEven
     const c = new pg.Client({
       connectionString: pool.options.connectionString,
       application_name: `jz-listen-${channel}`,
+      // A fence (below) that gets no answer within this reports false, and the read it guards asks the database.
+      query_timeout: 5_000,
     });
     current = c;
     const lost = () => {
       if (current !== c) return;
       current = undefined;
+      listening = undefined;
       nextTry = Date.now() + delay;
       delay = Math.min(delay * 2, LISTEN_RETRY_MS[1]);
       on.live(false);
@@ -80,19 +93,48 @@ export function listenTo(prisma: PrismaClient, channel: string, on: ListenerEven
       await c.query(`LISTEN "${channel}"`);
       if (current !== c) return;
       delay = LISTEN_RETRY_MS[0];
+      listening = c;
       on.live(true);
     } catch {
       lost();
     }
   };
+  let running: Promise<boolean> | undefined;
+  let queued: Promise<boolean> | undefined;
+  const roundTrip = async (): Promise<boolean> => {
+    const c = listening;
+    if (!c || current !== c) return false;
+    try {
+      await c.query('SELECT 1');
+      // Lost meanwhile: a notification may have been dropped with the connection.
+      return current === c && listening === c;
+    } catch {
+      return false;
+    }
+  };
+  const fence = (): Promise<boolean> => {
+    if (!running) {
+      running = roundTrip().finally(() => {
+        running = undefined;
+      });
+      return running;
+    }
+    queued ??= running.then(() => {
+      queued = undefined;
+      return fence();
+    });
+    return queued;
+  };
   const listener: Listener = {
     wake: () => {
       if (!stopped && !current && Date.now() >= nextTry) void connect();
     },
+    fence,
     stop: () => {
       stopped = true;
       const c = current;
       current = undefined;
+      listening = undefined;
       if (c) void c.end().catch(() => undefined);
     },
   };

@@ -32,6 +32,7 @@ async function main() {
     rules: rulesSettings(config),
     codecOrigins: config.CODEC_CORS_ORIGINS,
     credentialCacheMs: config.AUTH_CACHE_MS,
+    inboxMemory: config.INBOX_MEMORY,
     serverTiming: config.SERVER_TIMING,
   });
   const server = app.listen(config.API_PORT, config.API_HOST, () => {

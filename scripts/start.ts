@@ -96,6 +96,7 @@ async function main() {
       rules: rulesSettings(config),
       codecOrigins: config.CODEC_CORS_ORIGINS,
       credentialCacheMs: config.AUTH_CACHE_MS,
+      inboxMemory: config.INBOX_MEMORY,
     });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s)).once('error', reject);

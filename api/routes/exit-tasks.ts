@@ -31,8 +31,16 @@ const ACTIONS: Partial<Record<ExitStage, string>> = {
   ANNOUNCEMENT: 'announce the exit',
 };
 
-export async function exitTasks(prisma: PrismaClient, o: Official, limit: number, now: number): Promise<ExitTask[]> {
-  if (o.role !== EXIT_DECIDER) return [];
+/** The rows of the caller's exit tasks: the exits at a stage it decides, and the open objections it resolves. */
+export interface ExitTaskRows {
+  deciding: ExitRow[];
+  objections: (ExitRow & { objectionId: string })[];
+}
+
+const NO_EXIT_TASKS: ExitTaskRows = { deciding: [], objections: [] };
+
+export async function exitTaskRows(prisma: PrismaClient, o: Official, limit: number): Promise<ExitTaskRows> {
+  if (o.role !== EXIT_DECIDER) return NO_EXIT_TASKS;
   // Raw (issue 16): the county polls its inbox all day. The exits at a stage the county decides, and the open
   // objections of exits in their publicity, each in Prisma's order.
   const cols = Prisma.sql`e."id", e."level"::text AS "level", e."code", e."year", e."stage"::text AS "stage",
@@ -55,6 +63,11 @@ export async function exitTasks(prisma: PrismaClient, o: Official, limit: number
       { prepared: true },
     ),
   ]);
+  return { deciding, objections };
+}
+
+/** The exit tasks of those rows at `now` (an exit past its deadline is overdue). */
+export function exitTasksOf({ deciding, objections }: ExitTaskRows, now: number): ExitTask[] {
   const of = (x: ExitRow) => ({
     roundId: null,
     villageCode: x.level === 'VILLAGE' ? x.code : null,

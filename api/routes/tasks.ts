@@ -11,7 +11,8 @@ import { ZDateTime, type ApiOperation } from '../responses';
 import { sqlCodesWithin } from '../scope';
 import { EXIT_LEVELS, EXIT_STAGES } from '../../domain/exit';
 import { CANDIDATE_WAITING } from '../../infra/verifications';
-import { exitTasks } from './exit-tasks';
+import { exitTaskRows, exitTasksOf } from './exit-tasks';
+import { inboxRead } from '../inbox';
 
 export const ZTasksQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) });
 
@@ -250,14 +251,15 @@ export function tasksRouter(prisma: PrismaClient): Router {
     mark(res, 'routing');
     const q = parseOr400(ZTasksQuery, req.query, 'query');
     mark(res, 'validation');
-    const now = Date.now();
     const query = taskQuery(o, q.limit);
     mark(res, 'query');
-    const [rows, exits] = await Promise.all([
-      rawQuery<TaskRow>(prisma, query, { prepared: true }),
-      exitTasks(prisma, o, q.limit, now),
-    ]);
+    // The rows as last read, unless a change concerning the caller was committed since (api/inbox.ts).
+    const [rows, exitRows] = await inboxRead(prisma, o, String(q.limit), () =>
+      Promise.all([rawQuery<TaskRow>(prisma, query, { prepared: true }), exitTaskRows(prisma, o, q.limit)]),
+    );
     mark(res, 'database');
+    const now = Date.now();
+    const exits = exitTasksOf(exitRows, now);
     // Exits join the rounds' tasks by deadline (none last); a stable sort keeps each list's own order among equals.
     const at = (t: Task) => (t.deadline ? t.deadline.getTime() : Infinity);
     const items: Task[] = [...rows.map((x) => toTask(x, now)), ...exits].sort((a, b) =>

@@ -1,0 +1,136 @@
+// An official's inbox (GET /tasks), remembered per API process while nothing it is read from has changed: officials
+// poll it all day, and nearly every poll finds what the one before found (issue 16, docs/BENCHMARKS.md).
+//
+// Never stale: a trigger on every table a task is read from (rounds, objections, findings, entry candidates, exits
+// and their objections: migration 20261204040000) notifies the jz_inbox channel, at commit, of the division code of
+// each row changed. Before answering from memory, a read makes one round trip on the listening connection (a fence,
+// infra/db.ts listenTo): PostgreSQL sends a connection what it owes it before it answers, so every change committed
+// before the poll arrived has been heard by then, and an answer read before it is not used. While not listening
+// (starting, or the connection lost), every read asks the database. What is remembered is the rows read, not the
+// answer: what depends on the time (a finding's age, an exit's lateness) is worked out at each poll.
+import { LRUCache } from 'lru-cache';
+import { listenTo, type Listener, type PrismaClient } from '../infra/db';
+import type { Official } from './auth';
+
+/** The channel of the triggers; its payload is a division code ('' for a change that may concern anyone). */
+export const INBOX_CHANNEL = 'jz_inbox';
+/** A backstop: an entry is not believed longer than this even when nothing was heard. */
+const ENTRY_TTL_MS = 60_000;
+const MAX_ENTRIES = 10_000;
+
+/**
+ * When each division code last changed, on a counter of the changes heard. Codes nest by prefix (county 6, township
+ * 9, village 12 digits), and a change named by a code concerns every official above it (its prefixes) and below it:
+ * a round's change is named by its village, and so concerns the village's, the township's and the county's officials.
+ */
+export class ChangeClock {
+  private tick = 0;
+  /** Codes named by a change or under which one was named: the last change at or below each. */
+  private below = new Map<string, number>();
+  /** Codes named by a change: the last one. */
+  private named = new Map<string, number>();
+  /** Nothing read before this is believed (everything was forgotten). */
+  private floor = 0;
+
+  /** The instant a read begins: a change heard after it makes the read's answer old. */
+  now(): number {
+    return this.tick;
+  }
+
+  /** A change named by `code` ('' concerns everyone). */
+  change(code: string): void {
+    this.tick++;
+    this.named.set(code, this.tick);
+    for (let n = 0; n <= code.length; n++) this.below.set(code.slice(0, n), this.tick);
+  }
+
+  /** Forget everything: no answer read before now is believed. */
+  forgetAll(): void {
+    this.tick++;
+    this.floor = this.tick;
+    this.below.clear();
+    this.named.clear();
+  }
+
+  /** Whether no change concerning an official of `scope` was heard after `since`. */
+  unchangedSince(scope: string, since: number): boolean {
+    if (since < this.floor || (this.below.get(scope) ?? 0) > since) return false;
+    for (let n = 0; n < scope.length; n++) if ((this.named.get(scope.slice(0, n)) ?? 0) > since) return false;
+    return true;
+  }
+}
+
+interface State {
+  clock: ChangeClock;
+  entries: LRUCache<string, { at: number; value: object }>;
+  listening: boolean;
+  listener: Listener | undefined;
+  /** Reads answered from memory and from the database (GET /metrics). */
+  counts: { memory: number; database: number };
+}
+
+const byClient = new WeakMap<PrismaClient, State>();
+
+/** Turns on the inbox's memory for one database client (one per app) made by createPrisma; once. */
+export function rememberInboxes(prisma: PrismaClient): void {
+  if (byClient.has(prisma)) return;
+  const state: State = {
+    clock: new ChangeClock(),
+    entries: new LRUCache({ max: MAX_ENTRIES, ttl: ENTRY_TTL_MS, ttlAutopurge: false }),
+    listening: false,
+    listener: undefined,
+    counts: { memory: 0, database: 0 },
+  };
+  state.listener = listenTo(prisma, INBOX_CHANNEL, {
+    notify: (code) => state.clock.change(code),
+    // Changes may have gone unheard while the connection was down: forget what was read before it came back.
+    live: (up) => {
+      state.listening = up;
+      state.clock.forgetAll();
+      state.entries.clear();
+    },
+  });
+  if (state.listener) byClient.set(prisma, state);
+}
+
+/**
+ * `load` for `o` (its rows, by `key` within the official: the query's parameters), or what it gave last time if no
+ * change concerning `o`'s jurisdiction was committed since. Without a listening connection, always `load`.
+ */
+export async function inboxRead<T extends object>(
+  prisma: PrismaClient,
+  o: Official,
+  key: string,
+  load: () => Promise<T>,
+): Promise<T> {
+  const state = byClient.get(prisma);
+  if (!state) return load();
+  if (!state.listening || !(await state.listener!.fence())) {
+    state.listener!.wake();
+    state.counts.database++;
+    return load();
+  }
+  // The official's role and jurisdiction are part of the key: an official moved elsewhere reads afresh.
+  const k = `${o.id}|${o.role}|${o.scopeCode}|${key}`;
+  const hit = state.entries.get(k);
+  if (hit && state.clock.unchangedSince(o.scopeCode, hit.at)) {
+    state.counts.memory++;
+    return hit.value as T;
+  }
+  const at = state.clock.now();
+  const value = await load();
+  state.counts.database++;
+  // Kept even if a change is heard meanwhile: the next read finds it newer than `at` and reads again.
+  state.entries.set(k, { at, value });
+  return value;
+}
+
+/** Reads answered from memory and from the database so far (GET /metrics); undefined when not turned on. */
+export function inboxCounts(prisma: PrismaClient): { memory: number; database: number } | undefined {
+  return byClient.get(prisma)?.counts;
+}
+
+/** Whether this client's inbox memory hears every change (tests). */
+export function listeningForInboxChanges(prisma: PrismaClient): boolean {
+  return byClient.get(prisma)?.listening ?? false;
+}
