@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import { simulateOfficials } from '../sim/officials';
+import { inboxCounts } from '../api/inbox';
 import type { Actor } from '../domain/round';
 import { createSkeletonActivities, type Board } from './skeleton-activities';
 import { createSkeletonApp } from './skeleton-api';
@@ -47,6 +48,8 @@ interface Run {
   decisions: number;
   failures: number;
   passes: number;
+  /** The product's GET /tasks answered from memory and from the database (api/inbox.ts); none for the skeleton. */
+  inbox: { memory: number; database: number } | undefined;
   historyEvents: number;
   shape: string;
   /** Seconds from POST /campaigns to each role's first and last decision answered. */
@@ -110,6 +113,7 @@ if (cluster) void import('./campaign-cluster');
     const baseUrl = kind === 'product' ? stack.baseUrl : skeletonUrl;
     const requests = kind === 'product' ? stack.requests : skeletonRequests;
     requests.take();
+    const inbox0 = kind === 'product' ? { ...inboxCounts(p)! } : undefined;
     const cpu0 = cpuSeconds();
     const from = new Date().toISOString();
     const t0 = performance.now();
@@ -171,6 +175,10 @@ if (cluster) void import('./campaign-cluster');
       decisions: stats.decisions,
       failures: stats.failures.length,
       passes: stats.passes,
+      inbox: inbox0 && {
+        memory: inboxCounts(p)!.memory - inbox0.memory,
+        database: inboxCounts(p)!.database - inbox0.database,
+      },
       historyEvents: history.events?.length ?? 0,
       shape: historyShape(history.events ?? []),
       phases,
@@ -211,6 +219,7 @@ if (cluster) void import('./campaign-cluster');
     r.decisions,
     r.failures,
     r.passes,
+    r.inbox ? `${r.inbox.memory} / ${r.inbox.database}` : '-',
     r.historyEvents,
     ...CPU_SOURCES.map((c) => r.cpu[c]),
   ]);
@@ -223,6 +232,7 @@ if (cluster) void import('./campaign-cluster');
       'decisions',
       'refused',
       'passes',
+      '/tasks memory / db',
       'events/round',
       ...CPU_SOURCES.map((c) => `CPU s ${c}`),
     ],
