@@ -125,9 +125,13 @@ export async function inboxRead<T extends object>(
   return value;
 }
 
-/** Reads answered from memory and from the database so far (GET /metrics); undefined when not turned on. */
-export function inboxCounts(prisma: PrismaClient): { memory: number; database: number } | undefined {
-  return byClient.get(prisma)?.counts;
+/**
+ * Reads answered from memory and from the database so far (GET /metrics), and the round trips their fences made;
+ * undefined when not turned on.
+ */
+export function inboxCounts(prisma: PrismaClient): { memory: number; database: number; fences: number } | undefined {
+  const state = byClient.get(prisma);
+  return state && { ...state.counts, fences: state.listener!.roundTrips() };
 }
 
 /** Whether this client's inbox memory hears every change (tests). */

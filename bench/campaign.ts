@@ -49,7 +49,7 @@ interface Run {
   failures: number;
   passes: number;
   /** The product's GET /tasks answered from memory and from the database (api/inbox.ts); none for the skeleton. */
-  inbox: { memory: number; database: number } | undefined;
+  inbox: { memory: number; database: number; fences: number } | undefined;
   historyEvents: number;
   shape: string;
   /** Seconds from POST /campaigns to each role's first and last decision answered. */
@@ -178,6 +178,7 @@ if (cluster) void import('./campaign-cluster');
       inbox: inbox0 && {
         memory: inboxCounts(p)!.memory - inbox0.memory,
         database: inboxCounts(p)!.database - inbox0.database,
+        fences: inboxCounts(p)!.fences - inbox0.fences,
       },
       historyEvents: history.events?.length ?? 0,
       shape: historyShape(history.events ?? []),
@@ -219,7 +220,7 @@ if (cluster) void import('./campaign-cluster');
     r.decisions,
     r.failures,
     r.passes,
-    r.inbox ? `${r.inbox.memory} / ${r.inbox.database}` : '-',
+    r.inbox ? `${r.inbox.memory} / ${r.inbox.database} / ${r.inbox.fences}` : '-',
     r.historyEvents,
     ...CPU_SOURCES.map((c) => r.cpu[c]),
   ]);
@@ -232,7 +233,7 @@ if (cluster) void import('./campaign-cluster');
       'decisions',
       'refused',
       'passes',
-      '/tasks memory / db',
+      '/tasks memory / db / fences',
       'events/round',
       ...CPU_SOURCES.map((c) => `CPU s ${c}`),
     ],

@@ -42,11 +42,14 @@ export interface Listener {
   /**
    * Resolves true once every notification of a transaction committed before the call has been reported (`notify`):
    * one round trip on the listening connection, after which PostgreSQL has sent what it owed it (it sends pending
-   * notifications before it reports the end of a statement). Calls that arrive while one is under way share the
-   * next round trip, never the current one (it may have passed PostgreSQL before their commits). False when not
-   * listening or the round trip failed: nothing is then known about what was missed.
+   * notifications before it reports the end of a statement). Calls that arrive while one is under way wait for the
+   * next round trip, never share the current one (it may have passed PostgreSQL before their commits); the calls of
+   * one turn of the event loop share one round trip. False when not listening or the round trip failed: nothing is
+   * then known about what was missed.
    */
   fence(): Promise<boolean>;
+  /** Fences' round trips made so far (benchmarks). */
+  roundTrips(): number;
 }
 
 /**
@@ -99,11 +102,15 @@ export function listenTo(prisma: PrismaClient, channel: string, on: ListenerEven
       lost();
     }
   };
-  let running: Promise<boolean> | undefined;
-  let queued: Promise<boolean> | undefined;
+  /** The round trip sent and not yet answered (or the last one). */
+  let sent: Promise<boolean> | undefined;
+  /** The next round trip, not yet sent: every fence asked for before it is sent shares it. */
+  let next: Promise<boolean> | undefined;
+  let roundTrips = 0;
   const roundTrip = async (): Promise<boolean> => {
     const c = listening;
     if (!c || current !== c) return false;
+    roundTrips++;
     try {
       await c.query('SELECT 1');
       // Lost meanwhile: a notification may have been dropped with the connection.
@@ -112,24 +119,22 @@ export function listenTo(prisma: PrismaClient, channel: string, on: ListenerEven
       return false;
     }
   };
-  const fence = (): Promise<boolean> => {
-    if (!running) {
-      running = roundTrip().finally(() => {
-        running = undefined;
-      });
-      return running;
-    }
-    queued ??= running.then(() => {
-      queued = undefined;
-      return fence();
-    });
-    return queued;
-  };
+  const fence = (): Promise<boolean> =>
+    (next ??= (async () => {
+      // After the one under way (its answer says nothing of commits acknowledged after it was sent), and at the end
+      // of this turn of the event loop, so that the requests read in the same turn share one round trip.
+      await sent;
+      await new Promise((resolve) => setImmediate(resolve));
+      next = undefined;
+      sent = roundTrip();
+      return sent;
+    })());
   const listener: Listener = {
     wake: () => {
       if (!stopped && !current && Date.now() >= nextTry) void connect();
     },
     fence,
+    roundTrips: () => roundTrips,
     stop: () => {
       stopped = true;
       const c = current;

@@ -3,7 +3,7 @@
 // next poll of each remembering API must equal the poll of an API that reads the database every time.
 import { randomUUID } from 'node:crypto';
 import { inboxCounts, listeningForInboxChanges } from '../../api/inbox';
-import { createPrisma, type PrismaClient } from '../../infra/db';
+import { createPrisma, listenTo, type PrismaClient } from '../../infra/db';
 import { api } from '../../kit/http';
 import { scrape, value } from '../../kit/metrics';
 import { startExtraApi, type ExtraApi } from '../../kit/extra-api';
@@ -271,4 +271,21 @@ test('a poll that arrives before the notification of a committed change waits fo
   }
   await stack.db.prisma.$executeRaw`UPDATE "Round" SET "stage" = 'VILLAGE_ASSESSMENT' WHERE "id" = ${roundId}`;
   expect(kinds(await sameEverywhere(o.village))).toEqual(['DECIDE']);
+});
+
+test('fences asked for in one turn share one round trip; one asked for after it was sent waits for the next', async () => {
+  const prisma = createPrisma(stack.db.url);
+  try {
+    const listener = listenTo(prisma, 'jz_inbox_fence_test', { notify: () => undefined, live: () => undefined })!;
+    await eventually(() => listener.fence(), 10_000, 'listening');
+    const n = listener.roundTrips();
+    const first = Array.from({ length: 10 }, () => listener.fence());
+    while (listener.roundTrips() === n) await new Promise((resolve) => setImmediate(resolve));
+    const second = listener.fence();
+    expect(await Promise.all(first)).toEqual(Array(10).fill(true));
+    expect(await second).toBe(true);
+    expect(listener.roundTrips()).toBe(n + 2);
+  } finally {
+    await prisma.$disconnect();
+  }
 });
