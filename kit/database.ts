@@ -43,3 +43,10 @@ export async function createTestDatabase(prefix = 'jz_test'): Promise<TestDataba
     },
   };
 }
+
+/** The server processes of the connections listening on `channel` (infra/db.ts listenTo) in this database. */
+export async function listeningBackends(prisma: PrismaClient, channel: string): Promise<number[]> {
+  const rows = await prisma.$queryRaw<{ pid: number }[]>`
+    SELECT pid FROM pg_stat_activity WHERE application_name = ${`jz-listen-${channel}`} AND datname = current_database()`;
+  return rows.map((r) => r.pid);
+}

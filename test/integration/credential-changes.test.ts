@@ -1,8 +1,9 @@
 // A token revoked, by any means, stops working in every API process as soon as the change is committed: each
 // process listens on PostgreSQL's jz_credentials channel (a trigger on "Official" and "ConsoleSession") and forgets
 // what it remembered, so an official is remembered up to a minute without the revocation waiting for it.
-import { listeningForCredentialChanges } from '../../api/credentials';
+import { CREDENTIALS_CHANNEL, listeningForCredentialChanges } from '../../api/credentials';
 import { createPrisma, type PrismaClient } from '../../infra/db';
+import { listeningBackends } from '../../kit/database';
 import { api } from '../../kit/http';
 import { startExtraApi, type ExtraApi } from '../../kit/extra-api';
 import { official } from '../../kit/rounds';
@@ -51,12 +52,7 @@ test('a token revoked by hand in the database is refused by every API process wi
 
 test('a listener whose connection is lost listens again, and a revocation after that is heard', async () => {
   const o = await official(stack, 'TOWNSHIP', '620522101', '乡干部乙');
-  const listeners = async () =>
-    (
-      await stack.db.prisma.$queryRaw<{ pid: number }[]>`
-        SELECT pid FROM pg_stat_activity
-        WHERE application_name = 'jz-listen-jz_credentials' AND datname = current_database()`
-    ).map((r) => r.pid);
+  const listeners = () => listeningBackends(stack.db.prisma, CREDENTIALS_CHANNEL);
   const before = await listeners();
   // The stack's own API and the two above.
   expect(before.length).toBe(3);

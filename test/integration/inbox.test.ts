@@ -2,8 +2,9 @@
 // change has made old: every change below is committed straight in the database by another connection, and the very
 // next poll of each remembering API must equal the poll of an API that reads the database every time.
 import { randomUUID } from 'node:crypto';
-import { inboxCounts, listeningForInboxChanges } from '../../api/inbox';
+import { INBOX_CHANNEL, inboxCounts, listeningForInboxChanges } from '../../api/inbox';
 import { createPrisma, listenTo, type PrismaClient } from '../../infra/db';
+import { listeningBackends } from '../../kit/database';
 import { api } from '../../kit/http';
 import { scrape, value } from '../../kit/metrics';
 import { startExtraApi, type ExtraApi } from '../../kit/extra-api';
@@ -55,20 +56,23 @@ async function sameEverywhere(o: Official): Promise<unknown[]> {
   return truth;
 }
 
+/** A round of a village of its own, waiting for the village's assessment, and the officials above it. */
+async function roundWaitingForItsVillage() {
+  const v = await claim();
+  const o = await officialsFor(stack, v);
+  const started = await o.township.client.post('/rounds', { villageCode: v, policy: longPublicity });
+  expect(started.status).toBe(201);
+  return { v, o, roundId: started.body.roundId as string };
+}
+
 const memoryReads = (a: { prisma: PrismaClient }) => inboxCounts(a.prisma)!.memory;
 const kinds = (items: unknown[]) => (items as { kind: string }[]).map((t) => t.kind).sort();
 
 test('every kind of change committed elsewhere shows at the very next poll; an unchanged inbox comes from memory', async () => {
-  const v = await claim();
-  const other = await claim({ notTownship: v.slice(0, 9) });
-  const o = await officialsFor(stack, v);
-  const otherVillage = await official(stack, 'VILLAGE', other, '村支书');
+  const { v, o, roundId } = await roundWaitingForItsVillage();
+  const otherVillage = await official(stack, 'VILLAGE', await claim({ notTownship: v.slice(0, 9) }), '村支书');
   const everyone = [o.village, o.township, o.county, otherVillage];
   const db = stack.db.prisma;
-
-  const started = await o.township.client.post('/rounds', { villageCode: v, policy: longPublicity });
-  expect(started.status).toBe(201);
-  const roundId: string = started.body.roundId;
 
   // Remembered by both, then answered from memory: nothing changed.
   for (const x of everyone) await sameEverywhere(x);
@@ -195,20 +199,10 @@ test('every kind of change committed elsewhere shows at the very next poll; an u
 });
 
 test('while its listening connection is lost, an API reads every inbox from the database, then remembers again', async () => {
-  const v = await claim();
-  const o = await officialsFor(stack, v);
-  const started = await o.township.client.post('/rounds', { villageCode: v, policy: longPublicity });
-  expect(started.status).toBe(201);
-  const roundId: string = started.body.roundId;
+  const { o, roundId } = await roundWaitingForItsVillage();
   await sameEverywhere(o.village);
 
-  const listeners = async () =>
-    (
-      await stack.db.prisma.$queryRaw<{ pid: number }[]>`
-        SELECT pid FROM pg_stat_activity
-        WHERE application_name = 'jz-listen-jz_inbox' AND datname = current_database()`
-    ).map((r) => r.pid);
-  const before = await listeners();
+  const before = await listeningBackends(stack.db.prisma, INBOX_CHANNEL);
   await stack.db.prisma.$queryRaw`SELECT pg_terminate_backend(pid) FROM unnest(${before}::int[]) AS pid`;
   // A change made while nobody listens: the next poll must show it all the same.
   await stack.db.prisma.$executeRaw`UPDATE "Round" SET "stage" = 'FIRST_PUBLICITY' WHERE "id" = ${roundId}`;
@@ -234,19 +228,12 @@ test('while its listening connection is lost, an API reads every inbox from the 
 });
 
 test('a poll that arrives before the notification of a committed change waits for it (the fence)', async () => {
-  const v = await claim();
-  const o = await officialsFor(stack, v);
-  const started = await o.township.client.post('/rounds', { villageCode: v, policy: longPublicity });
-  expect(started.status).toBe(201);
-  const roundId: string = started.body.roundId;
+  const { o, roundId } = await roundWaitingForItsVillage();
   for (const a of remembering) expect(kinds(await inbox(a.api.baseUrl, o.village))).toEqual(['DECIDE']);
 
   // The listening backends are frozen: a change committed now reaches no API until they run again, 300 ms later.
   // A poll answered from memory meanwhile would show the round still waiting for the village.
-  const pids = (
-    await stack.db.prisma.$queryRaw<{ pid: number }[]>`
-      SELECT pid FROM pg_stat_activity WHERE application_name = 'jz-listen-jz_inbox' AND datname = current_database()`
-  ).map((r) => r.pid);
+  const pids = await listeningBackends(stack.db.prisma, INBOX_CHANNEL);
   expect(pids.length).toBeGreaterThanOrEqual(remembering.length);
   for (const pid of pids) process.kill(pid, 'SIGSTOP');
   let thawedAt = Infinity;
