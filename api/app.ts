@@ -50,7 +50,10 @@ export interface AppDeps {
   serverTiming?: boolean;
   /** How long a token or a console session is believed without a database lookup (AUTH_CACHE_MS; 0: never). */
   credentialCacheMs?: number;
-  /** Officials' inboxes (GET /tasks) answered from memory while nothing they are read from changed (INBOX_MEMORY). */
+  /**
+   * Officials' inboxes (GET /tasks) answered from memory while nothing they are read from changed (INBOX_MEMORY). It
+   * belongs to the database client: an app sharing its client with one that remembers remembers too.
+   */
   inboxMemory?: boolean;
   /** Browser origins allowed to call the codec server (the Temporal Web UI); default the dev server's UI. */
   codecOrigins?: readonly string[];
