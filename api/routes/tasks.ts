@@ -251,11 +251,13 @@ export function tasksRouter(prisma: PrismaClient): Router {
     mark(res, 'routing');
     const q = parseOr400(ZTasksQuery, req.query, 'query');
     mark(res, 'validation');
-    const query = taskQuery(o, q.limit);
-    mark(res, 'query');
-    // The rows as last read, unless a change concerning the caller was committed since (api/inbox.ts).
+    // The rows as last read, unless a change concerning the caller was committed since (api/inbox.ts); the statement
+    // is built only when they are read.
     const [rows, exitRows] = await inboxRead(prisma, o, String(q.limit), () =>
-      Promise.all([rawQuery<TaskRow>(prisma, query, { prepared: true }), exitTaskRows(prisma, o, q.limit)]),
+      Promise.all([
+        rawQuery<TaskRow>(prisma, taskQuery(o, q.limit), { prepared: true }),
+        exitTaskRows(prisma, o, q.limit),
+      ]),
     );
     mark(res, 'database');
     const now = Date.now();
