@@ -64,7 +64,7 @@ interface State {
   clock: ChangeClock;
   entries: LRUCache<string, { at: number; value: object }>;
   listening: boolean;
-  listener: Listener | undefined;
+  listener: Listener;
   /** Reads answered from memory and from the database (GET /metrics). */
   counts: { memory: number; database: number };
 }
@@ -74,14 +74,13 @@ const byClient = new WeakMap<PrismaClient, State>();
 /** Turns on the inbox's memory for one database client (one per app) made by createPrisma; once. */
 export function rememberInboxes(prisma: PrismaClient): void {
   if (byClient.has(prisma)) return;
-  const state: State = {
+  const state = {
     clock: new ChangeClock(),
-    entries: new LRUCache({ max: MAX_ENTRIES, ttl: ENTRY_TTL_MS, ttlAutopurge: false }),
+    entries: new LRUCache<string, { at: number; value: object }>({ max: MAX_ENTRIES, ttl: ENTRY_TTL_MS }),
     listening: false,
-    listener: undefined,
     counts: { memory: 0, database: 0 },
   };
-  state.listener = listenTo(prisma, INBOX_CHANNEL, {
+  const listener = listenTo(prisma, INBOX_CHANNEL, {
     notify: (code) => state.clock.change(code),
     // Changes may have gone unheard while the connection was down: forget what was read before it came back.
     live: (up) => {
@@ -90,7 +89,7 @@ export function rememberInboxes(prisma: PrismaClient): void {
       state.entries.clear();
     },
   });
-  if (state.listener) byClient.set(prisma, state);
+  if (listener) byClient.set(prisma, Object.assign(state, { listener }));
 }
 
 /**
@@ -105,8 +104,8 @@ export async function inboxRead<T extends object>(
 ): Promise<T> {
   const state = byClient.get(prisma);
   if (!state) return load();
-  if (!state.listening || !(await state.listener!.fence())) {
-    state.listener!.wake();
+  if (!state.listening || !(await state.listener.fence())) {
+    state.listener.wake();
     state.counts.database++;
     return load();
   }
@@ -131,7 +130,7 @@ export async function inboxRead<T extends object>(
  */
 export function inboxCounts(prisma: PrismaClient): { memory: number; database: number; fences: number } | undefined {
   const state = byClient.get(prisma);
-  return state && { ...state.counts, fences: state.listener!.roundTrips() };
+  return state && { ...state.counts, fences: state.listener.roundTrips() };
 }
 
 /** Whether this client's inbox memory hears every change (tests). */

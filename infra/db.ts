@@ -63,7 +63,7 @@ export function listenTo(prisma: PrismaClient, channel: string, on: ListenerEven
   const pool = pools.get(prisma);
   if (!pool) return undefined;
   let current: pg.Client | undefined;
-  /** `current` once it listens. */
+  /** `current` once it listens; cleared whenever `current` is. */
   let listening: pg.Client | undefined;
   let stopped = false;
   let delay: number = LISTEN_RETRY_MS[0];
@@ -109,12 +109,12 @@ export function listenTo(prisma: PrismaClient, channel: string, on: ListenerEven
   let roundTrips = 0;
   const roundTrip = async (): Promise<boolean> => {
     const c = listening;
-    if (!c || current !== c) return false;
+    if (!c) return false;
     roundTrips++;
     try {
       await c.query('SELECT 1');
-      // Lost meanwhile: a notification may have been dropped with the connection.
-      return current === c && listening === c;
+      // Lost meanwhile (`listening` is cleared with it): a notification may have been dropped with the connection.
+      return listening === c;
     } catch {
       return false;
     }
