@@ -36,6 +36,12 @@ import {
 } from './support';
 
 const GOAL = 0.9;
+/** The inbox's counts from `a` to `b`. */
+const since = (a: Run['inbox'] & object, b: Run['inbox'] & object) => ({
+  memory: b.memory - a.memory,
+  database: b.database - a.database,
+  fences: b.fences - a.fences,
+});
 const PAIRS = Number(process.env.BENCH_RUNS ?? 2);
 const POLICY = { publicityPeriod: '1s' };
 /** Where a run's CPU went: this process (API, worker, officials), PostgreSQL, the dev server, the whole machine. */
@@ -113,7 +119,7 @@ if (cluster) void import('./campaign-cluster');
     const baseUrl = kind === 'product' ? stack.baseUrl : skeletonUrl;
     const requests = kind === 'product' ? stack.requests : skeletonRequests;
     requests.take();
-    const inbox0 = kind === 'product' ? { ...inboxCounts(p)! } : undefined;
+    const inbox0 = kind === 'product' ? inboxCounts(p) : undefined;
     const cpu0 = cpuSeconds();
     const from = new Date().toISOString();
     const t0 = performance.now();
@@ -175,11 +181,7 @@ if (cluster) void import('./campaign-cluster');
       decisions: stats.decisions,
       failures: stats.failures.length,
       passes: stats.passes,
-      inbox: inbox0 && {
-        memory: inboxCounts(p)!.memory - inbox0.memory,
-        database: inboxCounts(p)!.database - inbox0.database,
-        fences: inboxCounts(p)!.fences - inbox0.fences,
-      },
+      inbox: inbox0 && since(inbox0, inboxCounts(p)!),
       historyEvents: history.events?.length ?? 0,
       shape: historyShape(history.events ?? []),
       phases,
