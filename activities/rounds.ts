@@ -43,6 +43,15 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
       ...(t.round ? [roundWrite(t, at)] : []),
     ];
     try {
+      if (t.create && !t.applyRegistry && !t.notice) {
+        // The round's first step: its row (with the step's times) and the decision, in one statement. A round of the
+        // village still open fails it on the open village's unique key (below).
+        await runStatements(
+          sqlOf(prisma),
+          writeStatements([insertRound(t, at), decisionWrite(t), ...firstWrites(t, at)]),
+        );
+        return { applied: true };
+      }
       // The registry reads the proposals' content, which a step applying it never changes (it does not add or amend).
       if (!t.create && !(t.applyRegistry && (t.newProposals || t.amendProposal))) {
         const sql = sqlOf(prisma);
@@ -66,6 +75,7 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
     } catch (error) {
       // Whichever of its inserts failed first, an attempt finding the step recorded wrote nothing (rolled back).
       if (await decisionRecorded(t)) return { applied: false };
+      if (t.create) await refuseIfOpen(prisma, t.create);
       throw error;
     }
     return { applied: true };
@@ -79,6 +89,13 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
     return rows.length > 0;
   }
 
+  /** A first step that failed: refused for good when another round of the village is open. */
+  async function refuseIfOpen(prisma: PrismaClient, input: NonNullable<Transition['create']>): Promise<void> {
+    const [open] = await sqlOf(prisma).query<{ id: string }>(Prisma.sql`
+      SELECT "id" FROM "Round" WHERE "openVillageCode" = ${input.villageCode} AND "id" <> ${input.roundId}`);
+    if (open) throw duplicateOpenRound(input.villageCode, open.id);
+  }
+
   /** The first step's round row to insert (none when a retried attempt finds it recorded), once no other is open. */
   async function createRound(sql: Sql, t: Transition): Promise<Write | undefined> {
     const input = t.create!;
@@ -87,28 +104,52 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
       SELECT "id" FROM "Round" WHERE "id" = ${input.roundId} OR "openVillageCode" = ${input.villageCode}`);
     if (rows.some((r) => r.id === input.roundId)) return undefined;
     const open = rows[0];
-    if (open) {
-      throw ApplicationFailure.create({
-        type: 'DuplicateOpenRound',
-        nonRetryable: true,
-        message: `Village ${input.villageCode} already has an open round ${open.id}.`,
-      });
-    }
-    return {
-      statement: Prisma.sql`
-        INSERT INTO "Round" ("id", "villageCode", "townshipCode", "roundNo", "campaignId", "stage", "status",
-                             "openVillageCode", "policy", "stageEnteredAt", "startedById", "startedAt", "rulesVersion",
-                             "updatedAt")
-        VALUES (${input.roundId}, ${input.villageCode}, ${input.townshipCode}, ${input.roundNo}::int,
-                ${input.campaignId ?? null}, 'VILLAGE_ASSESSMENT'::"RoundStage", 'OPEN'::"RoundStatus",
-                ${input.villageCode}, ${json(input.policy)}::jsonb, ${utc(t.at)}::timestamp(3),
-                ${input.startedBy.id}::uuid, ${utc(t.at)}::timestamp(3), ${input.rules?.version ?? null}::int,
-                ${utc(new Date())}::timestamp(3))`,
-      rows: [`Round:${input.roundId}`],
-    };
+    if (open) throw duplicateOpenRound(input.villageCode, open.id);
+    return insertRound({ ...t, round: undefined }, new Date(t.at));
   }
 
   return { applyTransition };
+}
+
+const duplicateOpenRound = (villageCode: string, openId: string) =>
+  ApplicationFailure.create({
+    type: 'DuplicateOpenRound',
+    nonRetryable: true,
+    message: `Village ${villageCode} already has an open round ${openId}.`,
+  });
+
+/** The first step's round row, with the step's own changes to it (`t.round`) already applied. */
+function insertRound(t: Transition, at: Date): Write {
+  const input = t.create!;
+  const fields = new Map<string, readonly [unknown, string]>(
+    (
+      [
+        ['id', input.roundId, 'text'],
+        ['villageCode', input.villageCode, 'text'],
+        ['townshipCode', input.townshipCode, 'text'],
+        ['roundNo', input.roundNo, 'int'],
+        ['campaignId', input.campaignId ?? null, 'text'],
+        ['stage', 'VILLAGE_ASSESSMENT', '"RoundStage"'],
+        ['status', 'OPEN', '"RoundStatus"'],
+        ['openVillageCode', input.villageCode, 'text'],
+        ['policy', json(input.policy), 'jsonb'],
+        ['stageEnteredAt', utc(t.at), 'timestamp(3)'],
+        ['startedById', input.startedBy.id, 'uuid'],
+        ['startedAt', utc(t.at), 'timestamp(3)'],
+        ['rulesVersion', input.rules?.version ?? null, 'int'],
+        ['updatedAt', utc(new Date()), 'timestamp(3)'],
+        ...(t.round ? roundFields(t.round, at) : []),
+      ] as const
+    )
+      .filter(([, value]) => value !== undefined)
+      .map(([column, value, type]) => [column, [value, type]] as const),
+  );
+  const columns = [...fields.keys()].map((c) => Prisma.raw(`"${c}"`));
+  const values = [...fields.values()].map(([value, type]) => Prisma.sql`${value}::${Prisma.raw(type)}`);
+  return {
+    statement: Prisma.sql`INSERT INTO "Round" (${Prisma.join(columns)}) VALUES (${Prisma.join(values)})`,
+    rows: [`Round:${input.roundId}`],
+  };
 }
 
 /** The step's decision: its statement fails when a retried or duplicated attempt finds its (roundId, seq) taken. */

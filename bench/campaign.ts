@@ -15,6 +15,7 @@ import {
   describeDevServer,
   devServerOptionsFromEnv,
   fmt,
+  historyBytes,
   historyShape,
   historyTimings,
   http,
@@ -183,7 +184,7 @@ if (cluster) void import('./campaign-cluster');
       passes: stats.passes,
       inbox: inbox0 && since(inbox0, inboxCounts(p)!),
       historyEvents: history.events?.length ?? 0,
-      shape: historyShape(history.events ?? []),
+      shape: `${historyShape(history.events ?? [])}; ${historyBytes(history.events ?? []).line}`,
       phases,
       cpu: {
         process: cpu1.process - cpu0.process,

@@ -187,6 +187,20 @@ export function historyTimings(
   return out;
 }
 
+/** A history's size as stored (its events encoded), and the largest event types by their bytes, in one line. */
+export function historyBytes(events: temporal.api.history.v1.IHistoryEvent[]): { bytes: number; line: string } {
+  const byType = new Map<string, number>();
+  let bytes = 0;
+  for (const e of events) {
+    const n = temporal.api.history.v1.HistoryEvent.encode(e).finish().length;
+    const name = (temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType)).replace('EVENT_TYPE_', '');
+    byType.set(name, (byType.get(name) ?? 0) + n);
+    bytes += n;
+  }
+  const top = [...byType].sort((a, b) => b[1] - a[1]).slice(0, 5);
+  return { bytes, line: `${bytes} bytes (${top.map(([k, n]) => `${k} ${n}`).join(', ')})` };
+}
+
 /** A history's shape in one line: workflow tasks, activities, timers (fired), updates, search-attribute upserts. */
 export function historyShape(events: { eventType?: number | null }[]): string {
   const count: Record<string, number> = {};

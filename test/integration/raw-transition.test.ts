@@ -666,10 +666,9 @@ test('a step takes as few statements as its reads allow: its reads first, then i
   } finally {
     spy.mockRestore();
   }
-  const BEGIN = 'BEGIN; SET LOCAL';
   expect(statements).toEqual([
-    // The round's row and the decision together; the round's times after (a row inserted cannot change beside it).
-    [BEGIN, 'SELECT "id" FROM', 'WITH "w0" AS', 'UPDATE "Round" SET', 'COMMIT'],
+    // The round's row, with the step's times, and the decision: one statement.
+    ['WITH "w0" AS'],
     // The notice's read first (the proposals it lists are the step's own); then every write as one statement.
     ['SELECT r."villageCode", v."name"', 'WITH "w0" AS'],
     ['SELECT r."villageCode", v."name"', 'WITH "w0" AS'],
