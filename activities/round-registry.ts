@@ -26,12 +26,32 @@ interface AppliedProposal {
 const registryNo = (villageCode: string, n: number) => `${villageCode}-${String(n).padStart(4, '0')}`;
 
 /**
+ * The registry's changes: its writes, and the new households its ENTER proposals are to name (proposal id → household
+ * id), which the step writes into the proposals (linkProposals).
+ */
+export interface RegistryChanges {
+  writes: Write[];
+  links: Map<string, string>;
+}
+
+export const NO_REGISTRY_CHANGES: RegistryChanges = { writes: [], links: new Map() };
+
+/** The proposals' links to their new households, as writes of their own. */
+export const linkProposals = (links: ReadonlyMap<string, string>): Write[] =>
+  [...links].map(([proposalId, householdId]) =>
+    row(
+      `Proposal:${proposalId}`,
+      Prisma.sql`UPDATE "Proposal" SET "householdId" = ${householdId}::uuid WHERE "id" = ${proposalId}::uuid`,
+    ),
+  );
+
+/**
  * Reads what the announced proposals change and returns the writes, for the step to run with its others (all of them
  * as one statement when the proposals name distinct households).
  */
-export async function applyToRegistry(sql: Sql, t: Transition, at: Date): Promise<Write[]> {
+export async function applyToRegistry(sql: Sql, t: Transition, at: Date): Promise<RegistryChanges> {
   const ids = t.applyRegistry!.proposalIds;
-  if (ids.length === 0) return [];
+  if (ids.length === 0) return NO_REGISTRY_CHANGES;
   // New households take the village's next numbers (its count + 1 upwards) that no household holds: the numbers up to
   // one per proposal beyond are read with the rest, which is enough unless other villages took more of them.
   const span = 2 * ids.length;
@@ -73,6 +93,7 @@ export async function applyToRegistry(sql: Sql, t: Transition, at: Date): Promis
   // @updatedAt: Prisma sets it to the time of each call, not the step's.
   const updatedAt = utc(new Date());
   const writes: Write[] = [];
+  const links = new Map<string, string>();
   // A list naming a household twice (the API refuses it; an objection's added proposal might not): the second change
   // starts where the first leaves the household (its writes then go in a statement after the first's: runWrites).
   const after = new Map<string, { status: string; category: string | null }>();
@@ -109,12 +130,7 @@ export async function applyToRegistry(sql: Sql, t: Transition, at: Date): Promis
         // Each of a section's statements inserts rows of its own.
         writes.push(...facts.map((statement, i) => row(`${household}:facts:${i}`, statement)));
       }
-      writes.push(
-        row(
-          `Proposal:${p.id}`,
-          Prisma.sql`UPDATE "Proposal" SET "householdId" = ${householdId}::uuid WHERE "id" = ${p.id}::uuid`,
-        ),
-      );
+      links.set(p.id, householdId);
     } else {
       const set =
         p.action === 'ENTER'
@@ -161,7 +177,7 @@ export async function applyToRegistry(sql: Sql, t: Transition, at: Date): Promis
     );
     after.set(householdId!, { status: toStatus, category: toCategory });
   }
-  return writes;
+  return { writes, links };
 }
 
 /** A write touching one row. */

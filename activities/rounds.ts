@@ -14,7 +14,7 @@ import {
 import type { ProposalRecord, Transition } from '../domain/round';
 import { markCandidatesProposed } from '../infra/verifications';
 import { publishNotice } from './round-notice';
-import { applyToRegistry } from './round-registry';
+import { applyToRegistry, linkProposals, NO_REGISTRY_CHANGES } from './round-registry';
 
 export interface RoundActivityDeps {
   prisma: PrismaClient;
@@ -56,10 +56,23 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
       if (!t.create && !(t.applyRegistry && (t.newProposals || t.amendProposal))) {
         const sql = sqlOf(prisma);
         const [registry, notice] = await Promise.all([
-          t.applyRegistry ? applyToRegistry(sql, t, at) : [],
+          t.applyRegistry ? applyToRegistry(sql, t, at) : NO_REGISTRY_CHANGES,
           t.notice ? publishNotice(sql, t, at) : undefined,
         ]);
-        const statements = writeStatements([decisionWrite(t), ...firstWrites(t, at), ...last(registry, notice)]);
+        // A new household's proposal names it in the step's own update of the proposal's status, when that makes
+        // the step one statement (the household is inserted beside it); else in a write of its own after the insert.
+        let statements = writeStatements([
+          decisionWrite(t),
+          ...firstWrites(t, at, registry.links),
+          ...last([...registry.writes, ...linkProposals(unlinked(t, registry.links))], notice),
+        ]);
+        if (statements.length > 1 && registry.links.size > 0) {
+          statements = writeStatements([
+            decisionWrite(t),
+            ...firstWrites(t, at),
+            ...last([...registry.writes, ...linkProposals(registry.links)], notice),
+          ]);
+        }
         if (statements.length === 1) await runStatements(sql, statements);
         else await sqlTransaction(prisma, (tx) => runStatements(tx, statements));
       } else {
@@ -67,9 +80,9 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
           const round = t.create ? await createRound(sql, t) : undefined;
           await runWrites(sql, [...(round ? [round] : []), decisionWrite(t), ...firstWrites(t, at)]);
           // The registry and the notice read the proposals as written above.
-          const registry = t.applyRegistry ? await applyToRegistry(sql, t, at) : [];
+          const registry = t.applyRegistry ? await applyToRegistry(sql, t, at) : NO_REGISTRY_CHANGES;
           const notice = t.notice ? await publishNotice(sql, t, at) : undefined;
-          await runWrites(sql, last(registry, notice));
+          await runWrites(sql, last([...registry.writes, ...linkProposals(registry.links)], notice));
         });
       }
     } catch (error) {
@@ -166,8 +179,19 @@ function decisionWrite(t: Transition): Write {
   };
 }
 
-/** The step's writes that read nothing: its proposals, their statuses and amendments, its objection. */
-function firstWrites(t: Transition, at: Date): Write[] {
+/** The links (proposal id → new household id) of proposals whose status the step leaves as it is. */
+function unlinked(t: Transition, links: ReadonlyMap<string, string>): Map<string, string> {
+  const left = new Map(links);
+  for (const s of t.proposalStatus ?? []) for (const id of s.ids) left.delete(id);
+  return left;
+}
+
+/**
+ * The step's writes that read nothing: its proposals, their statuses and amendments, its objection. `links`: new
+ * households the registry gives proposals (proposal id → household id), written with the proposals' statuses (the
+ * others are left to the caller: unlinked).
+ */
+function firstWrites(t: Transition, at: Date, links: ReadonlyMap<string, string> = new Map()): Write[] {
   const writes: Write[] = [];
   if (t.newProposals?.length) {
     writes.push(...insertProposals(t.roundId, t.newProposals));
@@ -181,9 +205,16 @@ function firstWrites(t: Transition, at: Date): Write[] {
       ['status', s.status, '"ProposalStatus"'],
       ['statusReason', s.reason, 'text'],
     ]);
+    const linked = s.ids.filter((id) => links.has(id));
+    const household = linked.length
+      ? Prisma.sql`, "householdId" = CASE "id" ${Prisma.join(
+          linked.map((id) => Prisma.sql`WHEN ${id}::uuid THEN ${links.get(id)}::uuid`),
+          ' ',
+        )} ELSE "householdId" END`
+      : Prisma.empty;
     writes.push({
       statement: Prisma.sql`
-        UPDATE "Proposal" SET ${set!} WHERE "id" = ANY(${s.ids}::uuid[]) AND "roundId" = ${t.roundId}`,
+        UPDATE "Proposal" SET ${set!}${household} WHERE "id" = ANY(${s.ids}::uuid[]) AND "roundId" = ${t.roundId}`,
       rows: s.ids.map((id) => `Proposal:${id}`),
     });
   }

@@ -16,6 +16,7 @@ import { markCandidatesProposed } from '../../infra/verifications';
 import { seedDemoCounty } from '../../infra/seed';
 import { createTestDatabase, type TestDatabase } from '../../kit/database';
 import { ENTRY_FACTS } from '../../kit/rounds';
+import { makeIdNumber } from '../../domain/idNumber';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const DAY = 86_400_000;
@@ -596,7 +597,8 @@ test('a step takes as few statements as its reads allow: its reads first, then i
   });
   const roundId = `round-${h.villageCode}-8`;
   const author = { ...villager, scopeCode: h.villageCode };
-  const [exit, enter] = [randomUUID(), randomUUID()];
+  const [exit, enter, fresh] = [randomUUID(), randomUUID(), randomUUID()];
+  const freshIdNumber = makeIdNumber('620599', { y: 1985, m: 3, d: 7 }, Math.floor(Math.random() * 1000));
   const round: Transition[] = [
     { ...opening(h.villageCode, h.village.townshipCode, 8), round: { stageDeadline: at(14) } },
     {
@@ -625,6 +627,18 @@ test('a step takes as few statements as its reads allow: its reads first, then i
           votesFor: 10,
           votesAgainst: 0,
         },
+        {
+          // A household new to the registry: the announcement inserts it and names it in the proposal.
+          id: fresh,
+          assessmentNo: 1,
+          action: 'ENTER',
+          household: { headName: '新户二', idNumber: freshIdNumber, size: 2 },
+          category: 'TARGETED',
+          cause: 'ILLNESS',
+          entryReason: 'NEW_IDENTIFIED',
+          votesFor: 10,
+          votesAgainst: 0,
+        },
       ],
       round: { stage: 'FIRST_PUBLICITY', stageEnteredAt: at(1), publicityEndsAt: at(8), stageDeadline: null },
       notice: { version: 1, kind: 'FIRST_PUBLICITY', startsAt: at(1), endsAt: at(8), proposalIds: [enter, exit] },
@@ -642,8 +656,8 @@ test('a step takes as few statements as its reads allow: its reads first, then i
       roundId,
       at: at(20),
       decision: { seq: 4, stage: 'COUNTY_ANNOUNCEMENT', kind: 'COUNTY_ANNOUNCEMENT', actor: author },
-      applyRegistry: { proposalIds: [exit, enter] },
-      proposalStatus: [{ ids: [exit, enter], status: 'APPLIED' }],
+      applyRegistry: { proposalIds: [exit, enter, fresh] },
+      proposalStatus: [{ ids: [exit, enter, fresh], status: 'APPLIED' }],
       notice: { version: 3, kind: 'ANNOUNCEMENT', startsAt: at(20), endsAt: null, proposalIds: [exit, enter] },
       round: { stage: 'COMPLETED', status: 'COMPLETED', stageEnteredAt: at(20), stageDeadline: null },
     },
@@ -672,9 +686,16 @@ test('a step takes as few statements as its reads allow: its reads first, then i
     // The notice's read first (the proposals it lists are the step's own); then every write as one statement.
     ['SELECT r."villageCode", v."name"', 'WITH "w0" AS'],
     ['SELECT r."villageCode", v."name"', 'WITH "w0" AS'],
-    // The registry's read and the notice's, at once; then every write as one statement.
+    // The registry's read and the notice's, at once; then every write as one statement, the new household's
+    // proposal naming it in the update of its status.
     ['SELECT r."villageCode", c."count",', 'SELECT r."villageCode", v."name"', 'WITH "w0" AS'],
   ]);
+  const created = await prisma.household.findUniqueOrThrow({ where: { idNumber: freshIdNumber } });
+  expect(created).toMatchObject({ status: 'REGISTERED', villageCode: h.villageCode });
+  expect(await prisma.proposal.findUniqueOrThrow({ where: { id: fresh } })).toMatchObject({
+    householdId: created.id,
+    status: 'APPLIED',
+  });
   expect(await prisma.household.findUniqueOrThrow({ where: { id: h.id } })).toMatchObject({ status: 'EXITED' });
   expect(await prisma.household.findUniqueOrThrow({ where: { id: missed.id } })).toMatchObject({
     status: 'REGISTERED',
@@ -693,7 +714,7 @@ test('a step takes as few statements as its reads allow: its reads first, then i
     [exitItem, [enter, missed.headName, missed.size, 'TARGETED', 'ILLNESS']],
   ]);
   const proposals = await prisma.proposal.findMany({ where: { roundId } });
-  expect(proposals.map((p) => p.status)).toEqual(['APPLIED', 'APPLIED']);
+  expect(proposals.map((p) => p.status)).toEqual(['APPLIED', 'APPLIED', 'APPLIED']);
 });
 
 test('a second open round of the village is refused, and nothing of it is written', async () => {
