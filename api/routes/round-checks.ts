@@ -11,6 +11,7 @@ import { verificationProblems } from '../../domain/procedure';
 import type { AddedProposal, ResolutionUpdate, Visit } from '../../domain/round';
 import { Prisma, rawQuery, sqlOf, type PrismaClient } from '../../infra/db';
 import { evidenceOfHouseholds, factsOfHouseholds, povertyLines } from '../../infra/facts';
+import type { ListedProposal } from '../../infra/rounds';
 import { badRequest } from '../problem';
 import type { TAssessment, TResolution, TTownshipReview } from '../schemas';
 
@@ -135,7 +136,7 @@ export async function checkProposals(prisma: PrismaClient, round: RoundRef, body
 
 /** The round's current list as the database holds it (proposals still PROPOSED). */
 function currentList(prisma: PrismaClient, roundId: string) {
-  return rawQuery<{ id: string; action: string; householdId: string | null; newHousehold: unknown }>(
+  return rawQuery<ListedProposal>(
     prisma,
     Prisma.sql`SELECT "id"::text AS "id", "action"::text AS "action", "householdId"::text AS "householdId",
                       "newHousehold"
@@ -147,16 +148,11 @@ function currentList(prisma: PrismaClient, roundId: string) {
  * APPROVE: a visit (入户核查) for every proposal on the current list it does not reject, none NOT_CONFIRMED. At
  * another stage the list is not the township's to approve: the workflow answers that (409 WRONG_STAGE).
  */
-export async function checkVerification(
-  prisma: PrismaClient,
-  round: { id: string; stage: string },
-  body: TTownshipReview,
-) {
+export function checkVerification(round: { stage: string; currentList: ListedProposal[] }, body: TTownshipReview) {
   if (body.decision !== 'APPROVE' || round.stage !== 'TOWNSHIP_REVIEW') return;
-  const roundId = round.id;
   const visits = body.verification ?? [];
   const rejected = new Set((body.rejected ?? []).map((r) => r.proposalId));
-  const { missing, notConfirmed, unknown } = verificationProblems(await currentList(prisma, roundId), rejected, visits);
+  const { missing, notConfirmed, unknown } = verificationProblems(round.currentList, rejected, visits);
   const errors: FieldError[] = [];
   if (missing.length)
     errors.push({ path: 'verification', message: `no household visit for proposals ${missing.join(', ')}` });

@@ -3,7 +3,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { roundWorkflowId } from '../../domain/constants';
 import { DEFAULT_POLICY, type Actor, type ProposalInput, type RoundInput } from '../../domain/round';
-import { rawQuery, type PrismaClient } from '../../infra/db';
+import { rawQuery, type PrismaClient, type Round } from '../../infra/db';
 import { findRound } from '../../infra/rounds';
 import { roundListQuery, type RoundListRow } from './list-queries';
 import { roundWorkflow } from '../../workflows/round';
@@ -70,15 +70,36 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
     return { o, roundId };
   }
 
-  async function loadRound(req: Request) {
-    const { o, roundId } = roundInScope(req);
-    const round = await findRound(prisma, roundId);
+  /** The round the path names, or a 404. */
+  function found<T>(roundId: string, round: T | undefined): T {
     if (!round) throw notFound(`No round ${roundId}.`);
-    return { o, round };
+    return round;
   }
 
+  async function loadRound(req: Request) {
+    const { o, roundId } = roundInScope(req);
+    return { o, round: found(roundId, await findRound(prisma, roundId)) };
+  }
+
+  /** A decision's round, open (or under an Idempotency-Key), for an official of these roles. */
   async function openRound(req: Request, roles: Official['role'][], what: string) {
     const { o, round } = await loadRound(req);
+    return open(req, o, round, roles, what);
+  }
+
+  /** openRound, with the round's current list read in the same statement (the township's approval checks it). */
+  async function openRoundWithList(req: Request, roles: Official['role'][], what: string) {
+    const { o, roundId } = roundInScope(req);
+    return open(req, o, found(roundId, await findRound(prisma, roundId, 'list')), roles, what);
+  }
+
+  function open<R extends Pick<Round, 'id' | 'status' | 'stage'>>(
+    req: Request,
+    o: Official,
+    round: R,
+    roles: Official['role'][],
+    what: string,
+  ) {
     requireRole(req, roles, what);
     // A retry under an Idempotency-Key goes on to the workflow even when its first attempt closed the round:
     // the update id is the same, so Temporal answers the first outcome; the workflow refuses anything else.
@@ -295,9 +316,9 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
   });
 
   r.post('/rounds/:roundId/township-review', async (req, res) => {
-    const { o, round, handle, updateId } = await openRound(req, ['TOWNSHIP'], 'The township review');
+    const { o, round, handle, updateId } = await openRoundWithList(req, ['TOWNSHIP'], 'The township review');
     const body = parseOr400(ZTownshipReview, req.body);
-    await checkVerification(prisma, round, body);
+    checkVerification(round, body);
     const result = await decide(() =>
       handle.executeUpdate(townshipReviewUpdate, { args: [{ actor: actorOf(o), ...body }], updateId }),
     );
