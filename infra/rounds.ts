@@ -10,26 +10,30 @@ export interface ListedProposal {
   newHousehold: unknown;
 }
 
-export async function findRound(prisma: PrismaClient, id: string): Promise<Round | undefined>;
-/** With `list`: the round's current list too, read in the same statement (a township's approval checks it). */
-export async function findRound(
+/** findRound's column (`also`) of the round's current list: its proposals still PROPOSED. */
+export const CURRENT_LIST = Prisma.sql`(SELECT coalesce(json_agg(json_build_object('id', p."id"::text,
+                                            'action', p."action"::text, 'householdId', p."householdId"::text,
+                                            'newHousehold', p."newHousehold")), '[]'::json)
+                                        FROM "Proposal" p WHERE p."roundId" = r."id" AND p."status" = 'PROPOSED')
+                                     AS "currentList"`;
+
+/**
+ * A round's row; with `also`, more columns read in the same statement (`r` is the round), such as CURRENT_LIST: a
+ * decision's checks read what they need with its round, in one round trip.
+ */
+export async function findRound<Also extends object = object>(
   prisma: PrismaClient,
   id: string,
-  list: 'list',
-): Promise<(Round & { currentList: ListedProposal[] }) | undefined>;
-export async function findRound(prisma: PrismaClient, id: string, list?: 'list') {
-  const currentList = list
-    ? Prisma.sql`, (SELECT coalesce(json_agg(json_build_object('id', p."id"::text, 'action', p."action"::text,
-                                                   'householdId', p."householdId"::text,
-                                                   'newHousehold', p."newHousehold")), '[]'::json)
-                    FROM "Proposal" p WHERE p."roundId" = r."id" AND p."status" = 'PROPOSED') AS "currentList"`
-    : Prisma.empty;
-  const [round] = await rawQuery<Round>(
+  also?: Prisma.Sql,
+): Promise<(Round & Also) | undefined> {
+  const [round] = await rawQuery<Round & Also>(
     prisma,
     Prisma.sql`SELECT "id", "villageCode", "townshipCode", "roundNo", "campaignId", "stage"::text AS "stage",
                       "status"::text AS "status", "openVillageCode", "policy", "stageEnteredAt", "stageDeadline",
                       "publicityEndsAt", "overdueSince", "countySample", "rulesVersion",
-                      "startedById"::text AS "startedById", "startedAt", "finishedAt", "updatedAt"${currentList}
+                      "startedById"::text AS "startedById", "startedAt", "finishedAt", "updatedAt"${
+                        also ? Prisma.sql`, ${also}` : Prisma.empty
+                      }
                FROM "Round" r WHERE "id" = ${id}`,
     { prepared: true },
   );

@@ -23,27 +23,58 @@ function refuseIfAny(errors: FieldError[], what: string) {
 
 type HouseholdRef = Pick<TAssessment['proposals'][number], 'action' | 'householdId' | 'household' | 'category'>;
 
-/** The households proposals name: in the village, in a state the action fits, each once, new ones unknown. */
+/** A household a list names (by its id, or by the ID number of a new one), as the checks read it. */
+export interface NamedHousehold {
+  id: string;
+  villageCode: string;
+  status: string;
+  category: string | null;
+  idNumber: string;
+}
+
+/** The households proposals name and the new ones' ID numbers. */
+function named(proposals: readonly HouseholdRef[]) {
+  return {
+    ids: proposals.map((p) => p.householdId).filter((id): id is string => id !== undefined),
+    newIds: proposals.map((p) => p.household?.idNumber).filter((v): v is string => v !== undefined),
+  };
+}
+
+/** findRound's column (`also`) of the households the proposals name, and those with the new ID numbers. */
+export function namedHouseholds(proposals: readonly HouseholdRef[]): Prisma.Sql {
+  const { ids, newIds } = named(proposals);
+  return Prisma.sql`(SELECT coalesce(json_agg(json_build_object('id', h."id"::text, 'villageCode', h."villageCode",
+                                       'status', h."status"::text, 'category', h."category"::text,
+                                       'idNumber', h."idNumber")), '[]'::json)
+                     FROM "Household" h WHERE h."id" = ANY(${ids}::uuid[]) OR h."idNumber" = ANY(${newIds}::text[]))
+                    AS "households"`;
+}
+
+/**
+ * The households proposals name: in the village, in a state the action fits, each once, new ones unknown. `rows`:
+ * those households as read with the round (namedHouseholds), else read here.
+ */
 async function householdErrors(
   prisma: PrismaClient,
   villageCode: string,
   proposals: readonly HouseholdRef[],
   pathOf: (i: number) => string,
+  read?: readonly NamedHousehold[],
 ): Promise<FieldError[]> {
   const errors: FieldError[] = [];
-  const ids = proposals.map((p) => p.householdId).filter((id): id is string => id !== undefined);
-  const newIds = proposals.map((p) => p.household?.idNumber).filter((v): v is string => v !== undefined);
+  const { ids, newIds } = named(proposals);
   // One raw statement for both (issue 16: every assessment runs it): the households named, and the new ID numbers
   // the registry already has.
   const rows =
-    ids.length + newIds.length === 0
+    read ??
+    (ids.length + newIds.length === 0
       ? []
-      : await rawQuery<{ id: string; villageCode: string; status: string; category: string | null; idNumber: string }>(
+      : await rawQuery<NamedHousehold>(
           prisma,
           Prisma.sql`SELECT "id"::text AS "id", "villageCode", "status"::text AS "status", "category"::text AS "category",
                             "idNumber"
                      FROM "Household" WHERE "id" = ANY(${ids}::uuid[]) OR "idNumber" = ANY(${newIds}::text[])`,
-        );
+        ));
   const byId = new Map(rows.filter((h) => ids.includes(h.id)).map((h) => [h.id, h]));
   const knownIds = new Set(rows.filter((h) => newIds.includes(h.idNumber)).map((h) => h.idNumber));
   const seenHouseholds = new Set<string>();
@@ -119,13 +150,20 @@ async function factsEvidence(
   return evidence;
 }
 
-/** The assessment's proposals against the registry and, under rules v3, the households' facts: their evidence. */
-export async function checkProposals(prisma: PrismaClient, round: RoundRef, body: TAssessment) {
+/**
+ * The assessment's proposals against the registry and, under rules v3, the households' facts: their evidence. The
+ * households named come with the round (namedHouseholds) when it was read with them.
+ */
+export async function checkProposals(
+  prisma: PrismaClient,
+  round: RoundRef & { households?: NamedHousehold[] },
+  body: TAssessment,
+) {
   const pathOf = (i: number) => `proposals.${i}.`;
   // The registry's check and the facts' reads at once (an assessment waits for one round trip, not two); the
   // registry's errors are still the ones answered when both find some.
   const [households, evidence] = await Promise.allSettled([
-    householdErrors(prisma, round.villageCode, body.proposals, pathOf),
+    householdErrors(prisma, round.villageCode, body.proposals, pathOf, round.households),
     factsEvidence(prisma, round, body.proposals, pathOf),
   ]);
   if (households.status === 'rejected') throw households.reason;

@@ -3,8 +3,8 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { roundWorkflowId } from '../../domain/constants';
 import { DEFAULT_POLICY, type Actor, type ProposalInput, type RoundInput } from '../../domain/round';
-import { rawQuery, type PrismaClient, type Round } from '../../infra/db';
-import { findRound } from '../../infra/rounds';
+import { Prisma, rawQuery, type PrismaClient, type Round } from '../../infra/db';
+import { CURRENT_LIST, findRound, type ListedProposal } from '../../infra/rounds';
 import { roundListQuery, type RoundListRow } from './list-queries';
 import { roundWorkflow } from '../../workflows/round';
 import {
@@ -36,7 +36,13 @@ import {
   ZUuid,
 } from '../schemas';
 import { inScope, requireScope } from '../scope';
-import { checkProposals, checkVerification, prepareCorrection } from './round-checks';
+import {
+  checkProposals,
+  checkVerification,
+  namedHouseholds,
+  prepareCorrection,
+  type NamedHousehold,
+} from './round-checks';
 import { toProblem } from '../temporal-errors';
 import { roundDetail } from './round-detail';
 import {
@@ -76,21 +82,23 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
     return round;
   }
 
-  async function loadRound(req: Request) {
+  async function loadRound<Also extends object = object>(req: Request, also?: Prisma.Sql) {
     const { o, roundId } = roundInScope(req);
-    return { o, round: found(roundId, await findRound(prisma, roundId)) };
+    return { o, round: found(roundId, await findRound<Also>(prisma, roundId, also)) };
   }
 
-  /** A decision's round, open (or under an Idempotency-Key), for an official of these roles. */
-  async function openRound(req: Request, roles: Official['role'][], what: string) {
-    const { o, round } = await loadRound(req);
+  /**
+   * A decision's round, open (or under an Idempotency-Key), for an official of these roles; `also`: what the
+   * decision's checks need, read with the round in one statement (findRound).
+   */
+  async function openRound<Also extends object = object>(
+    req: Request,
+    roles: Official['role'][],
+    what: string,
+    also?: Prisma.Sql,
+  ) {
+    const { o, round } = await loadRound<Also>(req, also);
     return open(req, o, round, roles, what);
-  }
-
-  /** openRound, with the round's current list read in the same statement (the township's approval checks it). */
-  async function openRoundWithList(req: Request, roles: Official['role'][], what: string) {
-    const { o, roundId } = roundInScope(req);
-    return open(req, o, found(roundId, await findRound(prisma, roundId, 'list')), roles, what);
   }
 
   function open<R extends Pick<Round, 'id' | 'status' | 'stage'>>(
@@ -259,8 +267,16 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
   });
 
   r.post('/rounds/:roundId/assessment', async (req, res) => {
-    const { o, round, handle, updateId, derive } = await openRound(req, ['VILLAGE'], 'The village assessment');
-    const body = parseOr400(ZAssessment, req.body);
+    // The households the list names are read with the round (when the list is well formed: a 400 for it comes
+    // after the round's 404, 403 and 409, as for every decision).
+    const parsed = ZAssessment.safeParse(req.body);
+    const { o, round, handle, updateId, derive } = await openRound<{ households: NamedHousehold[] }>(
+      req,
+      ['VILLAGE'],
+      'The village assessment',
+      parsed.success ? namedHouseholds(parsed.data.proposals) : undefined,
+    );
+    const body = parsed.success ? parsed.data : parseOr400(ZAssessment, req.body);
     const evidence = await checkProposals(prisma, round, body);
     const proposals: ProposalInput[] = body.proposals.map((p, i) => ({
       ...p,
@@ -316,7 +332,12 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
   });
 
   r.post('/rounds/:roundId/township-review', async (req, res) => {
-    const { o, round, handle, updateId } = await openRoundWithList(req, ['TOWNSHIP'], 'The township review');
+    const { o, round, handle, updateId } = await openRound<{ currentList: ListedProposal[] }>(
+      req,
+      ['TOWNSHIP'],
+      'The township review',
+      CURRENT_LIST,
+    );
     const body = parseOr400(ZTownshipReview, req.body);
     checkVerification(round, body);
     const result = await decide(() =>
