@@ -51,7 +51,7 @@ export function namedHouseholds(proposals: readonly HouseholdRef[]): Prisma.Sql 
 }
 
 /**
- * The households proposals name: in the village, in a state the action fits, each once, new ones unknown. `rows`:
+ * The households proposals name: in the village, in a state the action fits, each once, new ones unknown. `read`:
  * those households as read with the round (namedHouseholds), else read here.
  */
 async function householdErrors(

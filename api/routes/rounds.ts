@@ -3,7 +3,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { roundWorkflowId } from '../../domain/constants';
 import { DEFAULT_POLICY, type Actor, type ProposalInput, type RoundInput } from '../../domain/round';
-import { Prisma, rawQuery, type PrismaClient, type Round } from '../../infra/db';
+import { Prisma, rawQuery, type PrismaClient } from '../../infra/db';
 import { CURRENT_LIST, findRound, type ListedProposal } from '../../infra/rounds';
 import { roundListQuery, type RoundListRow } from './list-queries';
 import { roundWorkflow } from '../../workflows/round';
@@ -76,15 +76,12 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
     return { o, roundId };
   }
 
-  /** The round the path names, or a 404. */
-  function found<T>(roundId: string, round: T | undefined): T {
-    if (!round) throw notFound(`No round ${roundId}.`);
-    return round;
-  }
-
+  /** The round the path names, or a 404; `also`: more of it, read in the same statement (findRound). */
   async function loadRound<Also extends object = object>(req: Request, also?: Prisma.Sql) {
     const { o, roundId } = roundInScope(req);
-    return { o, round: found(roundId, await findRound<Also>(prisma, roundId, also)) };
+    const round = await findRound<Also>(prisma, roundId, also);
+    if (!round) throw notFound(`No round ${roundId}.`);
+    return { o, round };
   }
 
   /**
@@ -98,16 +95,6 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
     also?: Prisma.Sql,
   ) {
     const { o, round } = await loadRound<Also>(req, also);
-    return open(req, o, round, roles, what);
-  }
-
-  function open<R extends Pick<Round, 'id' | 'status' | 'stage'>>(
-    req: Request,
-    o: Official,
-    round: R,
-    roles: Official['role'][],
-    what: string,
-  ) {
     requireRole(req, roles, what);
     // A retry under an Idempotency-Key goes on to the workflow even when its first attempt closed the round:
     // the update id is the same, so Temporal answers the first outcome; the workflow refuses anything else.
@@ -270,7 +257,7 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
     // The households the list names are read with the round (when the list is well formed: a 400 for it comes
     // after the round's 404, 403 and 409, as for every decision).
     const parsed = ZAssessment.safeParse(req.body);
-    const { o, round, handle, updateId, derive } = await openRound<{ households: NamedHousehold[] }>(
+    const { o, round, handle, updateId, derive } = await openRound<{ households?: NamedHousehold[] }>(
       req,
       ['VILLAGE'],
       'The village assessment',
