@@ -4,6 +4,7 @@
 // Rounds here run under rules v2: until the API captures them (POST /rounds, POST /campaigns), a local helper
 // starts the round or campaign workflow with them the way the API does; every decision then goes through HTTP.
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { roundWorkflowId } from '../../domain/constants';
 import { DEFAULT_POLICY, type Actor, type RoundInput, type RoundRules } from '../../domain/round';
 import { createOfficial } from '../../infra/officials';
@@ -277,7 +278,72 @@ describe('no change', () => {
   }, 300_000);
 });
 
+/** The text of every statement this process sends to PostgreSQL while `send` runs. */
+async function statementsDuring<T>(send: () => Promise<T>): Promise<{ result: T; sent: string[] }> {
+  const query = pg.Client.prototype.query;
+  const sent: string[] = [];
+  const spy = jest.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args) {
+    const [q] = args as unknown[];
+    sent.push(typeof q === 'string' ? q : (q as { text: string }).text);
+    return (query as (...a: unknown[]) => unknown).apply(this, args) as never;
+  });
+  try {
+    return { result: await send(), sent };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
 describe('township verification (入户核查)', () => {
+  test('an assessment and an approval read what their checks need with their round: one statement', async () => {
+    const code = await claim();
+    const o = await officials(code);
+    const roundId = await startV2Round(code, o.township.actor, '1s');
+    const [a] = await householdsOf(code, 'REGISTERED');
+    const exit = (householdId: string) => ({
+      action: 'EXIT',
+      householdId,
+      exitReason: 'WRONGLY_INCLUDED',
+      votesFor: 20,
+      votesAgainst: 1,
+    });
+    // The statements that read a round (findRound) and those that read households or a list on their own. Rounds of
+    // the other tests may still be moving in the worker meanwhile: their steps read neither.
+    const reads = (sent: string[]) => ({
+      round: sent.filter((t) => /FROM "Round" r WHERE "id"/.test(t)),
+      apart: sent.filter((t) => !/FROM "Round" r/.test(t) && /FROM "(Household|Proposal)" WHERE/.test(t)),
+    });
+
+    const unknown = await statementsDuring(() =>
+      expectRefused(
+        roundId,
+        () => o.village.client.post(`/rounds/${roundId}/assessment`, { meeting, proposals: [exit(randomUUID())] }),
+        'proposals.0.householdId',
+        /no such household/,
+      ),
+    );
+    const assessment = reads(unknown.sent);
+    expect(assessment.round).toHaveLength(1);
+    expect(assessment.round[0]).toContain('AS "households"');
+    expect(assessment.apart).toEqual([]);
+
+    expect(
+      (await o.village.client.post(`/rounds/${roundId}/assessment`, { meeting, proposals: [exit(a!.id)] })).status,
+    ).toBe(200);
+    await waitForStage(o.township.client, roundId, 'TOWNSHIP_REVIEW');
+    const unvisited = await statementsDuring(() =>
+      expectRefused(
+        roundId,
+        () => o.township.client.post(`/rounds/${roundId}/township-review`, { decision: 'APPROVE', note: '同意' }),
+        'verification',
+      ),
+    );
+    const approval = reads(unvisited.sent);
+    expect(approval.round).toHaveLength(1);
+    expect(approval.round[0]).toContain('AS "currentList"');
+    expect(approval.apart).toEqual([]);
+  });
+
   test('APPROVE needs a visit for every proposal not rejected; a NOT_CONFIRMED one must be rejected', async () => {
     const code = await claim();
     const o = await officials(code);
