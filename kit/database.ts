@@ -50,3 +50,22 @@ export async function listeningBackends(prisma: PrismaClient, channel: string): 
     SELECT pid FROM pg_stat_activity WHERE application_name = ${`jz-listen-${channel}`} AND datname = current_database()`;
   return rows.map((r) => r.pid);
 }
+
+/**
+ * The text of every statement this process sends to PostgreSQL through pg's clients (Prisma's pool and ours) while
+ * `run` runs, with its result: what a test counts of a step or a request.
+ */
+export async function statementsSent<T>(run: () => Promise<T>): Promise<{ result: T; sent: string[] }> {
+  const query = Client.prototype.query;
+  const sent: string[] = [];
+  Client.prototype.query = function (this: Client, ...args: unknown[]) {
+    const [q] = args;
+    sent.push(typeof q === 'string' ? q : (q as { text: string }).text);
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  try {
+    return { result: await run(), sent };
+  } finally {
+    Client.prototype.query = query;
+  }
+}

@@ -14,7 +14,7 @@ import { Prisma, rawQuery, sqlOf, sqlTransaction } from '../../infra/db';
 import { readFacts } from '../../infra/facts';
 import { markCandidatesProposed } from '../../infra/verifications';
 import { seedDemoCounty } from '../../infra/seed';
-import { createTestDatabase, type TestDatabase } from '../../kit/database';
+import { createTestDatabase, statementsSent, type TestDatabase } from '../../kit/database';
 import { ENTRY_FACTS } from '../../kit/rounds';
 import { makeIdNumber } from '../../domain/idNumber';
 
@@ -467,13 +467,6 @@ test('a duplicated step writes nothing, on either path', async () => {
 });
 
 test('a step of its decision and the round alone is one statement; on a round not recorded it writes nothing', async () => {
-  const query = pg.Client.prototype.query;
-  const sent: string[] = [];
-  const spy = jest.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args) {
-    const [q] = args as unknown[];
-    sent.push(typeof q === 'string' ? q : (q as { text: string }).text);
-    return (query as (...a: unknown[]) => unknown).apply(this, args) as never;
-  });
   const { applyTransition } = createRoundActivities({ prisma: pgDb.prisma });
   const reminder = (roundId: string): Transition => ({
     roundId,
@@ -481,13 +474,10 @@ test('a step of its decision and the round alone is one statement; on a round no
     decision: { seq: 50, stage: 'COMPLETED', kind: 'DEADLINE_REMINDER', payload: { deadline: at(29) } },
     round: { overdueSince: at(30) },
   });
-  try {
-    expect(await applyTransition(reminder(pgRun.roundId))).toEqual({ applied: true });
-    expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatch(/^\s*WITH "w0" AS \(\s*INSERT INTO "Decision"/);
-  } finally {
-    spy.mockRestore();
-  }
+  const { result, sent } = await statementsSent(() => applyTransition(reminder(pgRun.roundId)));
+  expect(result).toEqual({ applied: true });
+  expect(sent).toHaveLength(1);
+  expect(sent[0]).toMatch(/^\s*WITH "w0" AS \(\s*INSERT INTO "Decision"/);
   const round = await pgDb.prisma.round.findUniqueOrThrow({ where: { id: pgRun.roundId } });
   expect(round.overdueSince).toEqual(new Date(at(30)));
   const decision = await pgDb.prisma.decision.findFirstOrThrow({ where: { roundId: pgRun.roundId, seq: 50 } });
@@ -662,23 +652,12 @@ test('a step takes as few statements as its reads allow: its reads first, then i
       round: { stage: 'COMPLETED', status: 'COMPLETED', stageEnteredAt: at(20), stageDeadline: null },
     },
   ];
-  const query = pg.Client.prototype.query;
-  let sent: string[] = [];
-  const spy = jest.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args) {
-    const [q] = args as unknown[];
-    sent.push((typeof q === 'string' ? q : (q as { text: string }).text).trim().split(/\s+/).slice(0, 3).join(' '));
-    return (query as (...a: unknown[]) => unknown).apply(this, args) as never;
-  });
   const { applyTransition } = createRoundActivities({ prisma });
   const statements: string[][] = [];
-  try {
-    for (const t of round) {
-      sent = [];
-      expect(await applyTransition(t)).toEqual({ applied: true });
-      statements.push(sent);
-    }
-  } finally {
-    spy.mockRestore();
+  for (const t of round) {
+    const { result, sent } = await statementsSent(() => applyTransition(t));
+    expect(result).toEqual({ applied: true });
+    statements.push(sent.map((text) => text.trim().split(/\s+/).slice(0, 3).join(' ')));
   }
   expect(statements).toEqual([
     // The round's row, with the step's times, and the decision: one statement.
@@ -717,27 +696,50 @@ test('a step takes as few statements as its reads allow: its reads first, then i
   expect(proposals.map((p) => p.status)).toEqual(['APPLIED', 'APPLIED', 'APPLIED']);
 });
 
-test('a second open round of the village is refused, and nothing of it is written', async () => {
+/**
+ * A round's first step that also lists a proposal and publishes its notice: the path of one transaction, where the
+ * notice reads the proposal the step writes. The workflows' first steps take the path of one statement (steps()).
+ */
+function openingWithList(v: Village, roundId: string, roundNo: number): Transition {
+  const [first, assessment] = steps(v, roundId);
+  const proposal = { ...assessment!.newProposals![0]!, id: randomUUID() };
+  return {
+    ...first!,
+    create: { ...first!.create!, roundNo },
+    newProposals: [proposal],
+    notice: { ...assessment!.notice!, proposalIds: [proposal.id] },
+  };
+}
+
+test('a second open round of the village is refused, on the path of one statement and of a transaction, and nothing of it is written', async () => {
   for (const prisma of [pgDb.prisma, fallback]) {
     const { applyTransition } = createRoundActivities({ prisma });
     const village = await pickVillage(prisma);
-    const first = steps(village, `round-${village.code}-1`)[0]!;
-    const open = {
-      ...first,
-      roundId: `round-${village.code}-2`,
-      create: { ...first.create!, roundId: `round-${village.code}-2`, roundNo: 2 },
-    };
+    const open = openingWithList(village, `round-${village.code}-2`, 2);
     expect(await applyTransition(open)).toEqual({ applied: true });
+    expect(await prisma.round.findUniqueOrThrow({ where: { id: open.roundId } })).toMatchObject({
+      openVillageCode: village.code,
+      stageDeadline: new Date(at(14)),
+    });
+    expect(await prisma.notice.count({ where: { roundId: open.roundId } })).toBe(1);
     const before = await counts(prisma);
-    const second = {
-      ...open,
-      roundId: `round-${village.code}-3`,
-      create: { ...open.create!, roundId: `round-${village.code}-3`, roundNo: 3 },
-    };
-    const refused = applyTransition(second);
-    await expect(refused).rejects.toBeInstanceOf(ApplicationFailure);
-    await expect(refused).rejects.toMatchObject({ type: 'DuplicateOpenRound', nonRetryable: true });
+    // Retried, the first step writes nothing and reports so.
+    expect(await applyTransition(open)).toEqual({ applied: false });
     expect(await counts(prisma)).toEqual(before);
+    const first = steps(village, `round-${village.code}-3`)[0]!;
+    for (const second of [
+      { ...first, create: { ...first.create!, roundNo: 3 } },
+      openingWithList(village, `round-${village.code}-4`, 4),
+    ]) {
+      const refused = applyTransition(second);
+      await expect(refused).rejects.toBeInstanceOf(ApplicationFailure);
+      await expect(refused).rejects.toMatchObject({
+        type: 'DuplicateOpenRound',
+        nonRetryable: true,
+        message: `Village ${village.code} already has an open round ${open.roundId}.`,
+      });
+      expect(await counts(prisma)).toEqual(before);
+    }
   }
 });
 

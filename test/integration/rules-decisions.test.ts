@@ -4,7 +4,6 @@
 // Rounds here run under rules v2: until the API captures them (POST /rounds, POST /campaigns), a local helper
 // starts the round or campaign workflow with them the way the API does; every decision then goes through HTTP.
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { roundWorkflowId } from '../../domain/constants';
 import { DEFAULT_POLICY, type Actor, type RoundInput, type RoundRules } from '../../domain/round';
 import { createOfficial } from '../../infra/officials';
@@ -25,6 +24,7 @@ import {
   announceWithSpotChecks,
   type Client,
 } from '../../kit/rounds';
+import { statementsSent } from '../../kit/database';
 import { startStack, type Stack } from '../../kit/stack';
 
 let stack: Stack;
@@ -278,22 +278,6 @@ describe('no change', () => {
   }, 300_000);
 });
 
-/** The text of every statement this process sends to PostgreSQL while `send` runs. */
-async function statementsDuring<T>(send: () => Promise<T>): Promise<{ result: T; sent: string[] }> {
-  const query = pg.Client.prototype.query;
-  const sent: string[] = [];
-  const spy = jest.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args) {
-    const [q] = args as unknown[];
-    sent.push(typeof q === 'string' ? q : (q as { text: string }).text);
-    return (query as (...a: unknown[]) => unknown).apply(this, args) as never;
-  });
-  try {
-    return { result: await send(), sent };
-  } finally {
-    spy.mockRestore();
-  }
-}
-
 describe('township verification (入户核查)', () => {
   test('an assessment and an approval read what their checks need with their round: one statement', async () => {
     const code = await claim();
@@ -314,7 +298,7 @@ describe('township verification (入户核查)', () => {
       apart: sent.filter((t) => !/FROM "Round" r/.test(t) && /FROM "(Household|Proposal)" WHERE/.test(t)),
     });
 
-    const unknown = await statementsDuring(() =>
+    const unknown = await statementsSent(() =>
       expectRefused(
         roundId,
         () => o.village.client.post(`/rounds/${roundId}/assessment`, { meeting, proposals: [exit(randomUUID())] }),
@@ -331,7 +315,7 @@ describe('township verification (入户核查)', () => {
       (await o.village.client.post(`/rounds/${roundId}/assessment`, { meeting, proposals: [exit(a!.id)] })).status,
     ).toBe(200);
     await waitForStage(o.township.client, roundId, 'TOWNSHIP_REVIEW');
-    const unvisited = await statementsDuring(() =>
+    const unvisited = await statementsSent(() =>
       expectRefused(
         roundId,
         () => o.township.client.post(`/rounds/${roundId}/township-review`, { decision: 'APPROVE', note: '同意' }),
