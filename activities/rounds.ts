@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { Prisma, sqlOf, sqlTransaction, type PrismaClient, type Sql } from '../infra/db';
+import { Prisma, sqlOf, sqlTransaction, type PrismaClient } from '../infra/db';
 import {
   assignments,
   chunks,
@@ -77,8 +77,10 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
         else await sqlTransaction(prisma, (tx) => runStatements(tx, statements));
       } else {
         await sqlTransaction(prisma, async (sql) => {
-          const round = t.create ? await createRound(sql, t) : undefined;
-          await runWrites(sql, [...(round ? [round] : []), decisionWrite(t), ...firstWrites(t, at)]);
+          // A first step's round row without the step's changes (written last, below): as on the path above, a
+          // retried attempt fails on its id, a round of the village still open on the open village's unique key.
+          const round = t.create ? [insertRound({ ...t, round: undefined }, at)] : [];
+          await runWrites(sql, [...round, decisionWrite(t), ...firstWrites(t, at)]);
           // The registry and the notice read the proposals as written above.
           const registry = t.applyRegistry ? await applyToRegistry(sql, t, at) : NO_REGISTRY_CHANGES;
           const notice = t.notice ? await publishNotice(sql, t, at) : undefined;
@@ -107,18 +109,6 @@ export function createRoundActivities({ prisma }: RoundActivityDeps) {
     const [open] = await sqlOf(prisma).query<{ id: string }>(Prisma.sql`
       SELECT "id" FROM "Round" WHERE "openVillageCode" = ${input.villageCode} AND "id" <> ${input.roundId}`);
     if (open) throw duplicateOpenRound(input.villageCode, open.id);
-  }
-
-  /** The first step's round row to insert (none when a retried attempt finds it recorded), once no other is open. */
-  async function createRound(sql: Sql, t: Transition): Promise<Write | undefined> {
-    const input = t.create!;
-    // The round itself (a retried first step) or another open round of the village, in one statement.
-    const rows = await sql.query<{ id: string }>(Prisma.sql`
-      SELECT "id" FROM "Round" WHERE "id" = ${input.roundId} OR "openVillageCode" = ${input.villageCode}`);
-    if (rows.some((r) => r.id === input.roundId)) return undefined;
-    const open = rows[0];
-    if (open) throw duplicateOpenRound(input.villageCode, open.id);
-    return insertRound({ ...t, round: undefined }, new Date(t.at));
   }
 
   return { applyTransition };
