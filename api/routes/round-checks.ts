@@ -11,7 +11,7 @@ import { verificationProblems } from '../../domain/procedure';
 import type { AddedProposal, ResolutionUpdate, Visit } from '../../domain/round';
 import { Prisma, rawQuery, sqlOf, type PrismaClient } from '../../infra/db';
 import { evidenceOfHouseholds, factsOfHouseholds, povertyLines } from '../../infra/facts';
-import type { ListedProposal } from '../../infra/rounds';
+import { CURRENT_LIST, type ListedProposal } from '../../infra/rounds';
 import { badRequest } from '../problem';
 import type { TAssessment, TResolution, TTownshipReview } from '../schemas';
 
@@ -69,12 +69,8 @@ async function householdErrors(
     read ??
     (ids.length + newIds.length === 0
       ? []
-      : await rawQuery<NamedHousehold>(
-          prisma,
-          Prisma.sql`SELECT "id"::text AS "id", "villageCode", "status"::text AS "status", "category"::text AS "category",
-                            "idNumber"
-                     FROM "Household" WHERE "id" = ANY(${ids}::uuid[]) OR "idNumber" = ANY(${newIds}::text[])`,
-        ));
+      : (await rawQuery<{ households: NamedHousehold[] }>(prisma, Prisma.sql`SELECT ${namedHouseholds(proposals)}`))[0]!
+          .households);
   const byId = new Map(rows.filter((h) => ids.includes(h.id)).map((h) => [h.id, h]));
   const knownIds = new Set(rows.filter((h) => newIds.includes(h.idNumber)).map((h) => h.idNumber));
   const seenHouseholds = new Set<string>();
@@ -172,14 +168,14 @@ export async function checkProposals(
   return evidence.value;
 }
 
-/** The round's current list as the database holds it (proposals still PROPOSED). */
-function currentList(prisma: PrismaClient, roundId: string) {
-  return rawQuery<ListedProposal>(
+/** The round's current list as the database holds it (proposals still PROPOSED), and the households `add` names. */
+async function currentListAnd(prisma: PrismaClient, roundId: string, add: HouseholdRef | undefined) {
+  const [row] = await rawQuery<{ currentList: ListedProposal[]; households?: NamedHousehold[] }>(
     prisma,
-    Prisma.sql`SELECT "id"::text AS "id", "action"::text AS "action", "householdId"::text AS "householdId",
-                      "newHousehold"
-               FROM "Proposal" WHERE "roundId" = ${roundId} AND "status" = 'PROPOSED'`,
+    Prisma.sql`SELECT ${CURRENT_LIST}${add ? Prisma.sql`, ${namedHouseholds([add])}` : Prisma.empty}
+               FROM "Round" r WHERE r."id" = ${roundId}`,
   );
+  return { list: row?.currentList ?? [], households: row?.households };
 }
 
 /**
@@ -217,7 +213,11 @@ export async function prepareCorrection(
   newProposalId: () => string,
 ): Promise<Pick<ResolutionUpdate, 'amend' | 'add' | 'verification'>> {
   if (!body.amend && !body.add) return {};
-  const list = await currentList(prisma, round.id);
+  const add: AddedProposal | undefined = body.add
+    ? { ...body.add, id: newProposalId(), action: 'ENTER', entryReason: 'MISSED' }
+    : undefined;
+  // The list and the households the added one names, with the round: one statement.
+  const { list, households } = await currentListAnd(prisma, round.id, add);
   const errors: FieldError[] = [];
   if (body.amend) {
     const target = list.find((p) => p.id === body.amend!.proposalId);
@@ -225,14 +225,12 @@ export async function prepareCorrection(
     else if (target.action === 'EXIT')
       errors.push({ path: 'amend.proposalId', message: 'an EXIT has no category or cause: withdraw it instead' });
   }
-  let add: AddedProposal | undefined;
-  if (body.add) {
-    add = { ...body.add, id: newProposalId(), action: 'ENTER', entryReason: 'MISSED' };
-    errors.push(...(await householdErrors(prisma, round.villageCode, [add], () => 'add.')));
+  if (add) {
+    errors.push(...(await householdErrors(prisma, round.villageCode, [add], () => 'add.', households)));
     const idNumber = add.household?.idNumber;
     const onList = list.some(
       (p) =>
-        (add!.householdId !== undefined && p.householdId === add!.householdId) ||
+        (add.householdId !== undefined && p.householdId === add.householdId) ||
         (idNumber !== undefined && (p.newHousehold as { idNumber?: string } | null)?.idNumber === idNumber),
     );
     if (onList)
