@@ -15,6 +15,11 @@ export function createPrisma(databaseUrl: string, options: { max?: number } = {}
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: options.max ?? 10,
+    // Officials poll in bursts: a connection idle for a minute is kept, not reopened on the next burst (opening one
+    // took 80–100 ms under bench:campaign's load, and the pool reopened 55 of them in a run at pg's 10 s; issue 16).
+    // Idle connections do not keep a script's process alive.
+    idleTimeoutMillis: 60_000,
+    allowExitOnIdle: true,
     options: '-c plan_cache_mode=force_custom_plan',
   });
   // An idle connection that is lost is reported on the pool, which drops it; unheard, the event would end the process.
