@@ -16,7 +16,7 @@ export function createPrisma(databaseUrl: string, options: { max?: number } = {}
     connectionString: databaseUrl,
     max: options.max ?? 10,
     // Officials poll in bursts: a connection idle for a minute is kept, not reopened on the next burst (opening one
-    // took 80–100 ms under bench:campaign's load, and the pool reopened 55 of them in a run at pg's 10 s; issue 16).
+    // took 80–100 ms under bench:campaign's load; a warm-up and a pair opened 55 at pg's 10 s, 22 at a minute).
     // Idle connections do not keep a script's process alive.
     idleTimeoutMillis: 60_000,
     allowExitOnIdle: true,
