@@ -9,7 +9,7 @@ import {
 } from '../../domain/facts';
 import { verificationProblems } from '../../domain/procedure';
 import type { AddedProposal, ResolutionUpdate, Visit } from '../../domain/round';
-import { Prisma, rawQuery, sqlOf, type PrismaClient } from '../../infra/db';
+import { Prisma, sqlOf, type PrismaClient } from '../../infra/db';
 import { evidenceOfHouseholds, factsOfHouseholds, povertyLines } from '../../infra/facts';
 import { CURRENT_LIST, type ListedProposal } from '../../infra/rounds';
 import { badRequest } from '../problem';
@@ -22,6 +22,8 @@ function refuseIfAny(errors: FieldError[], what: string) {
 }
 
 type HouseholdRef = Pick<TAssessment['proposals'][number], 'action' | 'householdId' | 'household' | 'category'>;
+/** What names a household in a list: its id, or a new household's ID number. */
+type HouseholdNames = Pick<HouseholdRef, 'householdId' | 'household'>;
 
 /** A household a list names (by its id, or by the ID number of a new one), as the checks read it. */
 export interface NamedHousehold {
@@ -33,7 +35,7 @@ export interface NamedHousehold {
 }
 
 /** The households proposals name and the new ones' ID numbers. */
-function named(proposals: readonly HouseholdRef[]) {
+function named(proposals: readonly HouseholdNames[]) {
   return {
     ids: proposals.map((p) => p.householdId).filter((id): id is string => id !== undefined),
     newIds: proposals.map((p) => p.household?.idNumber).filter((v): v is string => v !== undefined),
@@ -41,7 +43,7 @@ function named(proposals: readonly HouseholdRef[]) {
 }
 
 /** findRound's column (`also`) of the households the proposals name, and those with the new ID numbers. */
-export function namedHouseholds(proposals: readonly HouseholdRef[]): Prisma.Sql {
+export function namedHouseholds(proposals: readonly HouseholdNames[]): Prisma.Sql {
   const { ids, newIds } = named(proposals);
   return Prisma.sql`(SELECT coalesce(json_agg(json_build_object('id', h."id"::text, 'villageCode', h."villageCode",
                                        'status', h."status"::text, 'category', h."category"::text,
@@ -51,26 +53,17 @@ export function namedHouseholds(proposals: readonly HouseholdRef[]): Prisma.Sql 
 }
 
 /**
- * The households proposals name: in the village, in a state the action fits, each once, new ones unknown. `read`:
- * those households as read with the round (namedHouseholds), else read here.
+ * The households proposals name: in the village, in a state the action fits, each once, new ones unknown. `rows`:
+ * those households, read with the round (namedHouseholds).
  */
-async function householdErrors(
-  prisma: PrismaClient,
+function householdErrors(
   villageCode: string,
   proposals: readonly HouseholdRef[],
   pathOf: (i: number) => string,
-  read?: readonly NamedHousehold[],
-): Promise<FieldError[]> {
+  rows: readonly NamedHousehold[],
+): FieldError[] {
   const errors: FieldError[] = [];
   const { ids, newIds } = named(proposals);
-  // One raw statement for both (issue 16: every assessment runs it): the households named, and the new ID numbers
-  // the registry already has.
-  const rows =
-    read ??
-    (ids.length + newIds.length === 0
-      ? []
-      : (await rawQuery<{ households: NamedHousehold[] }>(prisma, Prisma.sql`SELECT ${namedHouseholds(proposals)}`))[0]!
-          .households);
   const byId = new Map(rows.filter((h) => ids.includes(h.id)).map((h) => [h.id, h]));
   const knownIds = new Set(rows.filter((h) => newIds.includes(h.idNumber)).map((h) => h.idNumber));
   const seenHouseholds = new Set<string>();
@@ -146,9 +139,15 @@ async function factsEvidence(
   return evidence;
 }
 
+/** What a decision's route read with its round (findRound's `also`): missing only where the route did not ask for it. */
+function readWithRound<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`The round was read without ${what}.`);
+  return value;
+}
+
 /**
- * The assessment's proposals against the registry and, under rules v3, the households' facts: their evidence. The
- * households named come with the round (namedHouseholds) when it was read with them.
+ * The assessment's proposals against the registry (the households named, read with the round: namedHouseholds) and,
+ * under rules v3, the households' facts: their evidence.
  */
 export async function checkProposals(
   prisma: PrismaClient,
@@ -156,26 +155,21 @@ export async function checkProposals(
   body: TAssessment,
 ) {
   const pathOf = (i: number) => `proposals.${i}.`;
-  // The registry's check and the facts' reads at once (an assessment waits for one round trip, not two); the
-  // registry's errors are still the ones answered when both find some.
-  const [households, evidence] = await Promise.allSettled([
-    householdErrors(prisma, round.villageCode, body.proposals, pathOf, round.households),
-    factsEvidence(prisma, round, body.proposals, pathOf),
-  ]);
-  if (households.status === 'rejected') throw households.reason;
-  refuseIfAny(households.value, 'The proposals cannot be accepted');
-  if (evidence.status === 'rejected') throw evidence.reason;
-  return evidence.value;
+  const households = readWithRound(round.households, 'the households its list names');
+  refuseIfAny(
+    householdErrors(round.villageCode, body.proposals, pathOf, households),
+    'The proposals cannot be accepted',
+  );
+  return factsEvidence(prisma, round, body.proposals, pathOf);
 }
 
-/** The round's current list as the database holds it (proposals still PROPOSED), and the households `add` names. */
-async function currentListAnd(prisma: PrismaClient, roundId: string, add: HouseholdRef | undefined) {
-  const [row] = await rawQuery<{ currentList: ListedProposal[]; households?: NamedHousehold[] }>(
-    prisma,
-    Prisma.sql`SELECT ${CURRENT_LIST}${add ? Prisma.sql`, ${namedHouseholds([add])}` : Prisma.empty}
-               FROM "Round" r WHERE r."id" = ${roundId}`,
-  );
-  return { list: row?.currentList ?? [], households: row?.households };
+/**
+ * findRound's columns (`also`) of an upheld objection's correction (an amendment or an added household): the round's
+ * current list, and the households the added proposal names. None for a resolution that corrects nothing.
+ */
+export function correctionReads(body: TResolution): Prisma.Sql | undefined {
+  if (!body.amend && !body.add) return undefined;
+  return Prisma.sql`${CURRENT_LIST}${body.add ? Prisma.sql`, ${namedHouseholds([body.add])}` : Prisma.empty}`;
 }
 
 /**
@@ -208,16 +202,13 @@ export function checkVerification(round: { stage: string; currentList: ListedPro
  */
 export async function prepareCorrection(
   prisma: PrismaClient,
-  round: RoundRef,
+  round: RoundRef & { currentList?: ListedProposal[]; households?: NamedHousehold[] },
   body: TResolution,
   newProposalId: () => string,
 ): Promise<Pick<ResolutionUpdate, 'amend' | 'add' | 'verification'>> {
   if (!body.amend && !body.add) return {};
-  const add: AddedProposal | undefined = body.add
-    ? { ...body.add, id: newProposalId(), action: 'ENTER', entryReason: 'MISSED' }
-    : undefined;
-  // The list and the households the added one names, with the round: one statement.
-  const { list, households } = await currentListAnd(prisma, round.id, add);
+  const list = readWithRound(round.currentList, 'its current list');
+  let add: AddedProposal | undefined;
   const errors: FieldError[] = [];
   if (body.amend) {
     const target = list.find((p) => p.id === body.amend!.proposalId);
@@ -225,12 +216,14 @@ export async function prepareCorrection(
     else if (target.action === 'EXIT')
       errors.push({ path: 'amend.proposalId', message: 'an EXIT has no category or cause: withdraw it instead' });
   }
-  if (add) {
-    errors.push(...(await householdErrors(prisma, round.villageCode, [add], () => 'add.', households)));
+  if (body.add) {
+    add = { ...body.add, id: newProposalId(), action: 'ENTER', entryReason: 'MISSED' };
+    const households = readWithRound(round.households, 'the households its correction adds');
+    errors.push(...householdErrors(round.villageCode, [add], () => 'add.', households));
     const idNumber = add.household?.idNumber;
     const onList = list.some(
       (p) =>
-        (add.householdId !== undefined && p.householdId === add.householdId) ||
+        (add!.householdId !== undefined && p.householdId === add!.householdId) ||
         (idNumber !== undefined && (p.newHousehold as { idNumber?: string } | null)?.idNumber === idNumber),
     );
     if (onList)

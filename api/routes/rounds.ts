@@ -39,6 +39,7 @@ import { inScope, requireScope } from '../scope';
 import {
   checkProposals,
   checkVerification,
+  correctionReads,
   namedHouseholds,
   prepareCorrection,
   type NamedHousehold,
@@ -301,13 +302,20 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
   r.post('/rounds/:roundId/objections/:objectionId/resolution', async (req, res) => {
     // The township resolves objections of the publicities, the county those of its announcement period (the round
     // refuses the other).
-    const { o, round, handle, updateId, derive } = await openRound(
+    // A correction's list and the household it adds are read with the round (when the body is well formed: a 400
+    // for it comes after the round's 404, 403 and 409, as for every decision).
+    const parsed = ZResolution.safeParse(req.body);
+    const { o, round, handle, updateId, derive } = await openRound<{
+      currentList?: ListedProposal[];
+      households?: NamedHousehold[];
+    }>(
       req,
       ['TOWNSHIP', 'COUNTY'],
       'Resolving an objection',
+      parsed.success ? correctionReads(parsed.data) : undefined,
     );
     const objectionId = parseOr400(ZUuid, req.params.objectionId, 'objection id');
-    const body = parseOr400(ZResolution, req.body);
+    const body = parsed.success ? parsed.data : parseOr400(ZResolution, req.body);
     const correction = await prepareCorrection(prisma, round, body, () => derive('added-proposal'));
     const result = await decide(() =>
       handle.executeUpdate(resolveObjectionUpdate, {

@@ -497,12 +497,22 @@ describe('corrections by upheld objection', () => {
     expect(amended.body).toMatchObject({ stage: 'FIRST_PUBLICITY', noticeVersion: 2 });
     // …and add a missed household.
     const o2 = await object();
-    await expectRefused(
-      roundId,
-      resolve(o2, { add: { householdId: y!.id, category: 'TARGETED', cause: 'ILLNESS' } }),
-      'add.householdId',
-      /already registered|already on the list/,
+    const refusedAdd = await statementsSent(() =>
+      expectRefused(
+        roundId,
+        resolve(o2, { add: { householdId: y!.id, category: 'TARGETED', cause: 'ILLNESS' } }),
+        'add.householdId',
+        /already registered|already on the list/,
+      ),
     );
+    // The correction's list and the household it adds were read with the round, in one statement.
+    const withRound = refusedAdd.sent.filter((t) => /FROM "Round" r WHERE "id"/.test(t));
+    expect(withRound).toHaveLength(1);
+    expect(withRound[0]).toContain('AS "currentList"');
+    expect(withRound[0]).toContain('AS "households"');
+    expect(
+      refusedAdd.sent.filter((t) => !/FROM "Round" r/.test(t) && /FROM "(Household|Proposal)" WHERE/.test(t)),
+    ).toEqual([]);
     const added = await resolve(o2, { add: { household: missedA, category: 'TARGETED', cause: 'ILLNESS' } })();
     expect(added.status).toBe(200);
     expect(added.body).toMatchObject({ stage: 'FIRST_PUBLICITY', noticeVersion: 3 });
