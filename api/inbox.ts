@@ -5,7 +5,9 @@
 // and their objections: migration 20261204040000) notifies the jz_inbox channel, at commit, of the division code of
 // each row changed. Before answering from memory, a read makes one round trip on the listening connection (a fence,
 // infra/db.ts listenTo): PostgreSQL sends a connection what it owes it before it answers, so every change committed
-// before the poll arrived has been heard by then, and an answer read before it is not used. While not listening
+// before the poll arrived has been heard by then, and an answer read before it is not used. A read with nothing in
+// memory that could still be current (none, or a change concerning the official already heard) goes to the database
+// at once: what the database answers is current without a fence, which would only delay it. While not listening
 // (starting, or the connection lost), every read asks the database. What is remembered is the rows read, not the
 // answer: what depends on the time (a finding's age, an exit's lateness) is worked out at each poll.
 import { LRUCache } from 'lru-cache';
@@ -50,6 +52,11 @@ export class ChangeClock {
     this.floor = this.tick;
     this.below.clear();
     this.named.clear();
+  }
+
+  /** The last change heard named by `code` or by a code under it (0: none since everything was forgotten). */
+  lastAtOrBelow(code: string): number {
+    return this.below.get(code) ?? 0;
   }
 
   /** Whether no change concerning an official of `scope` was heard after `since`. */
@@ -104,18 +111,28 @@ export async function inboxRead<T extends object>(
 ): Promise<T> {
   const state = byClient.get(prisma);
   if (!state) return load();
-  if (!state.listening || !(await state.listener.fence())) {
+  const unheard = () => {
     state.listener.wake();
     state.counts.database++;
     return load();
-  }
+  };
+  if (!state.listening) return unheard();
   // The official's role and jurisdiction are part of the key: an official moved elsewhere reads afresh.
   const k = `${o.id}|${o.role}|${o.scopeCode}|${key}`;
-  const hit = state.entries.get(k);
-  if (hit && state.clock.unchangedSince(o.scopeCode, hit.at)) {
-    state.counts.memory++;
-    return hit.value as T;
+  const current = () => {
+    const hit = state.entries.get(k);
+    return hit && state.clock.unchangedSince(o.scopeCode, hit.at) ? hit : undefined;
+  };
+  // Only an answer that may still be current is worth a fence; after it, the answer is believed if still current.
+  if (current()) {
+    if (!(await state.listener.fence())) return unheard();
+    const hit = current();
+    if (hit) {
+      state.counts.memory++;
+      return hit.value as T;
+    }
   }
+  // Read now, so every change heard from here on makes this answer old (it may already be in it: read again then).
   const at = state.clock.now();
   const value = await load();
   state.counts.database++;
@@ -131,6 +148,11 @@ export async function inboxRead<T extends object>(
 export function inboxCounts(prisma: PrismaClient): { memory: number; database: number; fences: number } | undefined {
   const state = byClient.get(prisma);
   return state && { ...state.counts, fences: state.listener.roundTrips() };
+}
+
+/** The last change this client's inbox memory heard at or under `code` (tests; 0 when none or not turned on). */
+export function inboxChangeHeard(prisma: PrismaClient, code: string): number {
+  return byClient.get(prisma)?.clock.lastAtOrBelow(code) ?? 0;
 }
 
 /** Whether this client's inbox memory hears every change (tests). */

@@ -2,7 +2,7 @@
 // change has made old: every change below is committed straight in the database by another connection, and the very
 // next poll of each remembering API must equal the poll of an API that reads the database every time.
 import { randomUUID } from 'node:crypto';
-import { INBOX_CHANNEL, inboxCounts, listeningForInboxChanges } from '../../api/inbox';
+import { INBOX_CHANNEL, inboxChangeHeard, inboxCounts, listeningForInboxChanges } from '../../api/inbox';
 import { createPrisma, listenTo, type PrismaClient } from '../../infra/db';
 import { listeningBackends } from '../../kit/database';
 import { api } from '../../kit/http';
@@ -255,6 +255,26 @@ test('a poll that arrives before the notification of a committed change waits fo
     }
   } finally {
     for (const pid of pids) process.kill(pid, 'SIGCONT');
+  }
+  await stack.db.prisma.$executeRaw`UPDATE "Round" SET "stage" = 'VILLAGE_ASSESSMENT' WHERE "id" = ${roundId}`;
+  expect(kinds(await sameEverywhere(o.village))).toEqual(['DECIDE']);
+});
+
+test('a poll whose remembered answer is known to be old reads the database at once, without a fence', async () => {
+  const { v, o, roundId } = await roundWaitingForItsVillage();
+  for (const a of remembering) expect(kinds(await inbox(a.api.baseUrl, o.village))).toEqual(['DECIDE']);
+  const heard = remembering.map((a) => inboxChangeHeard(a.prisma, v));
+  await stack.db.prisma.$executeRaw`UPDATE "Round" SET "stage" = 'FIRST_PUBLICITY' WHERE "id" = ${roundId}`;
+  for (const [i, a] of remembering.entries()) {
+    // The change is heard before the poll: what memory holds is old, and only the database can answer.
+    await eventually(async () => inboxChangeHeard(a.prisma, v) > heard[i]!, 10_000, 'the change heard');
+    const before = inboxCounts(a.prisma)!;
+    expect(kinds(await inbox(a.api.baseUrl, o.village))).toEqual([]);
+    const after = inboxCounts(a.prisma)!;
+    expect(after).toEqual({ ...before, database: before.database + 1 });
+    // That answer is remembered: the next poll is answered from memory, after a fence.
+    expect(kinds(await inbox(a.api.baseUrl, o.village))).toEqual([]);
+    expect(inboxCounts(a.prisma)).toEqual({ ...after, memory: after.memory + 1, fences: after.fences + 1 });
   }
   await stack.db.prisma.$executeRaw`UPDATE "Round" SET "stage" = 'VILLAGE_ASSESSMENT' WHERE "id" = ${roundId}`;
   expect(kinds(await sameEverywhere(o.village))).toEqual(['DECIDE']);
