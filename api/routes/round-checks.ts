@@ -208,7 +208,9 @@ export async function prepareCorrection(
 ): Promise<Pick<ResolutionUpdate, 'amend' | 'add' | 'verification'>> {
   if (!body.amend && !body.add) return {};
   const list = readWithRound(round.currentList, 'its current list');
-  let add: AddedProposal | undefined;
+  const add: AddedProposal | undefined = body.add
+    ? { ...body.add, id: newProposalId(), action: 'ENTER', entryReason: 'MISSED' }
+    : undefined;
   const errors: FieldError[] = [];
   if (body.amend) {
     const target = list.find((p) => p.id === body.amend!.proposalId);
@@ -216,14 +218,13 @@ export async function prepareCorrection(
     else if (target.action === 'EXIT')
       errors.push({ path: 'amend.proposalId', message: 'an EXIT has no category or cause: withdraw it instead' });
   }
-  if (body.add) {
-    add = { ...body.add, id: newProposalId(), action: 'ENTER', entryReason: 'MISSED' };
+  if (add) {
     const households = readWithRound(round.households, 'the households its correction adds');
     errors.push(...householdErrors(round.villageCode, [add], () => 'add.', households));
     const idNumber = add.household?.idNumber;
     const onList = list.some(
       (p) =>
-        (add!.householdId !== undefined && p.householdId === add!.householdId) ||
+        (add.householdId !== undefined && p.householdId === add.householdId) ||
         (idNumber !== undefined && (p.newHousehold as { idNumber?: string } | null)?.idNumber === idNumber),
     );
     if (onList)
