@@ -104,6 +104,24 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
     return { o, round, handle: client.workflow.getHandle(round.id), ...requestIds(req) };
   }
 
+  /**
+   * openRound for a decision whose checks read with the round what its body names (`also` of the body, when the body
+   * is well formed). `body()` answers the body, or its 400: called after the round's 404, 403 and 409 (and the
+   * route's own parameters), as for every decision.
+   */
+  async function openRoundReading<S extends z.ZodType, Also extends object>(
+    req: Request,
+    roles: Official['role'][],
+    what: string,
+    schema: S,
+    also: (body: z.infer<S>) => Prisma.Sql | undefined,
+  ) {
+    const parsed = schema.safeParse(req.body);
+    const opened = await openRound<Also>(req, roles, what, parsed.success ? also(parsed.data) : undefined);
+    const body = (): z.infer<S> => (parsed.success ? parsed.data : parseOr400(schema, req.body));
+    return { ...opened, body };
+  }
+
   /** Runs a workflow update and maps a refusal (validator) or a missing workflow to a problem response. */
   async function decide<T>(fn: () => Promise<T>): Promise<T> {
     try {
@@ -255,16 +273,22 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
   });
 
   r.post('/rounds/:roundId/assessment', async (req, res) => {
-    // The households the list names are read with the round (when the list is well formed: a 400 for it comes
-    // after the round's 404, 403 and 409, as for every decision).
-    const parsed = ZAssessment.safeParse(req.body);
-    const { o, round, handle, updateId, derive } = await openRound<{ households?: NamedHousehold[] }>(
+    // The households the list names are read with the round.
+    const {
+      o,
+      round,
+      handle,
+      updateId,
+      derive,
+      body: parseBody,
+    } = await openRoundReading<typeof ZAssessment, { households?: NamedHousehold[] }>(
       req,
       ['VILLAGE'],
       'The village assessment',
-      parsed.success ? namedHouseholds(parsed.data.proposals) : undefined,
+      ZAssessment,
+      (b) => namedHouseholds(b.proposals),
     );
-    const body = parsed.success ? parsed.data : parseOr400(ZAssessment, req.body);
+    const body = parseBody();
     const evidence = await checkProposals(prisma, round, body);
     const proposals: ProposalInput[] = body.proposals.map((p, i) => ({
       ...p,
@@ -302,20 +326,23 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
   r.post('/rounds/:roundId/objections/:objectionId/resolution', async (req, res) => {
     // The township resolves objections of the publicities, the county those of its announcement period (the round
     // refuses the other).
-    // A correction's list and the household it adds are read with the round (when the body is well formed: a 400
-    // for it comes after the round's 404, 403 and 409, as for every decision).
-    const parsed = ZResolution.safeParse(req.body);
-    const { o, round, handle, updateId, derive } = await openRound<{
-      currentList?: ListedProposal[];
-      households?: NamedHousehold[];
-    }>(
+    // A correction's list and the household it adds are read with the round.
+    const {
+      o,
+      round,
+      handle,
+      updateId,
+      derive,
+      body: parseBody,
+    } = await openRoundReading<typeof ZResolution, { currentList?: ListedProposal[]; households?: NamedHousehold[] }>(
       req,
       ['TOWNSHIP', 'COUNTY'],
       'Resolving an objection',
-      parsed.success ? correctionReads(parsed.data) : undefined,
+      ZResolution,
+      correctionReads,
     );
     const objectionId = parseOr400(ZUuid, req.params.objectionId, 'objection id');
-    const body = parsed.success ? parsed.data : parseOr400(ZResolution, req.body);
+    const body = parseBody();
     const correction = await prepareCorrection(prisma, round, body, () => derive('added-proposal'));
     const result = await decide(() =>
       handle.executeUpdate(resolveObjectionUpdate, {
