@@ -274,21 +274,15 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
 
   r.post('/rounds/:roundId/assessment', async (req, res) => {
     // The households the list names are read with the round.
-    const {
-      o,
-      round,
-      handle,
-      updateId,
-      derive,
-      body: parseBody,
-    } = await openRoundReading<typeof ZAssessment, { households?: NamedHousehold[] }>(
+    const opened = await openRoundReading<typeof ZAssessment, { households?: NamedHousehold[] }>(
       req,
       ['VILLAGE'],
       'The village assessment',
       ZAssessment,
       (b) => namedHouseholds(b.proposals),
     );
-    const body = parseBody();
+    const { o, round, handle, updateId, derive } = opened;
+    const body = opened.body();
     const evidence = await checkProposals(prisma, round, body);
     const proposals: ProposalInput[] = body.proposals.map((p, i) => ({
       ...p,
@@ -327,22 +321,13 @@ export function roundsRouter({ prisma, client, taskQueue, rules: settings }: Rou
     // The township resolves objections of the publicities, the county those of its announcement period (the round
     // refuses the other).
     // A correction's list and the household it adds are read with the round.
-    const {
-      o,
-      round,
-      handle,
-      updateId,
-      derive,
-      body: parseBody,
-    } = await openRoundReading<typeof ZResolution, { currentList?: ListedProposal[]; households?: NamedHousehold[] }>(
-      req,
-      ['TOWNSHIP', 'COUNTY'],
-      'Resolving an objection',
-      ZResolution,
-      correctionReads,
-    );
+    const opened = await openRoundReading<
+      typeof ZResolution,
+      { currentList?: ListedProposal[]; households?: NamedHousehold[] }
+    >(req, ['TOWNSHIP', 'COUNTY'], 'Resolving an objection', ZResolution, correctionReads);
+    const { o, round, handle, updateId, derive } = opened;
     const objectionId = parseOr400(ZUuid, req.params.objectionId, 'objection id');
-    const body = parseBody();
+    const body = opened.body();
     const correction = await prepareCorrection(prisma, round, body, () => derive('added-proposal'));
     const result = await decide(() =>
       handle.executeUpdate(resolveObjectionUpdate, {
